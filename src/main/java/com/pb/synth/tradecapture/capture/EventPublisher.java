@@ -1,0 +1,78 @@
+package com.pb.synth.tradecapture.capture;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Publishes a committed batch's events and rejects. One idempotent producer (acks=all), records
+ * sent in input order, so a key's events keep their order; the returned Uni completes when the
+ * broker has acknowledged every record, or fails with the first error (the batch is then retried
+ * and its trades republished as DUPLICATE).
+ *
+ * <p>A plain producer rather than an emitter: a batch sends thousands of records at once, and the
+ * producer's own batching and one callback per record is the cheapest way to know they all landed.
+ */
+@ApplicationScoped
+public class EventPublisher {
+
+    private final KafkaProducer<String, byte[]> producer;
+
+    public EventPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+                          @ConfigProperty(name = "capture.producer.linger-ms", defaultValue = "2") int lingerMs) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "pb-synth-tradecapture-events");
+        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    public Uni<Void> publish(List<OutgoingRecord> records) {
+        if (records.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.createFrom().emitter(em -> {
+            AtomicInteger remaining = new AtomicInteger(records.size());
+            for (OutgoingRecord r : records) {
+                ProducerRecord<String, byte[]> record = new ProducerRecord<>(r.topic(), r.key(), r.value());
+                for (Map.Entry<String, String> h : r.headers().entrySet()) {
+                    record.headers().add(h.getKey(), h.getValue().getBytes(StandardCharsets.UTF_8));
+                }
+                try {
+                    producer.send(record, (metadata, error) -> {
+                        if (error != null) {
+                            em.fail(error);
+                        } else if (remaining.decrementAndGet() == 0) {
+                            em.complete(null);
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    em.fail(e);
+                    return;
+                }
+            }
+        });
+    }
+
+    void close(@Observes ShutdownEvent event) {
+        producer.close(java.time.Duration.ofSeconds(5));
+    }
+}

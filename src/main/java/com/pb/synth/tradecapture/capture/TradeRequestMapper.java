@@ -1,0 +1,163 @@
+package com.pb.synth.tradecapture.capture;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.pb.synth.tradecapture.domain.Lot;
+import com.pb.synth.tradecapture.domain.PartitionKey;
+import com.pb.synth.tradecapture.domain.ReasonCode;
+import com.pb.synth.tradecapture.domain.Rejection;
+import com.pb.synth.tradecapture.domain.Side;
+import com.pb.synth.tradecapture.domain.Trade;
+import com.pb.synth.tradecapture.domain.TradeAction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Currency;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The edge between the wire and the domain: bytes to a validated {@link Trade}, or a
+ * {@link Rejection} with its reason code. Never throws for bad input.
+ */
+@ApplicationScoped
+public class TradeRequestMapper {
+
+    /** Either a trade or the reason it was refused. */
+    public record Result(Trade trade, Rejection rejection) {
+        static Result ok(Trade trade) {
+            return new Result(trade, null);
+        }
+
+        static Result reject(ReasonCode code, String detail) {
+            return new Result(null, new Rejection(code, detail));
+        }
+    }
+
+    private final ObjectReader reader;
+    private final Validator validator;
+
+    public TradeRequestMapper(ObjectMapper mapper, Validator validator) {
+        this.reader = mapper.readerFor(TradeCaptureRequest.class)
+                .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        this.validator = validator;
+    }
+
+    /** Reads one record; {@code recordKey} may be null for producers that send no key. */
+    public Result map(byte[] payload, String recordKey) {
+        TradeCaptureRequest request;
+        try {
+            request = reader.readValue(payload);
+        } catch (MismatchedInputException e) {
+            return Result.reject(ReasonCode.SCHEMA_INVALID, e.getOriginalMessage());
+        } catch (JsonProcessingException e) {
+            return Result.reject(isJsonSyntax(payload) ? ReasonCode.SCHEMA_INVALID : ReasonCode.NOT_JSON,
+                    e.getOriginalMessage());
+        } catch (IOException | RuntimeException e) {
+            return Result.reject(ReasonCode.NOT_JSON, String.valueOf(e.getMessage()));
+        }
+        if (request == null) {
+            return Result.reject(ReasonCode.NOT_JSON, "empty payload");
+        }
+        Result invalid = validate(request);
+        if (invalid != null) {
+            return invalid;
+        }
+        Trade trade = toTrade(request);
+        if (recordKey != null && !recordKey.equals(trade.key().value())) {
+            return Result.reject(ReasonCode.KEY_MISMATCH,
+                    "record key " + recordKey + " is not the partition key " + trade.key().value());
+        }
+        return Result.ok(trade);
+    }
+
+    /** Bean Validation first, then the checks that span fields. */
+    public Result validate(TradeCaptureRequest request) {
+        Set<ConstraintViolation<TradeCaptureRequest>> violations = validator.validate(request);
+        if (!violations.isEmpty()) {
+            ConstraintViolation<TradeCaptureRequest> first = violations.stream()
+                    .min(Comparator.comparing(v -> v.getPropertyPath().toString())).orElseThrow();
+            String detail = violations.stream()
+                    .map(v -> v.getPropertyPath() + " " + v.getMessage()).sorted().reduce((a, b) -> a + "; " + b)
+                    .orElse("");
+            return Result.reject(reasonFor(first), detail);
+        }
+        for (TradeCaptureRequest.TradeLot lot : request.tradeLots()) {
+            for (TradeCaptureRequest.PriceQuantity pq : lot.priceQuantity()) {
+                String currency = pq.price().get(0).unit().currency();
+                if (!isCurrency(currency)) {
+                    return Result.reject(ReasonCode.INVALID_VALUE, "tradeLots.price.unit.currency " + currency
+                            + " is not an ISO 4217 currency");
+                }
+            }
+        }
+        if (request.settlementDate() != null && request.settlementDate().isBefore(request.tradeDate())) {
+            return Result.reject(ReasonCode.INVALID_VALUE, "settlementDate is before tradeDate");
+        }
+        return null;
+    }
+
+    private static ReasonCode reasonFor(ConstraintViolation<?> violation) {
+        Class<?> constraint = violation.getConstraintDescriptor().getAnnotation().annotationType();
+        if (constraint == NotNull.class || constraint == NotBlank.class || constraint == NotEmpty.class) {
+            return ReasonCode.MISSING_FIELD;
+        }
+        String path = violation.getPropertyPath().toString();
+        if (constraint == jakarta.validation.constraints.Pattern.class && (path.endsWith("Id") || path.contains("Ids"))) {
+            return ReasonCode.INVALID_ID;
+        }
+        return ReasonCode.INVALID_VALUE;
+    }
+
+    private static boolean isCurrency(String code) {
+        try {
+            Currency.getInstance(code);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** A payload that starts like JSON but breaks later is a schema problem of a JSON producer. */
+    private static boolean isJsonSyntax(byte[] payload) {
+        for (byte b : payload) {
+            if (!Character.isWhitespace(b)) {
+                return b == '{' || b == '[';
+            }
+        }
+        return false;
+    }
+
+    public Trade toTrade(TradeCaptureRequest r) {
+        List<Lot> lots = new ArrayList<>();
+        for (TradeCaptureRequest.TradeLot lot : r.tradeLots()) {
+            List<Lot.LotIdentifier> ids = lot.lotIdentifier() == null ? List.of() : lot.lotIdentifier().stream()
+                    .map(i -> new Lot.LotIdentifier(i.identifier(), i.identifierType())).toList();
+            for (TradeCaptureRequest.PriceQuantity pq : lot.priceQuantity()) {
+                TradeCaptureRequest.Quantity q = pq.quantity().get(0);
+                TradeCaptureRequest.Price p = pq.price().get(0);
+                lots.add(new Lot(ids, q.value(), q.unit() == null ? null : q.unit().financialUnit(), p.value(),
+                        p.unit().currency()));
+            }
+        }
+        return new Trade(r.tradeId(), r.version() == null ? 1 : r.version(),
+                r.action() == null ? TradeAction.NEW : TradeAction.valueOf(r.action()),
+                r.side() == null ? Side.BUY : Side.valueOf(r.side()),
+                new PartitionKey(r.accountId(), r.bookId(), r.securityId()),
+                r.source() == null ? "AUTOMATED" : r.source(), r.tradeDate(), r.settlementDate(), r.tradeTimestamp(),
+                r.bookingTimestamp(), r.counterpartyIds() == null ? List.of() : r.counterpartyIds(),
+                r.sequenceNumber(), r.idempotencyKey(), r.enteredBy(),
+                r.metadata() == null ? Map.of() : r.metadata(), lots);
+    }
+}

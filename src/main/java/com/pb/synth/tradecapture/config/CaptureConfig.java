@@ -1,0 +1,78 @@
+package com.pb.synth.tradecapture.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The capture pipeline's knobs. The three that matter most in production: {@code lock.ttl} (longer
+ * than the slowest batch, or a stalled writer is fenced out and its batch redone),
+ * {@code retry.max-backoff} (how quickly capture resumes after an outage) and the consumer's
+ * {@code KAFKA_MAX_POLL_RECORDS} (the batch size, set on the channel).
+ */
+@ConfigMapping(prefix = "capture")
+public interface CaptureConfig {
+
+    /** Region this instance captures for: us, emea or apac. */
+    @WithDefault("us")
+    String region();
+
+    /** Identifies this instance in events and metrics; defaults to the host name. */
+    Optional<String> instanceId();
+
+    Topics topics();
+
+    Lock lock();
+
+    Retry retry();
+
+    Reference reference();
+
+    interface Topics {
+        /** Input topic of trade capture requests, keyed by partition key. */
+        @WithDefault("pb-synth.trades.v1")
+        String in();
+
+        /** Output topic of captured swap blotters. */
+        @WithDefault("pb-synth.trades.captured.v1")
+        String captured();
+
+        /** Rejected records, original payload untouched, reason in headers. */
+        @WithDefault("pb-synth.trades.dlq.v1")
+        String dlq();
+    }
+
+    interface Lock {
+        /** Lock lease: must exceed the slowest batch's capture time. */
+        @WithDefault("30s")
+        Duration ttl();
+
+        /** First wait after a contended acquisition; doubles up to {@link #maxBackoff()}, with jitter. */
+        @WithDefault("10ms")
+        Duration initialBackoff();
+
+        @WithDefault("500ms")
+        Duration maxBackoff();
+
+        /** A batch waiting longer than this for its locks is logged as a warning (it keeps waiting). */
+        @WithDefault("10s")
+        Duration waitWarning();
+    }
+
+    interface Retry {
+        /** First wait after a failed batch (a dependency down, a fenced write); doubles with jitter. */
+        @WithDefault("100ms")
+        Duration initialBackoff();
+
+        /** Longest wait between attempts while a dependency stays down. Capture never skips a batch. */
+        @WithDefault("5s")
+        Duration maxBackoff();
+    }
+
+    interface Reference {
+        /** How often reference data is reloaded from the database. */
+        @WithDefault("60s")
+        Duration refreshInterval();
+    }
+}

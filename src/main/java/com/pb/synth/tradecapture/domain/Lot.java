@@ -1,0 +1,16 @@
+package com.pb.synth.tradecapture.domain;
+
+import java.math.BigDecimal;
+import java.util.List;
+
+/** One trade lot: its identifiers and a single quantity at a single price. */
+public record Lot(List<LotIdentifier> identifiers, BigDecimal quantity, String financialUnit,
+                  BigDecimal price, String currency) {
+
+    public record LotIdentifier(String identifier, String identifierType) {
+    }
+
+    public BigDecimal notional() {
+        return quantity.multiply(price);
+    }
+}

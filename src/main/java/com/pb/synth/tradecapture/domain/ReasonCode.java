@@ -1,0 +1,21 @@
+package com.pb.synth.tradecapture.domain;
+
+/** Why a record was rejected to the DLQ, or why an exception was opened on a captured trade. */
+public enum ReasonCode {
+    /** The payload is not JSON at all. */
+    NOT_JSON,
+    /** JSON, but not the request shape: wrong types, unknown enum values, not an object. */
+    SCHEMA_INVALID,
+    /** A required field is missing or empty. */
+    MISSING_FIELD,
+    /** A value is out of range: non-positive quantity or price, unknown currency, dates out of order. */
+    INVALID_VALUE,
+    /** An id does not match {@code [A-Za-z0-9.-]{1,64}}. */
+    INVALID_ID,
+    /** The record key is not the partition key the payload implies. */
+    KEY_MISMATCH,
+    /** A later version of a trade names another account, book or security than its first version. */
+    KEY_CHANGED,
+    /** Captured, but its account, book or security is unknown: enrichment is partial (not a reject). */
+    REFERENCE_DATA_MISSING
+}

@@ -1,0 +1,34 @@
+package com.pb.synth.tradecapture.domain;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.List;
+
+/** The swap contract a trade forms, CDM style: what downstream settlement, risk and finance read. */
+public record SwapBlotter(Contract contract, String enrichmentStatus, String workflowStatus, String positionState,
+                          List<String> enrichmentSources, List<String> missingReferenceData) {
+
+    public static final String COMPLETE = "COMPLETE";
+    public static final String PARTIAL = "PARTIAL";
+    public static final String APPROVED = "APPROVED";
+    public static final String PENDING_APPROVAL = "PENDING_APPROVAL";
+
+    public boolean pending() {
+        return PENDING_APPROVAL.equals(workflowStatus);
+    }
+
+    public record Contract(String identifier, String taxonomy, EconomicTerms economicTerms) {
+    }
+
+    public record EconomicTerms(LocalDate effectiveDate, LocalDate terminationDate, PerformancePayout performancePayout,
+                                InterestRatePayout interestRatePayout) {
+    }
+
+    public record PerformancePayout(String underlier, String isin, String returnType, BigDecimal quantity,
+                                    BigDecimal initialPrice, String currency, BigDecimal notional) {
+    }
+
+    public record InterestRatePayout(String floatingRateIndex, BigDecimal spreadBps, String dayCountFraction,
+                                     String resetFrequency, String currency) {
+    }
+}

@@ -1,0 +1,80 @@
+package com.pb.synth.tradecapture.metrics;
+
+import com.pb.synth.tradecapture.config.CaptureConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The source document's meters, tagged with region and instance. */
+@ApplicationScoped
+public class CaptureMetrics {
+
+    /** Outcomes counted by {@code trades.processed}. */
+    public enum Outcome { CAPTURED, DUPLICATE, SUPERSEDED, REJECTED }
+
+    private final Map<Outcome, Counter> processed = new EnumMap<>(Outcome.class);
+    private final Timer captureLatency;
+    private final Timer lockAcquisition;
+    private final Counter lockContention;
+    private final Counter batchRetries;
+    private final Timer batchTime;
+    private final AtomicInteger activePartitions = new AtomicInteger();
+
+    public CaptureMetrics(MeterRegistry registry, CaptureConfig config, InstanceId instance) {
+        Tags tags = Tags.of("region", config.region(), "instance", instance.value());
+        for (Outcome outcome : Outcome.values()) {
+            processed.put(outcome, Counter.builder("trades.processed").tags(tags)
+                    .tag("outcome", outcome.name().toLowerCase()).description("Trades processed").register(registry));
+        }
+        captureLatency = Timer.builder("trades.capture.latency").tags(tags)
+                .description("From the input record's timestamp to the captured event's acknowledgement")
+                .publishPercentiles(0.5, 0.95, 0.99, 0.999).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(5))
+                .register(registry);
+        lockAcquisition = Timer.builder("partition.lock.acquisition.time").tags(tags)
+                .description("Time to acquire a batch's partition locks, waits included")
+                .publishPercentiles(0.5, 0.99).register(registry);
+        lockContention = Counter.builder("partition.lock.contention").tags(tags)
+                .description("Partition locks found held by another writer").register(registry);
+        batchRetries = Counter.builder("capture.batch.retries").tags(tags)
+                .description("Batches retried after a dependency failure or a fenced write").register(registry);
+        batchTime = Timer.builder("capture.batch.time").tags(tags)
+                .description("Capture time of one poll batch").publishPercentiles(0.5, 0.99).register(registry);
+        registry.gauge("partitions.active", tags, activePartitions);
+    }
+
+    public void processed(Outcome outcome, int count) {
+        processed.get(outcome).increment(count);
+    }
+
+    public void captureLatency(long millis) {
+        captureLatency.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
+    }
+
+    public void lockAcquired(long nanos) {
+        lockAcquisition.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void lockContended(int keys) {
+        lockContention.increment(keys);
+    }
+
+    public void batchRetried() {
+        batchRetries.increment();
+    }
+
+    public void batchCaptured(long nanos) {
+        batchTime.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void partitionsLocked(int delta) {
+        activePartitions.addAndGet(delta);
+    }
+}

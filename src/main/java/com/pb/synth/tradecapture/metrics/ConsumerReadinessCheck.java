@@ -1,0 +1,28 @@
+package com.pb.synth.tradecapture.metrics;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * Ready only once the capture consumer has joined its group. Kafka, Redis and the database have
+ * their own readiness checks from their extensions; liveness has no dependency checks, so an
+ * outage pauses capture without the platform restarting the pod.
+ */
+@Readiness
+@ApplicationScoped
+public class ConsumerReadinessCheck implements HealthCheck {
+
+    private final ConsumerAssignment assignment;
+
+    public ConsumerReadinessCheck(ConsumerAssignment assignment) {
+        this.assignment = assignment;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        return HealthCheckResponse.named("capture-consumer").status(assignment.joined())
+                .withData("partitions", assignment.partitions()).build();
+    }
+}

@@ -1,0 +1,69 @@
+package com.pb.synth.tradecapture.reference;
+
+import com.pb.synth.tradecapture.config.CaptureConfig;
+import com.pb.synth.tradecapture.domain.Account;
+import com.pb.synth.tradecapture.domain.Book;
+import com.pb.synth.tradecapture.domain.Security;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * Reference data held in process as an immutable snapshot, reloaded on a fixed interval. Capture
+ * waits for the first load: enriching against an empty cache would mark every trade PARTIAL.
+ */
+@ApplicationScoped
+public class ReferenceData {
+
+    private static final Logger LOG = Logger.getLogger(ReferenceData.class);
+
+    /** One consistent view of the three reference tables. */
+    public record Snapshot(Map<String, Security> securities, Map<String, Account> accounts, Map<String, Book> books) {
+    }
+
+    private final ReferenceDataRepository repository;
+    private final CaptureConfig config;
+    private volatile Snapshot snapshot;
+    private Cancellable refresher;
+
+    public ReferenceData(ReferenceDataRepository repository, CaptureConfig config) {
+        this.repository = repository;
+        this.config = config;
+    }
+
+    void start(@Observes StartupEvent event) {
+        refresher = Multi.createFrom().ticks().every(config.reference().refreshInterval())
+                .onItem().transformToUniAndConcatenate(tick -> load().onFailure().recoverWithNull())
+                .subscribe().with(s -> { }, failure -> LOG.error("reference data refresh stopped", failure));
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (refresher != null) {
+            refresher.cancel();
+        }
+    }
+
+    /** The current snapshot, loading it first if this instance has none yet. */
+    public Uni<Snapshot> current() {
+        Snapshot s = snapshot;
+        return s != null ? Uni.createFrom().item(s) : load();
+    }
+
+    /** Reloads now; callers that change reference data use it to make their change visible at once. */
+    public Uni<Snapshot> load() {
+        return Uni.combine().all().unis(repository.securities(), repository.accounts(), repository.books())
+                .with(Snapshot::new)
+                .invoke(s -> {
+                    snapshot = s;
+                    LOG.debugf("reference data: %d securities, %d accounts, %d books",
+                            s.securities().size(), s.accounts().size(), s.books().size());
+                })
+                .onFailure().invoke(f -> LOG.warnf("reference data not loaded: %s", f.getMessage()));
+    }
+}

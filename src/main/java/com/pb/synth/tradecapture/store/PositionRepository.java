@@ -1,0 +1,90 @@
+package com.pb.synth.tradecapture.store;
+
+import com.pb.synth.tradecapture.domain.Position;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.sqlclient.data.Numeric;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Positions per partition key. The upsert is fenced: a row is written only if the writer's fencing
+ * token is not older than the one stored, so a writer whose lock expired cannot overwrite newer state.
+ */
+@ApplicationScoped
+public class PositionRepository {
+
+    private static final String COLUMNS = "partition_key, quantity, notional, trade_count, pending_count, fencing_token";
+    private static final String LOCK = "SELECT " + COLUMNS + " FROM positions WHERE partition_key = ANY($1) "
+            + "ORDER BY partition_key FOR UPDATE";
+    private static final String ONE = "SELECT " + COLUMNS + " FROM positions WHERE partition_key = $1";
+    private static final String UPSERT = "INSERT INTO positions (partition_key, account_id, book_id, security_id, "
+            + "quantity, notional, trade_count, pending_count, fencing_token, updated_at) "
+            + "SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::numeric[], "
+            + "$6::numeric[], $7::int[], $8::int[], $9::bigint[], $10::timestamptz[]) "
+            + "ON CONFLICT (partition_key) DO UPDATE SET quantity = EXCLUDED.quantity, notional = EXCLUDED.notional, "
+            + "trade_count = EXCLUDED.trade_count, pending_count = EXCLUDED.pending_count, "
+            + "fencing_token = EXCLUDED.fencing_token, updated_at = EXCLUDED.updated_at "
+            + "WHERE positions.fencing_token <= EXCLUDED.fencing_token";
+
+    /** Reads and row-locks the positions of the given keys, in key order so writers never deadlock. */
+    public Uni<Map<String, Position>> lockAll(SqlConnection conn, Collection<String> keys) {
+        return conn.preparedQuery(LOCK).execute(Tuple.of(keys.toArray(String[]::new))).map(rows -> {
+            Map<String, Position> byKey = new HashMap<>(keys.size() * 2);
+            for (Row row : rows) {
+                Position p = from(row);
+                byKey.put(p.partitionKey(), p);
+            }
+            return byKey;
+        });
+    }
+
+    public Uni<Optional<Position>> find(Pool pool, String partitionKey) {
+        return pool.preparedQuery(ONE).execute(Tuple.of(partitionKey))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(from(rows.iterator().next())));
+    }
+
+    /** Writes the positions; returns how many the fence let through. */
+    public Uni<Integer> upsert(SqlClient conn, Collection<Position> positions, OffsetDateTime now) {
+        if (positions.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        int n = positions.size();
+        String[] keys = new String[n], accounts = new String[n], books = new String[n], securities = new String[n];
+        Numeric[] qty = new Numeric[n], notional = new Numeric[n];
+        Integer[] count = new Integer[n], pending = new Integer[n];
+        Long[] fence = new Long[n];
+        OffsetDateTime[] at = new OffsetDateTime[n];
+        int i = 0;
+        for (Position p : positions) {
+            String[] parts = p.partitionKey().split("_", 3);
+            keys[i] = p.partitionKey();
+            accounts[i] = parts[0];
+            books[i] = parts[1];
+            securities[i] = parts[2];
+            qty[i] = Numeric.create(p.quantity());
+            notional[i] = Numeric.create(p.notional());
+            count[i] = p.tradeCount();
+            pending[i] = p.pendingCount();
+            fence[i] = p.fencingToken();
+            at[i] = now;
+            i++;
+        }
+        Tuple params = Tuple.tuple(List.of(keys, accounts, books, securities, qty, notional, count, pending, fence, at));
+        return conn.preparedQuery(UPSERT).execute(params).map(result -> result.rowCount());
+    }
+
+    private static Position from(Row row) {
+        return new Position(row.getString("partition_key"), row.getBigDecimal("quantity"), row.getBigDecimal("notional"),
+                row.getInteger("trade_count"), row.getInteger("pending_count"), row.getLong("fencing_token"));
+    }
+}

@@ -1,0 +1,96 @@
+package com.pb.synth.tradecapture.store;
+
+import com.pb.synth.tradecapture.domain.Contribution;
+import com.pb.synth.tradecapture.domain.StoredVersion;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.sqlclient.data.Numeric;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Trade versions: the idempotency record of capture. Every statement is one round trip per batch. */
+@ApplicationScoped
+public class TradeVersionRepository {
+
+    private static final String HISTORY = "SELECT trade_id, version, partition_key, signed_quantity, signed_notional, "
+            + "live, pending, captured_event FROM trade_versions WHERE trade_id = ANY($1)";
+    private static final String INSERT = "INSERT INTO trade_versions (trade_id, version, partition_key, action, "
+            + "signed_quantity, signed_notional, live, pending, sequence_number, idempotency_key, fencing_token, "
+            + "source_partition, source_offset, captured_at, captured_event) "
+            + "SELECT * FROM unnest($1::varchar[], $2::int[], $3::varchar[], $4::varchar[], $5::numeric[], "
+            + "$6::numeric[], $7::bool[], $8::bool[], $9::bigint[], $10::varchar[], $11::bigint[], $12::int[], "
+            + "$13::bigint[], $14::timestamptz[], $15::text[]) ON CONFLICT (trade_id, version) DO NOTHING";
+    private static final String BY_TRADE = "SELECT captured_event FROM trade_versions WHERE trade_id = $1 "
+            + "ORDER BY version";
+
+    /** Every stored version of the given trades, by trade id. */
+    public Uni<Map<String, List<StoredVersion>>> history(SqlConnection conn, Collection<String> tradeIds) {
+        return conn.preparedQuery(HISTORY).execute(Tuple.of(tradeIds.toArray(String[]::new))).map(rows -> {
+            Map<String, List<StoredVersion>> byTrade = new HashMap<>();
+            for (Row row : rows) {
+                StoredVersion v = from(row);
+                byTrade.computeIfAbsent(v.tradeId(), k -> new ArrayList<>(2)).add(v);
+            }
+            return byTrade;
+        });
+    }
+
+    /** Inserts the rows that are not there yet; returns how many were inserted. */
+    public Uni<Integer> insert(SqlConnection conn, List<TradeVersionRow> rows) {
+        if (rows.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        int n = rows.size();
+        String[] ids = new String[n], keys = new String[n], actions = new String[n], idem = new String[n],
+                events = new String[n];
+        Integer[] versions = new Integer[n], partitions = new Integer[n];
+        Numeric[] qty = new Numeric[n], notional = new Numeric[n];
+        Boolean[] live = new Boolean[n], pending = new Boolean[n];
+        Long[] seq = new Long[n], fence = new Long[n], offsets = new Long[n];
+        OffsetDateTime[] at = new OffsetDateTime[n];
+        for (int i = 0; i < n; i++) {
+            TradeVersionRow r = rows.get(i);
+            ids[i] = r.tradeId();
+            versions[i] = r.version();
+            keys[i] = r.partitionKey();
+            actions[i] = r.action();
+            qty[i] = Numeric.create(r.signedQuantity());
+            notional[i] = Numeric.create(r.signedNotional());
+            live[i] = r.live();
+            pending[i] = r.pending();
+            seq[i] = r.sequenceNumber();
+            idem[i] = r.idempotencyKey();
+            fence[i] = r.fencingToken();
+            partitions[i] = r.sourcePartition();
+            offsets[i] = r.sourceOffset();
+            at[i] = r.capturedAt();
+            events[i] = r.capturedEvent();
+        }
+        Tuple params = Tuple.tuple(List.of(ids, versions, keys, actions, qty, notional, live, pending, seq, idem,
+                fence, partitions, offsets, at, events));
+        return conn.preparedQuery(INSERT).execute(params).map(result -> result.rowCount());
+    }
+
+    /** The captured events of every stored version of one trade, oldest first. */
+    public Uni<List<String>> capturedEvents(io.vertx.mutiny.sqlclient.Pool pool, String tradeId) {
+        return pool.preparedQuery(BY_TRADE).execute(Tuple.of(tradeId)).map(rows -> {
+            List<String> events = new ArrayList<>();
+            rows.forEach(row -> events.add(row.getString(0)));
+            return events;
+        });
+    }
+
+    private static StoredVersion from(Row row) {
+        return new StoredVersion(row.getString("trade_id"), row.getInteger("version"), row.getString("partition_key"),
+                new Contribution(row.getBigDecimal("signed_quantity"), row.getBigDecimal("signed_notional"),
+                        row.getBoolean("live"), row.getBoolean("pending")),
+                row.getString("captured_event"));
+    }
+}
