@@ -4,6 +4,7 @@ import com.pb.synth.tradecapture.config.CaptureConfig;
 import com.pb.synth.tradecapture.domain.CaptureDecider;
 import com.pb.synth.tradecapture.domain.CaptureStatus;
 import com.pb.synth.tradecapture.domain.Decision;
+import com.pb.synth.tradecapture.domain.Position;
 import com.pb.synth.tradecapture.domain.ReasonCode;
 import com.pb.synth.tradecapture.domain.SwapBlotter;
 import com.pb.synth.tradecapture.domain.Trade;
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,6 +41,9 @@ public class CaptureTransaction {
     /** What a committed batch publishes, and the outcome counts for the meters. */
     public record Result(List<OutgoingRecord> outgoing, int captured, int duplicates, int superseded, int rejected) {
     }
+
+    private static final Comparator<TradeVersionRow> VERSION_ORDER =
+            Comparator.comparing(TradeVersionRow::tradeId).thenComparingInt(TradeVersionRow::version);
 
     private final Pool pool;
     private final PositionRepository positions;
@@ -140,7 +145,11 @@ public class CaptureTransaction {
         int expectedPositions = plan.positions().size();
         int expectedRows = rows.size();
         Result result = new Result(outgoing, captured, duplicates, superseded, rejected);
-        return positions.upsert(conn, plan.positions().values(), at)
+        // Rows in a fixed order, so two transactions that ever meet on a row cannot deadlock.
+        rows.sort(VERSION_ORDER);
+        List<Position> changed = new ArrayList<>(plan.positions().values());
+        changed.sort(Comparator.comparing(Position::partitionKey));
+        return positions.upsert(conn, changed, at)
                 .invoke(n -> {
                     if (n != expectedPositions) {
                         throw new ConcurrentCaptureException((expectedPositions - n)

@@ -1,5 +1,6 @@
 package com.pb.synth.tradecapture.metrics;
 
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -16,7 +17,7 @@ public class ConsumerReadinessCheck implements HealthCheck {
 
     private final ConsumerAssignment assignment;
 
-    public ConsumerReadinessCheck(ConsumerAssignment assignment) {
+    public ConsumerReadinessCheck(@Identifier("capture-rebalance") ConsumerAssignment assignment) {
         this.assignment = assignment;
     }
 

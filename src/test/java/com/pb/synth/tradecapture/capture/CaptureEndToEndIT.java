@@ -1,0 +1,167 @@
+package com.pb.synth.tradecapture.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.pb.synth.tradecapture.domain.Position;
+import com.pb.synth.tradecapture.reference.ReferenceData;
+import com.pb.synth.tradecapture.support.Fixtures;
+import com.pb.synth.tradecapture.support.RealServers;
+import com.pb.synth.tradecapture.support.TradeRequests;
+import com.pb.synth.tradecapture.support.Topics;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(RealServers.class)
+class CaptureEndToEndIT {
+
+    private static final Logger LOG = Logger.getLogger(CaptureEndToEndIT.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    Pool pool;
+    @Inject
+    ReferenceData reference;
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    /** One key's scripted life: new trades, corrections, cancels, a sell; order matters for the result. */
+    private static List<TradeRequests.Builder> script(String account, String book, String security, Random random,
+                                                      String run) {
+        String prefix = run + "-" + account.substring(account.lastIndexOf('-') + 1) + "-" + book + "-" + security;
+        List<TradeRequests.Builder> ops = new ArrayList<>();
+        String a = prefix + "-a", b = prefix + "-b", c = prefix + "-c", d = prefix + "-d", e = prefix + "-e",
+                f = prefix + "-f";
+        ops.add(TradeRequests.trade(a));
+        ops.add(TradeRequests.trade(b));
+        ops.add(TradeRequests.trade(c));
+        ops.add(TradeRequests.trade(a).action("CORRECT", 2));
+        ops.add(TradeRequests.trade(d).side("SELL"));
+        ops.add(TradeRequests.trade(b).action("CANCEL", 2));
+        ops.add(TradeRequests.trade(e));
+        ops.add(TradeRequests.trade(c).action("CORRECT", 2).side("SELL"));
+        ops.add(TradeRequests.trade(f));
+        ops.add(TradeRequests.trade(a).action("CORRECT", 3));
+        long seq = 1;
+        for (TradeRequests.Builder op : ops) {
+            op.key(account, book, security).sequence(seq++)
+                    .quantity(Integer.toString(1 + random.nextInt(5000)))
+                    .price(BigDecimal.valueOf(1000 + random.nextInt(90000), 2).toPlainString());
+        }
+        return ops;
+    }
+
+    /** The position a key's script must leave, computed here from the script alone. */
+    private static BigDecimal[] expected(List<TradeRequests.Builder> ops) {
+        Map<String, BigDecimal[]> live = new HashMap<>();
+        for (TradeRequests.Builder op : ops) {
+            String action = op.node().get("action").asText();
+            if (action.equals("CANCEL")) {
+                live.remove(op.tradeId());
+            } else {
+                live.put(op.tradeId(), new BigDecimal[] {op.signedQuantity(), op.signedNotional()});
+            }
+        }
+        BigDecimal q = BigDecimal.ZERO, n = BigDecimal.ZERO;
+        for (BigDecimal[] v : live.values()) {
+            q = q.add(v[0]);
+            n = n.add(v[1]);
+        }
+        return new BigDecimal[] {q, n, BigDecimal.valueOf(live.size())};
+    }
+
+    @Test
+    void tenThousandTradesOverAThousandKeysAreCapturedOnceInKeyOrder() throws Exception {
+        Random random = new Random(42);
+        String run = TradeRequests.unique("E2E");
+        List<String> accounts = Fixtures.accounts(pool, reference, "E2E", 10);
+        List<String> securities = List.of("US0378331005", "US5949181045", "US0231351067", "GB0005405286",
+                "DE0007164600", "FR0000120271", "JP3633400001", "US02079K3059", "US30303M1027", "US88160R1014",
+                "US67066G1040", "US4781601046", "US46625H1005", "US9311421039", "US7427181091", "US92826C8394",
+                "US57636Q1040", "US4370761029", "US1912161007", "US7170811035", "US2546871060", "US4592001014",
+                "US4581401001", "US17275R1023", "DE0007236101", "FR0000121014", "NL0010273215", "FR0000120578",
+                "DE0008404005", "FR0000131104", "ES0113900J37", "IT0003128367", "DE0005557508", "FR0000120073",
+                "GB0007980591", "GB00BP6MXD84", "GB0009895292", "GB0002374006", "GB00B10RZP78", "GB0007188757",
+                "GB0031348658", "GB0009252882", "JP3435000009", "JP3902900004", "JP3436100006", "JP3788600009",
+                "JP3756600007", "JP3496400007", "JP3890350006", "JP3802400006");
+        Map<String, List<TradeRequests.Builder>> scripts = new LinkedHashMap<>();
+        for (String account : accounts) {
+            for (String book : List.of("BOOK-01", "BOOK-02")) {
+                for (String security : securities) {
+                    scripts.put(account + "_" + book + "_" + security, script(account, book, security, random, run));
+                }
+            }
+        }
+        assertThat(scripts).hasSize(1000);
+
+        // Interleave the keys at random, each key's own trades staying in script order.
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(10_000);
+        Map<String, Integer> next = new HashMap<>();
+        List<String> pending = new ArrayList<>(scripts.keySet());
+        while (!pending.isEmpty()) {
+            int i = random.nextInt(pending.size());
+            String key = pending.get(i);
+            int n = next.merge(key, 1, Integer::sum) - 1;
+            records.add(Topics.record(RealServers.IN, key, scripts.get(key).get(n).json()));
+            if (n == 9) {
+                pending.set(i, pending.get(pending.size() - 1));
+                pending.remove(pending.size() - 1);
+            }
+        }
+        assertThat(records).hasSize(10_000);
+
+        long start = System.nanoTime();
+        Topics.send(bootstrap, RealServers.IN, records);
+        Map<String, List<JsonNode>> eventsByKey = new HashMap<>();
+        try (Topics.Reader reader = new Topics.Reader(bootstrap, RealServers.CAPTURED)) {
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                List<ConsumerRecord<String, byte[]>> all = reader.poll();
+                return all.stream().filter(r -> scripts.containsKey(r.key())).count() >= 10_000;
+            });
+            double seconds = (System.nanoTime() - start) / 1e9;
+            LOG.infof("CAPTURE RATE: 10000 trades over 1000 keys captured in %.2f s = %.0f trades/s", seconds,
+                    10_000 / seconds);
+            for (ConsumerRecord<String, byte[]> r : reader.poll()) {
+                if (scripts.containsKey(r.key())) {
+                    eventsByKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(JSON.readTree(r.value()));
+                }
+            }
+        }
+
+        for (var entry : scripts.entrySet()) {
+            String key = entry.getKey();
+            List<JsonNode> events = eventsByKey.get(key);
+            assertThat(events).as("events of %s", key).hasSize(10);
+            assertThat(events).allSatisfy(e -> assertThat(e.get("status").asText()).isEqualTo("CAPTURED"));
+            assertThat(events.stream().map(e -> e.get("sequenceNumber").asLong()).toList())
+                    .as("output order of %s", key).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+            BigDecimal[] want = expected(entry.getValue());
+            Position got = Fixtures.position(pool, key).orElseThrow();
+            assertThat(got.quantity()).as("quantity of %s", key).isEqualByComparingTo(want[0]);
+            assertThat(got.notional()).as("notional of %s", key).isEqualByComparingTo(want[1]);
+            assertThat(got.tradeCount()).as("trade count of %s", key).isEqualTo(want[2].intValue());
+            JsonNode last = events.get(9).get("position");
+            assertThat(last.get("quantity").decimalValue()).isEqualByComparingTo(want[0]);
+        }
+        assertThat(Fixtures.count(pool, "SELECT count(*) FROM trade_versions WHERE trade_id LIKE $1", run + "-%"))
+                .isEqualTo(10_000);
+    }
+}

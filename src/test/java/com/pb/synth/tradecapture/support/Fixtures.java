@@ -1,0 +1,59 @@
+package com.pb.synth.tradecapture.support;
+
+import com.pb.synth.tradecapture.domain.Position;
+import com.pb.synth.tradecapture.reference.ReferenceData;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Arranges reference data and reads back what capture stored, straight from the database. */
+public final class Fixtures {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private Fixtures() {
+    }
+
+    /** Creates {@code n} straight-through accounts unique to this run and makes the service see them. */
+    public static List<String> accounts(Pool pool, ReferenceData reference, String prefix, int n) {
+        List<String> ids = new ArrayList<>(n);
+        for (int i = 1; i <= n; i++) {
+            String id = TradeRequests.unique(prefix) + "-" + i;
+            ids.add(id);
+            pool.preparedQuery("INSERT INTO accounts (account_id, legal_entity, region, spread_bps) "
+                    + "VALUES ($1, 'PB-US-LLC', 'us', 50)").execute(Tuple.of(id)).await().atMost(WAIT);
+        }
+        reference.load().await().atMost(WAIT);
+        return ids;
+    }
+
+    public static RowSet<Row> query(Pool pool, String sql, Object... params) {
+        return pool.preparedQuery(sql).execute(Tuple.from(params)).await().atMost(WAIT);
+    }
+
+    public static long count(Pool pool, String sql, Object... params) {
+        return query(pool, sql, params).iterator().next().getLong(0);
+    }
+
+    public static Optional<Position> position(Pool pool, String key) {
+        RowSet<Row> rows = query(pool, "SELECT partition_key, quantity, notional, trade_count, pending_count, "
+                + "fencing_token FROM positions WHERE partition_key = $1", key);
+        if (rows.size() == 0) {
+            return Optional.empty();
+        }
+        Row r = rows.iterator().next();
+        return Optional.of(new Position(r.getString(0), r.getBigDecimal(1), r.getBigDecimal(2), r.getInteger(3),
+                r.getInteger(4), r.getLong(5)));
+    }
+
+    /** Compares decimals by value: 100 and 100.00000000 are the same quantity. */
+    public static boolean same(BigDecimal a, BigDecimal b) {
+        return a.compareTo(b) == 0;
+    }
+}
