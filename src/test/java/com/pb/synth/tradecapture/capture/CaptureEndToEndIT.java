@@ -129,7 +129,7 @@ class CaptureEndToEndIT {
         assertThat(records).hasSize(10_000);
 
         long start = System.nanoTime();
-        Topics.send(bootstrap, RealServers.IN, records);
+        Topics.send(bootstrap, records);
         Map<String, List<JsonNode>> eventsByKey = new HashMap<>();
         try (Topics.Reader reader = new Topics.Reader(bootstrap, RealServers.CAPTURED)) {
             await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(50)).until(() -> {

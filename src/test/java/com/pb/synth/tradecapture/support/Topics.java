@@ -26,7 +26,8 @@ public final class Topics {
     private Topics() {
     }
 
-    public static void send(String bootstrap, String topic, List<ProducerRecord<String, byte[]>> records) {
+    /** Sends and waits for the broker's acknowledgement of every record; returns where each landed. */
+    public static List<RecordMetadata> send(String bootstrap, List<ProducerRecord<String, byte[]>> records) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -37,9 +38,11 @@ public final class Topics {
             for (ProducerRecord<String, byte[]> r : records) {
                 sent.add(producer.send(r));
             }
+            List<RecordMetadata> landed = new ArrayList<>(sent.size());
             for (Future<RecordMetadata> f : sent) {
-                f.get();
+                landed.add(f.get());
             }
+            return landed;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -50,6 +53,11 @@ public final class Topics {
 
     public static ProducerRecord<String, byte[]> record(String topic, String key, String value) {
         return new ProducerRecord<>(topic, key, value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Input records for the given requests, each keyed by its partition key. */
+    public static List<ProducerRecord<String, byte[]>> inputs(List<TradeRequests.Builder> trades) {
+        return trades.stream().map(t -> record(RealServers.IN, t.key(), t.json())).toList();
     }
 
     /** Reads a whole topic from its beginning, accumulating across calls to {@link #poll()}. */
