@@ -1,0 +1,136 @@
+package com.pb.synth.tradecapture.capture;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.pb.synth.tradecapture.reference.ReferenceData;
+import com.pb.synth.tradecapture.support.CapturedEvents;
+import com.pb.synth.tradecapture.support.Fixtures;
+import com.pb.synth.tradecapture.support.RealServers;
+import com.pb.synth.tradecapture.support.ServerControl;
+import com.pb.synth.tradecapture.support.TradeRequests;
+import com.pb.synth.tradecapture.support.Topics;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(RealServers.class)
+class DependencyOutageIT {
+
+    private static final int KEYS = 30;
+
+    @Inject
+    Pool pool;
+    @Inject
+    ReferenceData reference;
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+    @ConfigProperty(name = "mp.messaging.incoming.trades-in.group.id")
+    String group;
+
+    @Test
+    void redisThenPostgresDownMidStreamLosesNothingAndResumesByItself() throws Exception {
+        String account = Fixtures.accounts(pool, reference, "OUTAGE", 1).get(0);
+        String run = TradeRequests.unique("OUT");
+        List<String> keys = new ArrayList<>();
+        Map<String, BigDecimal> expected = new HashMap<>();
+        try (CapturedEvents events = new CapturedEvents(bootstrap, keysOf(account))) {
+            sendWave(run, 1, account, expected);
+            await().atMost(Duration.ofSeconds(30)).until(() -> events.count("CAPTURED") == KEYS * 5);
+
+            ServerControl.invoke("stopRedis");
+            try {
+                List<RecordMetadata> wave2 = sendWave(run, 2, account, expected);
+                await().atMost(Duration.ofSeconds(20)).until(() -> !ready());
+                given().get("/q/health/live").then().statusCode(200);
+                assertNotCommittedPast(wave2);
+                assertThat(events.count("CAPTURED")).as("nothing captured while Redis is down").isEqualTo(KEYS * 5);
+            } finally {
+                ServerControl.invoke("startRedis");
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> events.count("CAPTURED") == KEYS * 10);
+
+            ServerControl.invoke("stopPostgres");
+            try {
+                List<RecordMetadata> wave3 = sendWave(run, 3, account, expected);
+                await().atMost(Duration.ofSeconds(20)).until(() -> !ready());
+                given().get("/q/health/live").then().statusCode(200);
+                assertNotCommittedPast(wave3);
+                assertThat(events.count("CAPTURED")).as("nothing captured while PostgreSQL is down").isEqualTo(KEYS * 10);
+            } finally {
+                ServerControl.invoke("startPostgres");
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> events.count("CAPTURED") == KEYS * 15);
+            await().atMost(Duration.ofSeconds(30)).until(this::ready);
+            assertThat(events.count("DUPLICATE")).isZero();
+        }
+        assertThat(Fixtures.count(pool, "SELECT count(*) FROM trade_versions WHERE trade_id LIKE $1", run + "-%"))
+                .isEqualTo(KEYS * 15);
+        for (var e : expected.entrySet()) {
+            assertThat(Fixtures.position(pool, e.getKey()).orElseThrow().quantity()).as(e.getKey())
+                    .isEqualByComparingTo(e.getValue());
+        }
+    }
+
+    private static List<String> keysOf(String account) {
+        List<String> keys = new ArrayList<>();
+        for (int k = 0; k < KEYS; k++) {
+            keys.add(account + "_BOOK-0" + (1 + k % 9) + "_" + (k < 9 ? "US0378331005" : k < 18 ? "GB0005405286" : k < 27 ? "JP3633400001" : "DE0007164600"));
+        }
+        return keys;
+    }
+
+    private List<RecordMetadata> sendWave(String run, int wave, String account, Map<String, BigDecimal> expected) {
+        List<TradeRequests.Builder> trades = new ArrayList<>();
+        List<String> keys = keysOf(account);
+        for (int k = 0; k < KEYS; k++) {
+            String[] parts = keys.get(k).split("_");
+            for (int t = 0; t < 5; t++) {
+                TradeRequests.Builder trade = TradeRequests.trade(run + "-" + wave + "-" + k + "-" + t)
+                        .key(parts[0], parts[1], parts[2]).quantity(Integer.toString(wave * 100 + t))
+                        .side(t == 4 ? "SELL" : "BUY");
+                expected.merge(trade.key(), trade.signedQuantity(), BigDecimal::add);
+                trades.add(trade);
+            }
+        }
+        return Topics.send(bootstrap, Topics.inputs(trades));
+    }
+
+    /** No partition's committed offset has moved past the first record of the wave that waits. */
+    private void assertNotCommittedPast(List<RecordMetadata> waiting) throws Exception {
+        Map<TopicPartition, Long> firstWaiting = new HashMap<>();
+        waiting.forEach(m -> firstWaiting.merge(new TopicPartition(m.topic(), m.partition()), m.offset(), Math::min));
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(props)) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get();
+            for (var e : firstWaiting.entrySet()) {
+                OffsetAndMetadata c = committed.get(e.getKey());
+                assertThat(c == null ? 0 : c.offset()).as("committed offset of %s", e.getKey())
+                        .isLessThanOrEqualTo(e.getValue());
+            }
+        }
+    }
+
+    private boolean ready() {
+        return given().get("/q/health/ready").statusCode() == 200;
+    }
+}
