@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
@@ -29,6 +30,9 @@ public class CapturePipeline {
 
     private static final Logger LOG = Logger.getLogger(CapturePipeline.class);
     private static final LockLease NO_LOCKS = new LockLease("", Map.of(), 0);
+    private static final long WARN_INTERVAL_NANOS = 5_000_000_000L;
+
+    private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
 
     private final TradeRequestMapper mapper;
     private final ReferenceData reference;
@@ -57,7 +61,7 @@ public class CapturePipeline {
                 .flatMap(items -> lockAndApply(items, start))
                 .onFailure().invoke(f -> {
                     metrics.batchRetried();
-                    LOG.warnf("capture of %d records failed, retrying: %s", records.size(), describe(f));
+                    logFailure(records.size(), f);
                 })
                 .onFailure().retry().withBackOff(retry.initialBackoff(), retry.maxBackoff()).withJitter(0.3)
                 .indefinitely()
@@ -116,6 +120,17 @@ public class CapturePipeline {
         metrics.processed(Outcome.SUPERSEDED, result.superseded());
         metrics.processed(Outcome.REJECTED, result.rejected());
         metrics.batchCaptured(System.nanoTime() - start);
+    }
+
+    /** One warning per interval while a dependency stays down, the rest at debug level. */
+    private void logFailure(int size, Throwable f) {
+        long now = System.nanoTime();
+        long last = lastWarning.get();
+        if (now - last > WARN_INTERVAL_NANOS && lastWarning.compareAndSet(last, now)) {
+            LOG.warnf("capture of %d records failed, retrying with backoff (capture paused): %s", size, describe(f));
+        } else {
+            LOG.debugf("capture of %d records failed again: %s", size, describe(f));
+        }
     }
 
     private static String describe(Throwable f) {

@@ -1,0 +1,78 @@
+package com.pb.synth.tradecapture.capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.pb.synth.tradecapture.domain.ReasonCode;
+import com.pb.synth.tradecapture.domain.Side;
+import com.pb.synth.tradecapture.domain.TradeAction;
+import com.pb.synth.tradecapture.support.TradeRequests;
+import jakarta.validation.Validation;
+import java.nio.charset.StandardCharsets;
+import org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator;
+import org.junit.jupiter.api.Test;
+
+class TradeRequestMapperTest {
+
+    private final TradeRequestMapper mapper = new TradeRequestMapper(
+            new ObjectMapper().registerModule(new JavaTimeModule()),
+            Validation.byDefaultProvider().configure().messageInterpolator(new ParameterMessageInterpolator())
+                    .buildValidatorFactory().getValidator());
+
+    private TradeRequestMapper.Result map(String json, String key) {
+        return mapper.map(json.getBytes(StandardCharsets.UTF_8), key);
+    }
+
+    @Test
+    void readsTheRequestWithDecimalsAsNumbersOrStrings() {
+        var b = TradeRequests.trade("T-1").action("CORRECT", 2).side("SELL").quantity("10000").price("187.125");
+        var node = b.node();
+        var pq = node.get("tradeLots").get(0).get("priceQuantity").get(0);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) pq.get("price").get(0)).put("value", "187.125");
+        node.put("unknownUpstreamField", "ignored");
+
+        var result = map(node.toString(), b.key());
+
+        assertThat(result.rejection()).isNull();
+        assertThat(result.trade().action()).isEqualTo(TradeAction.CORRECT);
+        assertThat(result.trade().side()).isEqualTo(Side.SELL);
+        assertThat(result.trade().version()).isEqualTo(2);
+        assertThat(result.trade().notional()).isEqualByComparingTo("1871250");
+        assertThat(result.trade().key().value()).isEqualTo("ACC-001_BOOK-01_US0378331005");
+    }
+
+    @Test
+    void defaultsActionVersionAndSide() {
+        var node = TradeRequests.trade("T-2").node();
+        node.remove("action");
+        node.remove("version");
+        node.remove("side");
+        var trade = map(node.toString(), null).trade();
+        assertThat(trade.action()).isEqualTo(TradeAction.NEW);
+        assertThat(trade.version()).isEqualTo(1);
+        assertThat(trade.side()).isEqualTo(Side.BUY);
+    }
+
+    @Test
+    void rejectsEachKindOfBadInputWithItsReason() {
+        assertThat(map("not json", null).rejection().reasonCode()).isEqualTo(ReasonCode.NOT_JSON);
+        assertThat(map("{\"tradeId\": 12, \"tradeLots\": {}}", null).rejection().reasonCode())
+                .isEqualTo(ReasonCode.SCHEMA_INVALID);
+        var missing = TradeRequests.trade("T-3").node();
+        missing.remove("accountId");
+        assertThat(map(missing.toString(), null).rejection().reasonCode()).isEqualTo(ReasonCode.MISSING_FIELD);
+        assertThat(map(TradeRequests.trade("T-4").quantity("0").json(), null).rejection().reasonCode())
+                .isEqualTo(ReasonCode.INVALID_VALUE);
+        assertThat(map(TradeRequests.trade("T-5").currency("ZZZ").json(), null).rejection().reasonCode())
+                .isEqualTo(ReasonCode.INVALID_VALUE);
+        assertThat(map(TradeRequests.trade("T_6").json(), null).rejection().reasonCode())
+                .isEqualTo(ReasonCode.INVALID_ID);
+        assertThat(map(TradeRequests.trade("T-7").json(), "ACC-009_BOOK-01_US0378331005").rejection().reasonCode())
+                .isEqualTo(ReasonCode.KEY_MISMATCH);
+        var unknownAction = TradeRequests.trade("T-8").node().put("action", "AMEND");
+        assertThat(map(unknownAction.toString(), null).rejection().reasonCode()).isEqualTo(ReasonCode.INVALID_VALUE);
+        var settlesEarly = TradeRequests.trade("T-9").node().put("settlementDate", "2026-11-20");
+        assertThat(map(settlesEarly.toString(), null).rejection().detail()).contains("settlementDate");
+    }
+}
