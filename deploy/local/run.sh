@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The README's run command: builds the service, brings the local stack up, starts the service
+# against it, sends a demo batch and prints what was captured. Ctrl-C stops everything it started.
+#
+#   deploy/local/run.sh            (DEMO_TRADES=3000 DEMO_KEYS=300 HTTP_PORT=8080 to change)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$ROOT"
+STACK=target/local-stack
+HTTP_PORT=${HTTP_PORT:-8080}
+SERVICE_PID=
+
+stop_all() {
+  trap - INT TERM EXIT
+  echo
+  echo "[run] stopping the service and the local stack"
+  if [ -n "$SERVICE_PID" ] && kill -0 "$SERVICE_PID" 2>/dev/null; then
+    kill "$SERVICE_PID"
+    wait "$SERVICE_PID" 2>/dev/null || true
+  fi
+  deploy/local/stack.sh down || true
+}
+trap stop_all INT TERM EXIT
+
+echo "[run] building the service"
+./mvnw -q -B package -DskipTests
+deploy/local/stack.sh up
+
+set -a
+. "$STACK/stack.env"
+set +a
+echo "[run] starting the service (log: $STACK/service.log)"
+java -Xms256m -Xmx768m -Dquarkus.http.port="$HTTP_PORT" -jar target/quarkus-app/quarkus-run.jar >"$STACK/service.log" 2>&1 &
+SERVICE_PID=$!
+
+deadline=$((SECONDS + 90))
+until curl -fsS "http://127.0.0.1:$HTTP_PORT/q/health/ready" >/dev/null 2>&1; do
+  kill -0 "$SERVICE_PID" 2>/dev/null || { tail -40 "$STACK/service.log"; echo "[run] the service exited"; exit 1; }
+  [ $SECONDS -lt $deadline ] || { tail -40 "$STACK/service.log"; echo "[run] the service did not become ready"; exit 1; }
+  sleep 0.5
+done
+echo "[run] service ready"
+
+java -cp "$STACK/lib/*" deploy/local/DemoTrades.java "$KAFKA_BOOTSTRAP_SERVERS" "${DEMO_TRADES:-3000}" "${DEMO_KEYS:-300}"
+
+cat <<URLS
+
+Look at:
+  http://127.0.0.1:$HTTP_PORT/q/health          health (live and ready)
+  http://127.0.0.1:$HTTP_PORT/q/metrics         Prometheus metrics (trades_processed_total, trades_capture_latency, ...)
+  $STACK/service.log    the service's log
+The service keeps capturing from $KAFKA_BOOTSTRAP_SERVERS (topic pb-synth.trades.v1). Ctrl-C stops everything.
+URLS
+wait "$SERVICE_PID"
