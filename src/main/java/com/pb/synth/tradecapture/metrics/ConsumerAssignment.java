@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /** Tracks the input consumers' group membership and partitions, for readiness and operators' logs. */
@@ -18,11 +19,17 @@ public class ConsumerAssignment implements KafkaConsumerRebalanceListener {
     private static final Logger LOG = Logger.getLogger(ConsumerAssignment.class);
 
     private final Set<TopicPartition> assigned = ConcurrentHashMap.newKeySet();
-    private volatile boolean joined;
+    private final Set<Consumer<?, ?>> joined = ConcurrentHashMap.newKeySet();
+    private final int consumers;
+
+    public ConsumerAssignment(
+            @ConfigProperty(name = "mp.messaging.incoming.trades-in.concurrency", defaultValue = "1") int consumers) {
+        this.consumers = consumers;
+    }
 
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        joined = true;
+        joined.add(consumer);
         assigned.addAll(partitions);
         LOG.infof("partitions assigned: %s", partitions);
     }
@@ -38,9 +45,16 @@ public class ConsumerAssignment implements KafkaConsumerRebalanceListener {
         onPartitionsRevoked(consumer, partitions);
     }
 
-    /** True once a consumer has joined its group (an instance may own no partition and still be ready). */
+    /**
+     * True once every consumer of this instance has joined the group (an instance may own no
+     * partition and still be ready: the group has more members than the topic has partitions).
+     */
     public boolean joined() {
-        return joined;
+        return joined.size() >= consumers;
+    }
+
+    public int consumersJoined() {
+        return joined.size();
     }
 
     public int partitions() {

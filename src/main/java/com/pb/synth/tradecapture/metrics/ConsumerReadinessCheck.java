@@ -7,7 +7,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready only once the capture consumer has joined its group. Kafka, Redis and the database have
+ * Ready only once the capture consumers have joined their group. Kafka, Redis and the database have
  * their own readiness checks from their extensions; liveness has no dependency checks, so an
  * outage pauses capture without the platform restarting the pod.
  */
@@ -24,6 +24,6 @@ public class ConsumerReadinessCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         return HealthCheckResponse.named("capture-consumer").status(assignment.joined())
-                .withData("partitions", assignment.partitions()).build();
+                .withData("consumers", assignment.consumersJoined()).withData("partitions", assignment.partitions()).build();
     }
 }

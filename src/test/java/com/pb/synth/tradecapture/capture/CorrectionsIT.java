@@ -18,6 +18,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -30,6 +31,11 @@ class CorrectionsIT {
     ReferenceData reference;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
+
+    @BeforeEach
+    void serviceReady() {
+        Fixtures.awaitReady();
+    }
 
     @Test
     void correctionsMoveByTheDifferenceCancelsReverseAndOlderVersionsAreSuperseded() {

@@ -28,6 +28,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -44,6 +45,11 @@ class DependencyOutageIT {
     String bootstrap;
     @ConfigProperty(name = "mp.messaging.incoming.trades-in.group.id")
     String group;
+
+    @BeforeEach
+    void serviceReady() {
+        Fixtures.awaitReady();
+    }
 
     @Test
     void redisThenPostgresDownMidStreamLosesNothingAndResumesByItself() throws Exception {

@@ -28,6 +28,7 @@ import java.util.Set;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -42,6 +43,11 @@ class RedeliveryIT {
     KafkaClientService kafkaClients;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
+
+    @BeforeEach
+    void serviceReady() {
+        Fixtures.awaitReady();
+    }
 
     @Test
     void redeliveredRecordsLeavePositionsUnchangedAndRepublishAsFirstCaptured() {

@@ -29,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -53,6 +54,11 @@ class PartitionLockIT {
     MeterRegistry meters;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
+
+    @BeforeEach
+    void serviceReady() {
+        Fixtures.awaitReady();
+    }
 
     @Test
     void aKeyLockedByAnotherWriterIsNotAppliedUntilReleased() {

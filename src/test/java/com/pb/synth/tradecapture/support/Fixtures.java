@@ -20,6 +20,15 @@ public final class Fixtures {
     private Fixtures() {
     }
 
+    /**
+     * Waits until the service is ready: Kafka, Redis and the database answer and all its consumers
+     * are in the group, so no start-up rebalance redelivers what a test sends next.
+     */
+    public static void awaitReady() {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
+                .until(() -> io.restassured.RestAssured.get("/q/health/ready").statusCode() == 200);
+    }
+
     /** Creates {@code n} straight-through accounts unique to this run and makes the service see them. */
     public static List<String> accounts(Pool pool, ReferenceData reference, String prefix, int n) {
         List<String> ids = new ArrayList<>(n);
