@@ -6,15 +6,13 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pb.synth.tradecapture.domain.Position;
-import com.pb.synth.tradecapture.reference.ReferenceData;
 import com.pb.synth.tradecapture.support.Fixtures;
 import com.pb.synth.tradecapture.support.RealServers;
+import com.pb.synth.tradecapture.support.ServiceTestBase;
 import com.pb.synth.tradecapture.support.TradeRequests;
 import com.pb.synth.tradecapture.support.Topics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
-import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,24 +23,16 @@ import java.util.Map;
 import java.util.Random;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(RealServers.class)
-class CaptureEndToEndIT {
+class CaptureEndToEndIT extends ServiceTestBase {
 
     private static final Logger LOG = Logger.getLogger(CaptureEndToEndIT.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Inject
-    Pool pool;
-    @Inject
-    ReferenceData reference;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
 
     /** One key's scripted life: new trades, corrections, cancels, a sell; order matters for the result. */
     private static List<TradeRequests.Builder> script(String account, String book, String security, Random random,
@@ -91,11 +81,6 @@ class CaptureEndToEndIT {
 
     private static boolean isCaptured(byte[] event) {
         return new String(event, java.nio.charset.StandardCharsets.UTF_8).contains("\"status\":\"CAPTURED\"");
-    }
-
-    @BeforeEach
-    void serviceReady() {
-        Fixtures.awaitReady();
     }
 
     @Test

@@ -5,37 +5,21 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.pb.synth.tradecapture.domain.Position;
-import com.pb.synth.tradecapture.reference.ReferenceData;
 import com.pb.synth.tradecapture.support.CapturedEvents;
 import com.pb.synth.tradecapture.support.Fixtures;
 import com.pb.synth.tradecapture.support.RealServers;
+import com.pb.synth.tradecapture.support.ServiceTestBase;
 import com.pb.synth.tradecapture.support.TradeRequests;
 import com.pb.synth.tradecapture.support.Topics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(RealServers.class)
-class CorrectionsIT {
-
-    @Inject
-    Pool pool;
-    @Inject
-    ReferenceData reference;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-
-    @BeforeEach
-    void serviceReady() {
-        Fixtures.awaitReady();
-    }
+class CorrectionsIT extends ServiceTestBase {
 
     @Test
     void correctionsMoveByTheDifferenceCancelsReverseAndOlderVersionsAreSuperseded() {

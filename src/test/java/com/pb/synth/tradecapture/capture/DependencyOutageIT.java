@@ -4,17 +4,15 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.pb.synth.tradecapture.reference.ReferenceData;
 import com.pb.synth.tradecapture.support.CapturedEvents;
 import com.pb.synth.tradecapture.support.Fixtures;
 import com.pb.synth.tradecapture.support.RealServers;
+import com.pb.synth.tradecapture.support.ServiceTestBase;
 import com.pb.synth.tradecapture.support.ServerControl;
 import com.pb.synth.tradecapture.support.TradeRequests;
 import com.pb.synth.tradecapture.support.Topics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
-import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,62 +26,28 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(RealServers.class)
-class DependencyOutageIT {
+class DependencyOutageIT extends ServiceTestBase {
 
     private static final int KEYS = 30;
 
-    @Inject
-    Pool pool;
-    @Inject
-    ReferenceData reference;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
     @ConfigProperty(name = "mp.messaging.incoming.trades-in.group.id")
     String group;
-
-    @BeforeEach
-    void serviceReady() {
-        Fixtures.awaitReady();
-    }
 
     @Test
     void redisThenPostgresDownMidStreamLosesNothingAndResumesByItself() throws Exception {
         String account = Fixtures.accounts(pool, reference, "OUTAGE", 1).get(0);
         String run = TradeRequests.unique("OUT");
-        List<String> keys = new ArrayList<>();
         Map<String, BigDecimal> expected = new HashMap<>();
         try (CapturedEvents events = new CapturedEvents(bootstrap, keysOf(account))) {
             sendWave(run, 1, account, expected);
             await().atMost(Duration.ofSeconds(30)).until(() -> events.count("CAPTURED") == KEYS * 5);
 
-            ServerControl.invoke("stopRedis");
-            try {
-                List<RecordMetadata> wave2 = sendWave(run, 2, account, expected);
-                await().atMost(Duration.ofSeconds(20)).until(() -> !ready());
-                given().get("/q/health/live").then().statusCode(200);
-                assertNotCommittedPast(wave2);
-                assertThat(events.count("CAPTURED")).as("nothing captured while Redis is down").isEqualTo(KEYS * 5);
-            } finally {
-                ServerControl.invoke("startRedis");
-            }
-            await().atMost(Duration.ofSeconds(60)).until(() -> events.count("CAPTURED") == KEYS * 10);
-
-            ServerControl.invoke("stopPostgres");
-            try {
-                List<RecordMetadata> wave3 = sendWave(run, 3, account, expected);
-                await().atMost(Duration.ofSeconds(20)).until(() -> !ready());
-                given().get("/q/health/live").then().statusCode(200);
-                assertNotCommittedPast(wave3);
-                assertThat(events.count("CAPTURED")).as("nothing captured while PostgreSQL is down").isEqualTo(KEYS * 10);
-            } finally {
-                ServerControl.invoke("startPostgres");
-            }
-            await().atMost(Duration.ofSeconds(60)).until(() -> events.count("CAPTURED") == KEYS * 15);
+            outage("stopRedis", "startRedis", run, 2, account, expected, events);
+            outage("stopPostgres", "startPostgres", run, 3, account, expected, events);
             await().atMost(Duration.ofSeconds(30)).until(this::ready);
             assertThat(events.count("DUPLICATE")).isZero();
         }
@@ -93,6 +57,23 @@ class DependencyOutageIT {
             assertThat(Fixtures.position(pool, e.getKey()).orElseThrow().quantity()).as(e.getKey())
                     .isEqualByComparingTo(e.getValue());
         }
+    }
+
+    /** Takes a dependency away, sends a wave that must wait for it, brings it back, sees the wave captured. */
+    private void outage(String stop, String start, String run, int wave, String account,
+                        Map<String, BigDecimal> expected, CapturedEvents events) throws Exception {
+        int before = KEYS * 5 * (wave - 1);
+        ServerControl.invoke(stop);
+        try {
+            List<RecordMetadata> waiting = sendWave(run, wave, account, expected);
+            await().atMost(Duration.ofSeconds(20)).until(() -> !ready());
+            given().get("/q/health/live").then().statusCode(200);
+            assertNotCommittedPast(waiting);
+            assertThat(events.count("CAPTURED")).as("nothing captured after %s", stop).isEqualTo(before);
+        } finally {
+            ServerControl.invoke(start);
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> events.count("CAPTURED") == before + KEYS * 5);
     }
 
     private static List<String> keysOf(String account) {

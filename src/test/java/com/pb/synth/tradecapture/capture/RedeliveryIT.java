@@ -6,17 +6,16 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.pb.synth.tradecapture.domain.Position;
-import com.pb.synth.tradecapture.reference.ReferenceData;
 import com.pb.synth.tradecapture.support.CapturedEvents;
 import com.pb.synth.tradecapture.support.Fixtures;
 import com.pb.synth.tradecapture.support.RealServers;
+import com.pb.synth.tradecapture.support.ServiceTestBase;
 import com.pb.synth.tradecapture.support.TradeRequests;
 import com.pb.synth.tradecapture.support.Topics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,27 +26,14 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(RealServers.class)
-class RedeliveryIT {
+class RedeliveryIT extends ServiceTestBase {
 
-    @Inject
-    Pool pool;
-    @Inject
-    ReferenceData reference;
     @Inject
     KafkaClientService kafkaClients;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-
-    @BeforeEach
-    void serviceReady() {
-        Fixtures.awaitReady();
-    }
 
     @Test
     void redeliveredRecordsLeavePositionsUnchangedAndRepublishAsFirstCaptured() {

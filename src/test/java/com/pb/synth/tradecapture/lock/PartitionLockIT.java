@@ -12,9 +12,9 @@ import com.pb.synth.tradecapture.capture.TradeRequestMapper;
 import com.pb.synth.tradecapture.domain.Position;
 import com.pb.synth.tradecapture.domain.SwapBlotterFactory;
 import com.pb.synth.tradecapture.domain.Trade;
-import com.pb.synth.tradecapture.reference.ReferenceData;
 import com.pb.synth.tradecapture.support.Fixtures;
 import com.pb.synth.tradecapture.support.RealServers;
+import com.pb.synth.tradecapture.support.ServiceTestBase;
 import com.pb.synth.tradecapture.support.TradeRequests;
 import com.pb.synth.tradecapture.support.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,27 +23,20 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(RealServers.class)
-class PartitionLockIT {
+class PartitionLockIT extends ServiceTestBase {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     @Inject
-    Pool pool;
-    @Inject
     Redis redis;
-    @Inject
-    ReferenceData reference;
     @Inject
     PartitionLock lock;
     @Inject
@@ -52,13 +45,6 @@ class PartitionLockIT {
     TradeRequestMapper mapper;
     @Inject
     MeterRegistry meters;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-
-    @BeforeEach
-    void serviceReady() {
-        Fixtures.awaitReady();
-    }
 
     @Test
     void aKeyLockedByAnotherWriterIsNotAppliedUntilReleased() {
