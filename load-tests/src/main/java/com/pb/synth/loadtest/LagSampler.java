@@ -1,0 +1,91 @@
+package com.pb.synth.loadtest;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Samples the service's consumer lag once a second: for each region's group, the end offsets of
+ * its input topic minus the group's committed offsets, summed.
+ */
+public final class LagSampler implements Runnable {
+
+    private final Admin admin;
+    private final Map<String, String> groupByTopic;
+    private final List<long[]> samples = new ArrayList<>(); // {elapsed ms, lag}
+    private final long startMs;
+    private volatile boolean running = true;
+    private volatile long latest;
+
+    public LagSampler(String bootstrap, Map<String, String> groupByTopic, long startMs) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        this.admin = Admin.create(p);
+        this.groupByTopic = groupByTopic;
+        this.startMs = startMs;
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (running) {
+                long t = System.currentTimeMillis();
+                try {
+                    latest = lag();
+                    synchronized (samples) {
+                        samples.add(new long[] {t - startMs, latest});
+                    }
+                } catch (Exception e) {
+                    // a sample missed: the broker is busy; the next one will do
+                }
+                long wait = 1000 - (System.currentTimeMillis() - t);
+                if (wait > 0) {
+                    Thread.sleep(wait);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            admin.close();
+        }
+    }
+
+    public long lag() throws Exception {
+        long total = 0;
+        for (var e : groupByTopic.entrySet()) {
+            String topic = e.getKey();
+            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+            admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic).partitions()
+                    .forEach(pi -> request.put(new TopicPartition(topic, pi.partition()), OffsetSpec.latest()));
+            var ends = admin.listOffsets(request).all().get(10, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(e.getValue())
+                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+            for (var end : ends.entrySet()) {
+                OffsetAndMetadata c = committed.get(end.getKey());
+                total += end.getValue().offset() - (c == null ? 0 : c.offset());
+            }
+        }
+        return total;
+    }
+
+    public long latest() {
+        return latest;
+    }
+
+    public List<long[]> samples() {
+        synchronized (samples) {
+            return new ArrayList<>(samples);
+        }
+    }
+
+    public void stop() {
+        running = false;
+    }
+}

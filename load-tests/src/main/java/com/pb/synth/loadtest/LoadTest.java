@@ -1,0 +1,322 @@
+package com.pb.synth.loadtest;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Runs one scenario against running service instances: generates and sends the trades, watches
+ * the captured events and the consumer lag, verifies the store, and writes the report. The last
+ * line it prints is the one-line result; the exit code is 0 only for a correct run that met the
+ * scenario's latency assertions.
+ *
+ * <p>Arguments: {@code --scenario FILE --out DIR --bootstrap HOST:PORT --db-url JDBC --db-user U
+ * --db-password P [--multi-region] [--rss-file F] [key=value overrides of the scenario]}.
+ */
+public final class LoadTest {
+
+    static final String GROUP = "pb-synth-tradecapture-svc";
+    static final Map<String, String> ZONES = Map.of("us", "America/New_York", "emea", "Europe/London",
+            "apac", "Asia/Tokyo");
+
+    private final Scenario scenario;
+    private final Map<String, String> args;
+    private final boolean multiRegion;
+    private final String run = "LT" + Long.toString(System.currentTimeMillis() % 100_000_000L, 36).toUpperCase();
+    private final List<long[]> offeredPerSecond = new ArrayList<>();
+    private final List<Map<String, Object>> steps = new ArrayList<>();
+    private KafkaProducer<String, byte[]> producer;
+    private CaptureWatcher watcher;
+    private LagSampler lag;
+    private long startMs;
+    private int sent;
+
+    LoadTest(Scenario scenario, Map<String, String> args) {
+        this.scenario = scenario;
+        this.args = args;
+        this.multiRegion = args.containsKey("multi-region");
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Map<String, String> args = new HashMap<>();
+        Map<String, String> overrides = new HashMap<>();
+        for (int i = 0; i < argv.length; i++) {
+            if (argv[i].startsWith("--")) {
+                String name = argv[i].substring(2);
+                boolean flag = i + 1 >= argv.length || argv[i + 1].startsWith("--") || argv[i + 1].contains("=");
+                args.put(name, flag ? "true" : argv[++i]);
+            } else if (argv[i].contains("=")) {
+                String[] kv = argv[i].split("=", 2);
+                overrides.put(kv[0], kv[1]);
+            }
+        }
+        Scenario scenario = Scenario.load(Path.of(args.get("scenario")), overrides);
+        System.exit(new LoadTest(scenario, args).execute() ? 0 : 1);
+    }
+
+    static String inputTopic(String region, boolean multiRegion) {
+        return multiRegion ? "pb-synth.trades.v1." + region : "pb-synth.trades.v1";
+    }
+
+    static String capturedTopic(String region, boolean multiRegion) {
+        return multiRegion ? "pb-synth.trades.captured.v1." + region : "pb-synth.trades.captured.v1";
+    }
+
+    static String group(String region, boolean multiRegion) {
+        return multiRegion ? GROUP + "-" + region : GROUP;
+    }
+
+    boolean execute() throws Exception {
+        TradeMix mix = new TradeMix(run, scenario.keys(), scenario.zipf(), scenario.correctPercent(),
+                scenario.cancelPercent(), scenario.regions(), scenario.seed());
+        int capacity = capacity();
+        Map<String, String> groups = new LinkedHashMap<>();
+        List<String> capturedTopics = new ArrayList<>();
+        for (String region : scenario.regions()) {
+            groups.put(inputTopic(region, multiRegion), group(region, multiRegion));
+            capturedTopics.add(capturedTopic(region, multiRegion));
+        }
+        startMs = System.currentTimeMillis();
+        Semaphore sequential = scenario.mode() == Scenario.Mode.SEQUENTIAL ? new Semaphore(0) : null;
+        String bootstrap = args.get("bootstrap");
+        watcher = new CaptureWatcher(bootstrap, capturedTopics, mix, capacity, startMs, sequential);
+        lag = new LagSampler(bootstrap, groups, startMs);
+        Thread watcherThread = new Thread(watcher, "capture-watcher");
+        Thread lagThread = new Thread(lag, "lag-sampler");
+        watcherThread.start();
+        lagThread.start();
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("acks", "all");
+        p.put("linger.ms", "5");
+        p.put("batch.size", Integer.toString(256 * 1024));
+        p.put("buffer.memory", Long.toString(128L * 1024 * 1024));
+        producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        System.out.printf("run %s: scenario %s, mode %s, %d trades over %d keys, regions %s%n", run, scenario.name(),
+                scenario.mode(), capacity, mix.keys().size(), scenario.regions());
+
+        long sendStart = System.currentTimeMillis();
+        switch (scenario.mode()) {
+            case OPEN -> paced(mix, scenario.trades(), scenario.rate(), null);
+            case DRAIN -> paced(mix, scenario.trades(), 0, null);
+            case SEQUENTIAL -> sequential(mix, sequential);
+            case STEP -> stepped(mix);
+            case DAY -> tradingDay(mix);
+        }
+        producer.flush();
+        long sendEnd = System.currentTimeMillis();
+        System.out.printf("sent %d trades in %.1f s (%.0f/s offered)%n", sent, (sendEnd - sendStart) / 1000.0,
+                sent * 1000.0 / Math.max(1, sendEnd - sendStart));
+
+        // Wait for every trade's captured event, or for 60 s without progress.
+        while (watcher.distinct() < sent && System.currentTimeMillis() - watcher.lastProgressMs() < 60_000) {
+            Thread.sleep(100);
+        }
+        Thread.sleep(1500); // late duplicates, if any, would arrive now
+        lag.stop();
+        watcher.stop();
+        watcherThread.join();
+        lagThread.join();
+        producer.close();
+
+        Verifier.Result db = Verifier.verify(args.get("db-url"), args.get("db-user"), args.get("db-password"), run, mix);
+        return Report.write(Path.of(args.get("out")), this, mix, db, sendStart, sendEnd);
+    }
+
+    private int capacity() {
+        return switch (scenario.mode()) {
+            case STEP -> {
+                int n = 0;
+                for (double r = scenario.stepStart(); r <= scenario.stepMax(); r += scenario.stepIncrement()) {
+                    n += (int) Math.round(r * scenario.stepSeconds());
+                }
+                yield n;
+            }
+            default -> scenario.trades();
+        };
+    }
+
+    private void send(TradeMix.Op op, long intendedMs) {
+        watcher.sent(op.index(), intendedMs);
+        producer.send(new ProducerRecord<>(inputTopic(op.key().region, multiRegion), op.key().id, op.payload()));
+        sent++;
+        int second = (int) ((intendedMs - startMs) / 1000);
+        while (offeredPerSecond.size() <= second) {
+            offeredPerSecond.add(new long[1]);
+        }
+        offeredPerSecond.get(Math.max(0, second))[0]++;
+    }
+
+    /** Sends {@code n} trades at {@code rate} per second on schedule (open model); rate 0 = as fast as possible. */
+    private void paced(TradeMix mix, int n, double rate, String region) {
+        long t0 = System.nanoTime();
+        long base = System.currentTimeMillis();
+        for (int i = 0; i < n; i++) {
+            TradeMix.Op op = mix.next(region);
+            long intended;
+            if (rate > 0) {
+                long target = t0 + (long) (i * 1e9 / rate);
+                waitUntil(target);
+                intended = base + (target - t0) / 1_000_000;
+            } else {
+                intended = System.currentTimeMillis();
+            }
+            send(op, intended);
+        }
+    }
+
+    private static void waitUntil(long targetNanos) {
+        long wait;
+        while ((wait = targetNanos - System.nanoTime()) > 0) {
+            if (wait > 200_000) {
+                LockSupport.parkNanos(wait - 100_000);
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    /** One trade at a time: the next is sent once the previous one's captured event is seen. */
+    private void sequential(TradeMix mix, Semaphore captured) throws InterruptedException {
+        for (int i = 0; i < scenario.trades(); i++) {
+            send(mix.next((String) null), System.currentTimeMillis());
+            producer.flush();
+            if (!captured.tryAcquire(30, TimeUnit.SECONDS)) {
+                System.out.println("no captured event within 30 s: stopping the sequence");
+                return;
+            }
+        }
+    }
+
+    /** Steps the offered rate up until the lag at the end of a step shows the service fell behind. */
+    private void stepped(TradeMix mix) throws Exception {
+        for (double rate = scenario.stepStart(); rate <= scenario.stepMax(); rate += scenario.stepIncrement()) {
+            long before = System.currentTimeMillis();
+            paced(mix, (int) Math.round(rate * scenario.stepSeconds()), rate, null);
+            producer.flush();
+            long lagAtEnd = lag.lag();
+            double seconds = (System.currentTimeMillis() - before) / 1000.0;
+            // Bounded: no more than one second of this rate left waiting when the step ends.
+            boolean bounded = lagAtEnd <= rate;
+            Map<String, Object> step = new LinkedHashMap<>();
+            step.put("offered", rate);
+            step.put("seconds", seconds);
+            step.put("lagAtEnd", lagAtEnd);
+            step.put("bounded", bounded);
+            steps.add(step);
+            System.out.printf("step %.0f trades/s for %.1f s: lag at end %d -> %s%n", rate, seconds, lagAtEnd,
+                    bounded ? "bounded" : "NOT bounded, stopping");
+            if (!bounded) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * The source document's day: each region trades at a base rate all day and at 8x from 3 to 5 PM
+     * local; the day is replayed compressed by {@code compression} (0 = as fast as possible).
+     */
+    private void tradingDay(TradeMix mix) {
+        ZoneId utc = ZoneOffset.UTC;
+        LocalDateTime day = LocalDateTime.of(2026, 11, 24, 0, 0);
+        double[][] weight = new double[scenario.regions().size()][24];
+        double total = 0;
+        for (int r = 0; r < weight.length; r++) {
+            ZoneId zone = ZoneId.of(ZONES.get(scenario.regions().get(r)));
+            for (int h = 0; h < 24; h++) {
+                int local = day.plusHours(h).atZone(utc).withZoneSameInstant(zone).getHour();
+                weight[r][h] = local == 15 || local == 16 ? 8 : 1;
+                total += weight[r][h];
+            }
+        }
+        SplittableRandom random = new SplittableRandom(scenario.seed());
+        long t0 = System.nanoTime();
+        long base = System.currentTimeMillis();
+        double hourNanos = scenario.compression() > 0 ? 3600e9 / scenario.compression() : 0;
+        int sentSoFar = 0;
+        for (int h = 0; h < 24; h++) {
+            double hourWeight = 0;
+            for (double[] w : weight) {
+                hourWeight += w[h];
+            }
+            int inHour = h == 23 ? scenario.trades() - sentSoFar
+                    : (int) Math.round(scenario.trades() * hourWeight / total);
+            for (int i = 0; i < inHour; i++) {
+                double u = random.nextDouble() * hourWeight;
+                int r = 0;
+                while (r < weight.length - 1 && u >= weight[r][h]) {
+                    u -= weight[r][h];
+                    r++;
+                }
+                TradeMix.Op op = mix.next(scenario.regions().get(r));
+                long intended;
+                if (hourNanos > 0) {
+                    long target = t0 + (long) (h * hourNanos + i * hourNanos / inHour);
+                    waitUntil(target);
+                    intended = base + (target - t0) / 1_000_000;
+                } else {
+                    intended = System.currentTimeMillis();
+                }
+                send(op, intended);
+            }
+            sentSoFar += inHour;
+        }
+    }
+
+    Scenario scenario() {
+        return scenario;
+    }
+
+    String run() {
+        return run;
+    }
+
+    int sent() {
+        return sent;
+    }
+
+    long startMs() {
+        return startMs;
+    }
+
+    CaptureWatcher watcher() {
+        return watcher;
+    }
+
+    LagSampler lagSampler() {
+        return lag;
+    }
+
+    List<long[]> offeredPerSecond() {
+        return offeredPerSecond;
+    }
+
+    List<Map<String, Object>> steps() {
+        return steps;
+    }
+
+    Map<String, String> args() {
+        return args;
+    }
+
+    static void writeString(Path file, String text) throws java.io.IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, text);
+    }
+}

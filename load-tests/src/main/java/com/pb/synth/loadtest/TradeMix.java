@@ -1,0 +1,209 @@
+package com.pb.synth.loadtest;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Generates the trades of a run, one at a time, and keeps what the service must end up with:
+ * per key, the trades in order (sequence numbers 1, 2, ...) and the position they add up to.
+ * Mix: NEW, CORRECT of a live trade (a new version), CANCEL of a live trade. Key popularity is
+ * Zipf-skewed, so a few accounts and securities are hot, as on a real book.
+ */
+public final class TradeMix {
+
+    static final String[] SECURITIES = {"US0378331005", "US5949181045", "US0231351067", "US02079K3059",
+            "US30303M1027", "US88160R1014", "US67066G1040", "US4781601046", "US46625H1005", "US9311421039",
+            "US7427181091", "US92826C8394", "US57636Q1040", "US4370761029", "US1912161007", "US7170811035",
+            "US2546871060", "US4592001014", "US4581401001", "US17275R1023", "DE0007164600", "FR0000120271",
+            "DE0007236101", "FR0000121014", "NL0010273215", "FR0000120578", "DE0008404005", "FR0000131104",
+            "ES0113900J37", "IT0003128367", "DE0005557508", "FR0000120073", "GB0005405286", "GB0007980591",
+            "GB00BP6MXD84", "GB0009895292", "GB0002374006", "GB00B10RZP78", "GB0007188757", "GB0031348658",
+            "GB0009252882", "JP3633400001", "JP3435000009", "JP3902900004", "JP3436100006", "JP3788600009",
+            "JP3756600007", "JP3496400007", "JP3890350006", "JP3802400006"};
+    static final String[] REGIONS = {"us", "emea", "apac"};
+
+    /** One key: its id, region, and everything the generator sent on it. */
+    public static final class Key {
+        final String id;
+        final String region;
+        final String currency;
+        final List<Integer> ops = new ArrayList<>();      // op indexes, by sequence number - 1
+        final Map<Integer, long[]> live = new HashMap<>(); // trade number -> {version, signed qty, signed notional cents}
+        final List<Integer> liveTrades = new ArrayList<>();
+        BigDecimal quantity = BigDecimal.ZERO;
+        BigDecimal notional = BigDecimal.ZERO;
+
+        Key(String id, String region, String currency) {
+            this.id = id;
+            this.region = region;
+            this.currency = currency;
+        }
+
+        public int tradeCount() {
+            return live.size();
+        }
+    }
+
+    /** One record to send. */
+    public record Op(int index, Key key, int sequence, byte[] payload) {
+    }
+
+    private final String run;
+    private final List<Key> keys = new ArrayList<>();
+    private final Map<String, Key> byId = new HashMap<>();
+    private final double[] cumulative;
+    private final SplittableRandom random;
+    private final int correctPercent;
+    private final int cancelPercent;
+    private int nextTrade;
+    private int nextOp;
+
+    public TradeMix(String run, int keyCount, double zipf, int correctPercent, int cancelPercent, List<String> regions,
+                    long seed) {
+        this.run = run;
+        this.random = new SplittableRandom(seed);
+        this.correctPercent = correctPercent;
+        this.cancelPercent = cancelPercent;
+        // All demo keys (20 accounts x 10 books x 50 securities), shuffled, restricted to the regions run.
+        List<String[]> all = new ArrayList<>();
+        for (int a = 1; a <= 20; a++) {
+            String region = REGIONS[(a - 1) % 3];
+            if (!regions.contains(region)) {
+                continue;
+            }
+            for (int b = 1; b <= 10; b++) {
+                for (String s : SECURITIES) {
+                    all.add(new String[] {String.format("ACC-%03d_BOOK-%02d_%s", a, b, s), region, currency(s)});
+                }
+            }
+        }
+        for (int i = all.size() - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            String[] t = all.get(i);
+            all.set(i, all.get(j));
+            all.set(j, t);
+        }
+        int n = Math.min(keyCount, all.size());
+        cumulative = new double[n];
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            Key k = new Key(all.get(i)[0], all.get(i)[1], all.get(i)[2]);
+            keys.add(k);
+            byId.put(k.id, k);
+            sum += 1.0 / Math.pow(i + 1, zipf);
+            cumulative[i] = sum;
+        }
+        for (int i = 0; i < n; i++) {
+            cumulative[i] /= sum;
+        }
+    }
+
+    static String currency(String isin) {
+        return switch (isin.substring(0, 2)) {
+            case "US" -> "USD";
+            case "GB" -> "GBP";
+            case "JP" -> "JPY";
+            default -> "EUR";
+        };
+    }
+
+    public List<Key> keys() {
+        return keys;
+    }
+
+    public Key key(String id) {
+        return byId.get(id);
+    }
+
+    public int opCount() {
+        return nextOp;
+    }
+
+    /** The next trade on a key drawn by popularity, or restricted to one region when {@code region} is set. */
+    public Op next(String region) {
+        Key key;
+        do {
+            double u = random.nextDouble();
+            int lo = 0, hi = cumulative.length - 1;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (cumulative[mid] < u) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            key = keys.get(lo);
+        } while (region != null && !region.equals(key.region));
+        return next(key);
+    }
+
+    /** The next trade on a given key. */
+    public Op next(Key key) {
+        int roll = random.nextInt(100);
+        int tradeNo;
+        int version;
+        String action;
+        boolean sell;
+        long qty = 1 + random.nextInt(5000);
+        long priceCents = 1000 + random.nextInt(50000);
+        if (roll < correctPercent + cancelPercent && !key.liveTrades.isEmpty()) {
+            int pick = random.nextInt(key.liveTrades.size());
+            tradeNo = key.liveTrades.get(pick);
+            long[] prev = key.live.get(tradeNo);
+            version = (int) prev[0] + 1;
+            sell = prev[1] < 0;
+            key.quantity = key.quantity.subtract(BigDecimal.valueOf(prev[1]));
+            key.notional = key.notional.subtract(BigDecimal.valueOf(prev[2], 2));
+            if (roll < correctPercent) {
+                action = "CORRECT";
+                apply(key, tradeNo, version, sell, qty, priceCents);
+            } else {
+                action = "CANCEL";
+                key.live.remove(tradeNo);
+                key.liveTrades.set(pick, key.liveTrades.get(key.liveTrades.size() - 1));
+                key.liveTrades.remove(key.liveTrades.size() - 1);
+            }
+        } else {
+            tradeNo = nextTrade++;
+            version = 1;
+            action = "NEW";
+            sell = random.nextInt(4) == 0;
+            key.liveTrades.add(tradeNo);
+            apply(key, tradeNo, version, sell, qty, priceCents);
+        }
+        int index = nextOp++;
+        key.ops.add(index);
+        int sequence = key.ops.size();
+        return new Op(index, key, sequence, payload(key, run + "-" + tradeNo, version, action, sell, qty, priceCents,
+                sequence));
+    }
+
+    private static void apply(Key key, int tradeNo, int version, boolean sell, long qty, long priceCents) {
+        long signedQty = sell ? -qty : qty;
+        long signedNotionalCents = signedQty * priceCents;
+        key.live.put(tradeNo, new long[] {version, signedQty, signedNotionalCents});
+        key.quantity = key.quantity.add(BigDecimal.valueOf(signedQty));
+        key.notional = key.notional.add(BigDecimal.valueOf(signedNotionalCents, 2));
+    }
+
+    private static byte[] payload(Key key, String tradeId, int version, String action, boolean sell, long qty,
+                                  long priceCents, int sequence) {
+        String[] p = key.id.split("_");
+        String price = BigDecimal.valueOf(priceCents, 2).toPlainString();
+        String json = "{\"tradeId\":\"" + tradeId + "\",\"accountId\":\"" + p[0] + "\",\"bookId\":\"" + p[1]
+                + "\",\"securityId\":\"" + p[2] + "\",\"source\":\"AUTOMATED\",\"tradeDate\":\"2026-11-24\","
+                + "\"tradeTimestamp\":\"2026-11-24T15:30:00Z\",\"counterpartyIds\":[\"CPTY-1\"],\"sequenceNumber\":"
+                + sequence + ",\"action\":\"" + action + "\",\"version\":" + version + ",\"side\":\""
+                + (sell ? "SELL" : "BUY") + "\",\"tradeLots\":[{\"lotIdentifier\":[{\"identifier\":\"" + tradeId
+                + "-L1\",\"identifierType\":\"LOT_ID\"}],\"priceQuantity\":[{\"quantity\":[{\"value\":" + qty
+                + ",\"unit\":{\"financialUnit\":\"Share\"}}],\"price\":[{\"value\":" + price
+                + ",\"unit\":{\"currency\":\"" + key.currency + "\"}}]}]}]}";
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
+}

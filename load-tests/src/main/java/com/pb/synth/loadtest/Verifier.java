@@ -1,0 +1,70 @@
+package com.pb.synth.loadtest;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Checks the store against the generator's own bookkeeping: every trade version stored once,
+ * every key's position equal to the sum the generator computed, no rejects.
+ */
+public final class Verifier {
+
+    /** What the database holds for the run. */
+    public record Result(long storedVersions, long positionMismatches, long missingPositions, long exceptions,
+                         String firstMismatch) {
+    }
+
+    public static Result verify(String url, String user, String password, String run, TradeMix mix)
+            throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, user, password)) {
+            long stored = count(c, "SELECT count(*) FROM trade_versions WHERE trade_id LIKE ?", run + "-%");
+            long exceptions = count(c, "SELECT count(*) FROM trade_exceptions WHERE trade_id LIKE ?", run + "-%");
+            Map<String, Object[]> positions = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT partition_key, quantity, notional, trade_count FROM positions");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    positions.put(rs.getString(1), new Object[] {rs.getBigDecimal(2), rs.getBigDecimal(3), rs.getInt(4)});
+                }
+            }
+            long mismatches = 0, missing = 0;
+            String first = null;
+            for (TradeMix.Key k : mix.keys()) {
+                if (k.ops.isEmpty()) {
+                    continue;
+                }
+                Object[] p = positions.get(k.id);
+                if (p == null) {
+                    missing++;
+                    continue;
+                }
+                boolean same = ((BigDecimal) p[0]).compareTo(k.quantity) == 0
+                        && ((BigDecimal) p[1]).compareTo(k.notional) == 0 && (int) p[2] == k.tradeCount();
+                if (!same) {
+                    mismatches++;
+                    if (first == null) {
+                        first = k.id + ": stored " + p[0] + "/" + p[1] + "/" + p[2] + ", expected " + k.quantity + "/"
+                                + k.notional + "/" + k.tradeCount();
+                    }
+                }
+            }
+            return new Result(stored, mismatches, missing, exceptions, first);
+        }
+    }
+
+    private static long count(Connection c, String sql, String arg) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, arg);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+}
