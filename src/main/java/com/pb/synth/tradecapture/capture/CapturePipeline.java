@@ -7,6 +7,7 @@ import com.pb.synth.tradecapture.lock.LockLease;
 import com.pb.synth.tradecapture.lock.PartitionLock;
 import com.pb.synth.tradecapture.metrics.CaptureMetrics;
 import com.pb.synth.tradecapture.metrics.CaptureMetrics.Outcome;
+import com.pb.synth.tradecapture.metrics.CaptureMetrics.Stage;
 import com.pb.synth.tradecapture.reference.ReferenceData;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -57,7 +58,12 @@ public class CapturePipeline {
     public Uni<Void> capture(List<IncomingTrade> records) {
         long start = System.nanoTime();
         return reference.current()
-                .map(snapshot -> parse(records, snapshot))
+                .map(snapshot -> {
+                    long t = System.nanoTime();
+                    List<CaptureItem> items = parse(records, snapshot);
+                    metrics.stage(Stage.PARSE, t);
+                    return items;
+                })
                 .flatMap(items -> lockAndApply(items, start))
                 .onFailure().invoke(f -> {
                     metrics.batchRetried();
@@ -95,19 +101,32 @@ public class CapturePipeline {
         if (keys.isEmpty()) {
             return applyAndPublish(items, NO_LOCKS, start);
         }
+        long lockStart = System.nanoTime();
         return lock.acquireAll(keys).flatMap(lease -> {
+            metrics.stage(Stage.LOCK, lockStart);
             metrics.partitionsLocked(keys.size());
             return applyAndPublish(items, lease, start)
-                    .onTermination().call(() -> lock.release(lease)
-                            .onFailure().invoke(f -> LOG.warnf("lock release failed, locks expire by TTL: %s", describe(f)))
-                            .onFailure().recoverWithNull()
-                            .invoke(() -> metrics.partitionsLocked(-keys.size())));
+                    .onTermination().call(() -> {
+                        long releaseStart = System.nanoTime();
+                        return lock.release(lease)
+                                .onFailure().invoke(f -> LOG.warnf("lock release failed, locks expire by TTL: %s", describe(f)))
+                                .onFailure().recoverWithNull()
+                                .invoke(() -> {
+                                    metrics.stage(Stage.RELEASE, releaseStart);
+                                    metrics.partitionsLocked(-keys.size());
+                                });
+                    });
         });
     }
 
     private Uni<CaptureTransaction.Result> applyAndPublish(List<CaptureItem> items, LockLease lease, long start) {
+        long txStart = System.nanoTime();
         return transaction.apply(items, lease, start)
-                .call(result -> publisher.publish(result.outgoing()));
+                .invoke(result -> metrics.stage(Stage.TRANSACTION, txStart))
+                .call(result -> {
+                    long publishStart = System.nanoTime();
+                    return publisher.publish(result.outgoing()).invoke(() -> metrics.stage(Stage.PUBLISH, publishStart));
+                });
     }
 
     private void record(List<IncomingTrade> records, CaptureTransaction.Result result, long start) {
