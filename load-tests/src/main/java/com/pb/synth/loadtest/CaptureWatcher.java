@@ -36,7 +36,8 @@ public final class CaptureWatcher implements Runnable {
     private final Histogram overall = new Histogram(MAX_LATENCY_MS, 3);
     private final List<Histogram> perSecond = new ArrayList<>();
     private final List<long[]> capturedPerSecond = new ArrayList<>();
-    private final long startMs;
+    private volatile long startMs;
+    private volatile int measureFrom;
     private final Semaphore sequential;
     private final AtomicLong distinct = new AtomicLong();
     private final AtomicLong lastProgressMs = new AtomicLong(System.currentTimeMillis());
@@ -128,6 +129,15 @@ public final class CaptureWatcher implements Runnable {
         } else {
             lastSequence.put(key, sequence);
         }
+        lastCaptureMs = r.timestamp();
+        distinct.incrementAndGet();
+        lastProgressMs.set(System.currentTimeMillis());
+        if (sequential != null) {
+            sequential.release();
+        }
+        if (op < measureFrom) {
+            return; // a warm-up trade: verified, not measured
+        }
         long latency = Math.max(0, Math.min(MAX_LATENCY_MS, r.timestamp() - intendedMs.get(op)));
         overall.recordValue(latency);
         int second = (int) Math.max(0, (r.timestamp() - startMs) / 1000);
@@ -137,12 +147,12 @@ public final class CaptureWatcher implements Runnable {
         }
         perSecond.get(second).recordValue(latency);
         capturedPerSecond.get(second)[0]++;
-        lastCaptureMs = r.timestamp();
-        distinct.incrementAndGet();
-        lastProgressMs.set(System.currentTimeMillis());
-        if (sequential != null) {
-            sequential.release();
-        }
+    }
+
+    /** Measures latency and throughput only from op {@code index} on, with time counted from {@code startMillis}. */
+    public void measureFrom(int index, long startMillis) {
+        this.startMs = startMillis;
+        this.measureFrom = index;
     }
 
     private static final byte[] KEY = "\"partitionKey\":\"".getBytes(StandardCharsets.US_ASCII);

@@ -20,7 +20,7 @@ public final class LagSampler implements Runnable {
     private final Admin admin;
     private final Map<String, String> groupByTopic;
     private final List<long[]> samples = new ArrayList<>(); // {elapsed ms, lag}
-    private final long startMs;
+    private volatile long startMs;
     private volatile boolean running = true;
     private volatile long latest;
 
@@ -73,6 +73,14 @@ public final class LagSampler implements Runnable {
             }
         }
         return total;
+    }
+
+    /** Forgets the samples so far and counts time from {@code startMillis} (after a warm-up). */
+    public void restart(long startMillis) {
+        synchronized (samples) {
+            samples.clear();
+            startMs = startMillis;
+        }
     }
 
     public long latest() {

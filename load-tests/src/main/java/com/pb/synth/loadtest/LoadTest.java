@@ -111,6 +111,25 @@ public final class LoadTest {
         System.out.printf("run %s: scenario %s, mode %s, %d trades over %d keys, regions %s%n", run, scenario.name(),
                 scenario.mode(), capacity, mix.keys().size(), scenario.regions());
 
+        if (scenario.warmup() > 0) {
+            // A JVM that has just started runs its capture code interpreted for a while; production
+            // instances are warm. Warm-up trades are verified like the rest but not measured.
+            watcher.measureFrom(scenario.warmup(), startMs);
+            paced(mix, scenario.warmup(), 0, null);
+            producer.flush();
+            while (watcher.distinct() < sent && System.currentTimeMillis() - watcher.lastProgressMs() < 60_000) {
+                Thread.sleep(50);
+            }
+            System.out.printf("warm-up: %d trades captured%n", watcher.distinct());
+            offeredPerSecond.clear();
+            if (sequential != null) {
+                sequential.drainPermits();
+            }
+            startMs = System.currentTimeMillis();
+            watcher.measureFrom(sent, startMs);
+            lag.restart(startMs);
+        }
+        int measuredFrom = sent;
         long sendStart = System.currentTimeMillis();
         switch (scenario.mode()) {
             case OPEN -> paced(mix, scenario.trades(), scenario.rate(), null);
@@ -121,8 +140,8 @@ public final class LoadTest {
         }
         producer.flush();
         long sendEnd = System.currentTimeMillis();
-        System.out.printf("sent %d trades in %.1f s (%.0f/s offered)%n", sent, (sendEnd - sendStart) / 1000.0,
-                sent * 1000.0 / Math.max(1, sendEnd - sendStart));
+        System.out.printf("sent %d trades in %.1f s (%.0f/s offered)%n", sent - measuredFrom,
+                (sendEnd - sendStart) / 1000.0, (sent - measuredFrom) * 1000.0 / Math.max(1, sendEnd - sendStart));
 
         // Wait for every trade's captured event, or for 60 s without progress.
         while (watcher.distinct() < sent && System.currentTimeMillis() - watcher.lastProgressMs() < 60_000) {
@@ -136,7 +155,7 @@ public final class LoadTest {
         producer.close();
 
         Verifier.Result db = Verifier.verify(args.get("db-url"), args.get("db-user"), args.get("db-password"), run, mix);
-        return Report.write(Path.of(args.get("out")), this, mix, db, sendStart, sendEnd);
+        return Report.write(Path.of(args.get("out")), this, mix, db, measuredFrom, sendStart, sendEnd);
     }
 
     private int capacity() {
@@ -149,18 +168,18 @@ public final class LoadTest {
                 yield n;
             }
             default -> scenario.trades();
-        };
+        } + scenario.warmup();
     }
 
     private void send(TradeMix.Op op, long intendedMs) {
         watcher.sent(op.index(), intendedMs);
         producer.send(new ProducerRecord<>(inputTopic(op.key().region, multiRegion), op.key().id, op.payload()));
         sent++;
-        int second = (int) ((intendedMs - startMs) / 1000);
+        int second = (int) Math.max(0, (intendedMs - startMs) / 1000);
         while (offeredPerSecond.size() <= second) {
             offeredPerSecond.add(new long[1]);
         }
-        offeredPerSecond.get(Math.max(0, second))[0]++;
+        offeredPerSecond.get(second)[0]++;
     }
 
     /** Sends {@code n} trades at {@code rate} per second on schedule (open model); rate 0 = as fast as possible. */
@@ -212,8 +231,9 @@ public final class LoadTest {
             producer.flush();
             long lagAtEnd = lag.lag();
             double seconds = (System.currentTimeMillis() - before) / 1000.0;
-            // Bounded: no more than one second of this rate left waiting when the step ends.
-            boolean bounded = lagAtEnd <= rate;
+            // Bounded: at most two seconds of this rate waiting when the step ends (offsets are
+            // committed once a second, and a batch is in flight).
+            boolean bounded = lagAtEnd <= 2 * rate;
             Map<String, Object> step = new LinkedHashMap<>();
             step.put("offered", rate);
             step.put("seconds", seconds);

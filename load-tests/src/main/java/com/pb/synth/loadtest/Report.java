@@ -21,24 +21,27 @@ final class Report {
     record Series(String name, String color, List<double[]> points) {
     }
 
-    static boolean write(Path dir, LoadTest t, TradeMix mix, Verifier.Result db, long sendStart, long sendEnd)
+    static boolean write(Path dir, LoadTest t, TradeMix mix, Verifier.Result db, int measuredFrom, long sendStart,
+                         long sendEnd)
             throws IOException {
         Scenario s = t.scenario();
         CaptureWatcher w = t.watcher();
         Histogram h = w.overall();
         long sent = t.sent();
         long distinct = w.distinct();
+        long measured = sent - measuredFrom;
+        long measuredCaptured = Math.max(0, distinct - measuredFrom);
         double sendSeconds = Math.max(0.001, (sendEnd - sendStart) / 1000.0);
         double captureSeconds = Math.max(0.001, (Math.max(w.lastCaptureMs(), sendStart) - sendStart) / 1000.0);
         double offered = switch (s.mode()) {
             case OPEN -> s.rate();
             case STEP -> t.steps().stream().mapToDouble(m -> (double) m.get("offered")).max().orElse(0);
-            default -> sent / sendSeconds;
+            default -> measured / sendSeconds;
         };
         double sustained = s.mode() == Scenario.Mode.STEP
                 ? t.steps().stream().filter(m -> (boolean) m.get("bounded"))
                         .mapToDouble(m -> (double) m.get("offered")).max().orElse(0)
-                : distinct / captureSeconds;
+                : measuredCaptured / captureSeconds;
         long lost = Math.max(sent - distinct, sent - db.storedVersions());
         long duplicated = w.duplicated();
         long reordered = w.reordered();
@@ -64,6 +67,7 @@ final class Report {
         summary.put("regions", s.regions());
         summary.put("instances", t.args().getOrDefault("instances", "1"));
         summary.put("keys", mix.keys().size());
+        summary.put("warmupTrades", measuredFrom);
         summary.put("sent", sent);
         summary.put("captured", distinct);
         summary.put("offeredPerSecond", round(offered));
