@@ -116,6 +116,12 @@ public final class LoadTest {
             // instances are warm. Warm-up trades are verified like the rest but not measured.
             watcher.measureFrom(scenario.warmup(), startMs);
             paced(mix, scenario.warmup(), 0, null);
+            if (scenario.warmupSeconds() > 0 && scenario.rate() > 0) {
+                // then settle at the scenario's own rate: caches, plans and compiled code of steady state
+                int settle = (int) (scenario.rate() * scenario.warmupSeconds());
+                watcher.measureFrom(scenario.warmup() + settle, startMs);
+                paced(mix, settle, scenario.rate(), null);
+            }
             producer.flush();
             while (watcher.distinct() < sent && System.currentTimeMillis() - watcher.lastProgressMs() < 60_000) {
                 Thread.sleep(50);
@@ -168,7 +174,7 @@ public final class LoadTest {
                 yield n;
             }
             default -> scenario.trades();
-        } + scenario.warmup();
+        } + scenario.warmup() + (int) (scenario.rate() * scenario.warmupSeconds());
     }
 
     private void send(TradeMix.Op op, long intendedMs) {
@@ -200,14 +206,15 @@ public final class LoadTest {
         }
     }
 
+    /**
+     * Parks until about {@code targetNanos}; never spins, so the generator leaves the cores to the
+     * service. A trade may go out up to half a millisecond early; its latency still counts from
+     * its intended time.
+     */
     private static void waitUntil(long targetNanos) {
         long wait;
-        while ((wait = targetNanos - System.nanoTime()) > 0) {
-            if (wait > 200_000) {
-                LockSupport.parkNanos(wait - 100_000);
-            } else {
-                Thread.onSpinWait();
-            }
+        while ((wait = targetNanos - System.nanoTime()) > 500_000) {
+            LockSupport.parkNanos(wait - 250_000);
         }
     }
 

@@ -12,7 +12,7 @@ import java.util.Properties;
  * A scenario file (load-tests/scenarios/NAME.properties) with command-line overrides. Every
  * parameter and its default is listed at the top of each scenario file and in the README.
  */
-public record Scenario(String name, Mode mode, int warmup, int trades, double rate, int keys, int durationSeconds,
+public record Scenario(String name, Mode mode, int warmup, int warmupSeconds, int trades, double rate, int keys, int durationSeconds,
                        double zipf, int correctPercent, int cancelPercent, double stepStart, double stepIncrement,
                        int stepSeconds, double stepMax, double compression, Double p50Max, Double p95Max,
                        Double p99Max, Double p999Max, List<String> regions, long seed) {
@@ -48,7 +48,7 @@ public record Scenario(String name, Mode mode, int warmup, int trades, double ra
             trades = (int) Math.round(rate * duration);
         }
         return new Scenario(p.getProperty("name", file.getFileName().toString().replace(".properties", "")),
-                Mode.valueOf(p.getProperty("mode", "OPEN").toUpperCase()), i(p, "warmup", 0), trades, rate, i(p, "keys", 1000), duration,
+                Mode.valueOf(p.getProperty("mode", "OPEN").toUpperCase()), i(p, "warmup", 0), i(p, "warmup.seconds", 0), trades, rate, i(p, "keys", 1000), duration,
                 d(p, "zipf", 1.0), i(p, "correct.percent", 7), i(p, "cancel.percent", 3), d(p, "step.start", 5000),
                 d(p, "step.increment", 5000), i(p, "step.seconds", 20), d(p, "step.max", 60000),
                 d(p, "compression", 0), opt(p, "assert.p50.ms"), opt(p, "assert.p95.ms"), opt(p, "assert.p99.ms"),
