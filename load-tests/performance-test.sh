@@ -4,10 +4,11 @@
 # the result from the database and the output topic, writes a report, and stops what it started.
 #
 #   load-tests/performance-test.sh [--scenario NAME] [--instances N] [--region us | --regions us,emea,apac]
-#                                  [--trades N] [--rate R] [--keys K] [--duration S] [--profile] [--keep-stack]
+#                                  [--trades N] [--rate R] [--keys K] [--duration S] [--set KEY=VALUE]...
+#                                  [--profile] [--keep-stack]
 #
 # Scenarios: load-tests/scenarios/NAME.properties (default max-throughput). --trades, --rate, --keys
-# and --duration override the scenario's values. --profile records a JFR profile of instance 1 in
+# and --duration override the scenario's values, --set any other scenario parameter. --profile records a JFR profile of instance 1 in
 # the report folder. The report is load-tests/results/<scenario>-<timestamp>/ (summary.json,
 # index.html); the last line printed is the one-line result.
 set -euo pipefail
@@ -29,9 +30,10 @@ while [ $# -gt 0 ]; do
     --rate) OVERRIDES+=("rate=$2"); shift 2 ;;
     --keys) OVERRIDES+=("keys=$2"); shift 2 ;;
     --duration) OVERRIDES+=("duration=$2" "trades=0"); shift 2 ;;
+    --set) OVERRIDES+=("$2"); shift 2 ;;
     --profile) PROFILE=1; shift ;;
     --keep-stack) KEEP_STACK=1; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
