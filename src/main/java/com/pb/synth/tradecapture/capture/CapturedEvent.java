@@ -1,5 +1,6 @@
 package com.pb.synth.tradecapture.capture;
 
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.pb.synth.tradecapture.domain.Lot;
 import com.pb.synth.tradecapture.domain.SwapBlotter;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -10,6 +11,7 @@ import java.util.List;
 
 /** The captured event on the output topic: the swap blotter, the capture outcome and the key's position. */
 @RegisterForReflection
+@JsonSerialize(using = CapturedEventSerializer.class)
 public record CapturedEvent(String tradeId, int version, String partitionKey, String action, String side,
                             Long sequenceNumber, String status, String source, String enteredBy, LocalDate tradeDate,
                             List<String> counterpartyIds, List<Lot> tradeLots, SwapBlotter.Contract contract,
