@@ -86,6 +86,7 @@ final class Report {
         summary.put("duplicated", duplicated);
         summary.put("reordered", reordered);
         summary.put("duplicateEventsRepublished", w.duplicateEvents());
+        summary.put("unrecognisedEvents", w.otherEvents());
         summary.put("storedVersions", db.storedVersions());
         summary.put("positionMismatches", db.positionMismatches() + db.missingPositions());
         summary.put("exceptions", db.exceptions());

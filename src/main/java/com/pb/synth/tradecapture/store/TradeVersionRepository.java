@@ -27,8 +27,6 @@ public class TradeVersionRepository {
             + "SELECT * FROM unnest($1::varchar[], $2::int[], $3::varchar[], $4::varchar[], $5::numeric[], "
             + "$6::numeric[], $7::bool[], $8::bool[], $9::bigint[], $10::varchar[], $11::bigint[], $12::int[], "
             + "$13::bigint[], $14::timestamptz[], $15::text[]) ON CONFLICT (trade_id, version) DO NOTHING";
-    private static final String BY_TRADE = "SELECT captured_event FROM trade_versions WHERE trade_id = $1 "
-            + "ORDER BY version";
 
     /** Every stored version of the given trades, by trade id. */
     public Uni<Map<String, List<StoredVersion>>> history(SqlConnection conn, Collection<String> tradeIds) {
@@ -76,15 +74,6 @@ public class TradeVersionRepository {
         Tuple params = Tuple.tuple(List.of(ids, versions, keys, actions, qty, notional, live, pending, seq, idem,
                 fence, partitions, offsets, at, events));
         return conn.preparedQuery(INSERT).execute(params).map(result -> result.rowCount());
-    }
-
-    /** The captured events of every stored version of one trade, oldest first. */
-    public Uni<List<String>> capturedEvents(io.vertx.mutiny.sqlclient.Pool pool, String tradeId) {
-        return pool.preparedQuery(BY_TRADE).execute(Tuple.of(tradeId)).map(rows -> {
-            List<String> events = new ArrayList<>();
-            rows.forEach(row -> events.add(row.getString(0)));
-            return events;
-        });
     }
 
     private static StoredVersion from(Row row) {
