@@ -88,15 +88,11 @@ class CaptureEndToEndIT extends ServiceTestBase {
         Random random = new Random(42);
         String run = TradeRequests.unique("E2E");
         List<String> accounts = Fixtures.accounts(pool, reference, "E2E", 10);
-        List<String> securities = List.of("US0378331005", "US5949181045", "US0231351067", "GB0005405286",
-                "DE0007164600", "FR0000120271", "JP3633400001", "US02079K3059", "US30303M1027", "US88160R1014",
-                "US67066G1040", "US4781601046", "US46625H1005", "US9311421039", "US7427181091", "US92826C8394",
-                "US57636Q1040", "US4370761029", "US1912161007", "US7170811035", "US2546871060", "US4592001014",
-                "US4581401001", "US17275R1023", "DE0007236101", "FR0000121014", "NL0010273215", "FR0000120578",
-                "DE0008404005", "FR0000131104", "ES0113900J37", "IT0003128367", "DE0005557508", "FR0000120073",
-                "GB0007980591", "GB00BP6MXD84", "GB0009895292", "GB0002374006", "GB00B10RZP78", "GB0007188757",
-                "GB0031348658", "GB0009252882", "JP3435000009", "JP3902900004", "JP3436100006", "JP3788600009",
-                "JP3756600007", "JP3496400007", "JP3890350006", "JP3802400006");
+        // The 50 listed equities of the demo reference data, as the service itself holds them.
+        List<String> securities = new ArrayList<>();
+        Fixtures.query(pool, "SELECT security_id FROM securities WHERE status = 'ACTIVE' ORDER BY security_id")
+                .forEach(row -> securities.add(row.getString(0)));
+        assertThat(securities).hasSize(50);
         Map<String, List<TradeRequests.Builder>> scripts = new LinkedHashMap<>();
         for (String account : accounts) {
             for (String book : List.of("BOOK-01", "BOOK-02")) {
