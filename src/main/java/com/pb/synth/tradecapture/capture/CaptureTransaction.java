@@ -18,7 +18,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -82,9 +81,11 @@ public class CaptureTransaction {
         if (trades.isEmpty()) {
             return write(conn, items, List.of(), new CaptureDecider.Plan(List.of(), Map.of()), lease, startNanos);
         }
-        return positions.lockAll(conn, keys)
-                .flatMap(stored -> versions.history(conn, tradeIds).map(history -> CaptureDecider.decide(trades,
-                        t -> byTrade.get(t).blotter().pending(), stored, history, lease::fence)))
+        // Both reads go out together (pipelined on the connection, executed in this order): the
+        // row locks first, then the history, which no other writer can change while they are held.
+        return Uni.combine().all().unis(positions.lockAll(conn, keys), versions.history(conn, tradeIds))
+                .with((stored, history) -> CaptureDecider.decide(trades, t -> byTrade.get(t).blotter().pending(),
+                        stored, history, lease::fence))
                 .flatMap(plan -> write(conn, items, trades, plan, lease, startNanos));
     }
 
@@ -94,7 +95,7 @@ public class CaptureTransaction {
         OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
         long elapsedMillis = (System.nanoTime() - startNanos) / 1_000_000;
         Map<Trade, Decision> decisions = new IdentityHashMap<>(trades.size() * 2);
-        Map<Decision, String> capturedJson = new IdentityHashMap<>();
+        Map<Decision, byte[]> capturedJson = new IdentityHashMap<>();
         for (Decision d : plan.decisions()) {
             decisions.put(d.trade(), d);
         }
@@ -120,7 +121,7 @@ public class CaptureTransaction {
             } else if (d.status() == CaptureStatus.CAPTURED) {
                 captured++;
                 long fence = lease.fence(key);
-                String json = events.toJson(trade, item.blotter(), CaptureStatus.CAPTURED, d.positionAfter(), fence,
+                byte[] json = events.toJson(trade, item.blotter(), CaptureStatus.CAPTURED, d.positionAfter(), fence,
                         now, elapsedMillis);
                 capturedJson.put(d, json);
                 rows.add(new TradeVersionRow(trade.tradeId(), trade.version(), key, trade.action().name(),
@@ -130,16 +131,16 @@ public class CaptureTransaction {
                     exceptionRows.add(exception(in, ReasonCode.REFERENCE_DATA_MISSING.name(),
                             String.join("; ", item.blotter().missingReferenceData()), trade, at));
                 }
-                outgoing.add(event(key, json.getBytes(StandardCharsets.UTF_8)));
+                outgoing.add(event(key, json));
             } else if (d.status() == CaptureStatus.DUPLICATE) {
                 duplicates++;
-                String first = d.duplicateOf() != null ? d.duplicateOf().capturedEvent() : capturedJson.get(d.firstInBatch());
+                byte[] first = d.duplicateOf() != null ? d.duplicateOf().capturedEvent() : capturedJson.get(d.firstInBatch());
                 outgoing.add(event(key, events.asDuplicate(first)));
             } else {
                 superseded++;
-                String json = events.toJson(trade, item.blotter(), CaptureStatus.SUPERSEDED, d.positionAfter(),
+                byte[] json = events.toJson(trade, item.blotter(), CaptureStatus.SUPERSEDED, d.positionAfter(),
                         lease.fence(key), now, elapsedMillis);
-                outgoing.add(event(key, json.getBytes(StandardCharsets.UTF_8)));
+                outgoing.add(event(key, json));
             }
         }
         int expectedPositions = plan.positions().size();
@@ -149,22 +150,21 @@ public class CaptureTransaction {
         rows.sort(VERSION_ORDER);
         List<Position> changed = new ArrayList<>(plan.positions().values());
         changed.sort(Comparator.comparing(Position::partitionKey));
-        return positions.upsert(conn, changed, at)
-                .invoke(n -> {
-                    if (n != expectedPositions) {
-                        throw new ConcurrentCaptureException((expectedPositions - n)
+        // The three writes go out together (pipelined, executed in this order); any failed check
+        // fails the Uni and the transaction rolls back as a whole.
+        return Uni.combine().all().unis(positions.upsert(conn, changed, at), versions.insert(conn, rows),
+                        exceptions.insert(conn, exceptionRows))
+                .with((upserted, inserted, ignored) -> {
+                    if (upserted != expectedPositions) {
+                        throw new ConcurrentCaptureException((expectedPositions - upserted)
                                 + " position(s) refused by the fencing check: a newer lock holder wrote them");
                     }
-                })
-                .flatMap(n -> versions.insert(conn, rows))
-                .invoke(n -> {
-                    if (n != expectedRows) {
-                        throw new ConcurrentCaptureException((expectedRows - n)
+                    if (inserted != expectedRows) {
+                        throw new ConcurrentCaptureException((expectedRows - inserted)
                                 + " trade version(s) were stored by another writer meanwhile");
                     }
-                })
-                .flatMap(n -> exceptions.insert(conn, exceptionRows))
-                .replaceWith(result);
+                    return result;
+                });
     }
 
     private OutgoingRecord event(String key, byte[] json) {

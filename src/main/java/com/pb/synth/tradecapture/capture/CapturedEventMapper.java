@@ -32,7 +32,7 @@ public class CapturedEventMapper {
         this.instance = instanceId.value();
     }
 
-    public String toJson(Trade trade, SwapBlotter blotter, CaptureStatus status, Position position, long fence,
+    public byte[] toJson(Trade trade, SwapBlotter blotter, CaptureStatus status, Position position, long fence,
                          Instant processedAt, long processingMillis) {
         var event = new CapturedEvent(trade.tradeId(), trade.version(), trade.key().value(), trade.action().name(),
                 trade.side().name(), trade.sequenceNumber(), status.name(), trade.source(), trade.enteredBy(),
@@ -44,14 +44,14 @@ public class CapturedEventMapper {
                 new CapturedEvent.PositionView(position.quantity(), position.notional(), position.averagePrice(),
                         position.tradeCount(), position.pendingCount()));
         try {
-            return writer.writeValueAsString(event);
+            return writer.writeValueAsBytes(event);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     /** The event exactly as first captured, but for its status. */
-    public byte[] asDuplicate(String storedEvent) {
+    public byte[] asDuplicate(byte[] storedEvent) {
         try {
             ObjectNode node = (ObjectNode) mapper.readTree(storedEvent);
             node.put("status", CaptureStatus.DUPLICATE.name());

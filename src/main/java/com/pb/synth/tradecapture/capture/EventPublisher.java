@@ -1,5 +1,6 @@
 package com.pb.synth.tradecapture.capture;
 
+import com.pb.synth.tradecapture.config.CaptureConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -35,12 +36,13 @@ public class EventPublisher {
     private final KafkaProducer<String, byte[]> producer;
 
     public EventPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
-                          @ConfigProperty(name = "capture.producer.linger-ms", defaultValue = "2") int lingerMs) {
+                          CaptureConfig config) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, config.producer().lingerMs());
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.producer().compression());
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);

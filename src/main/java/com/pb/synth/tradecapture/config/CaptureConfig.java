@@ -29,6 +29,8 @@ public interface CaptureConfig {
 
     Reference reference();
 
+    Producer producer();
+
     interface Topics {
         /** Input topic of trade capture requests, keyed by partition key. */
         @WithDefault("pb-synth.trades.v1")
@@ -74,5 +76,15 @@ public interface CaptureConfig {
         /** How often reference data is reloaded from the database. */
         @WithDefault("60s")
         Duration refreshInterval();
+    }
+
+    interface Producer {
+        /** How long the event producer waits to fill a broker batch. */
+        @WithDefault("2")
+        int lingerMs();
+
+        /** Compression of published events (none, lz4, zstd, snappy, gzip); JSON blotters shrink ~4x with lz4. */
+        @WithDefault("lz4")
+        String compression();
     }
 }

@@ -43,7 +43,13 @@ public final class CaptureDecider {
         List<Decision> decisions = new ArrayList<>(trades.size());
         for (Trade trade : trades) {
             String key = trade.key().value();
-            Position position = positions.getOrDefault(key, stored.getOrDefault(key, Position.empty(key)));
+            Position position = positions.get(key);
+            if (position == null) {
+                position = stored.get(key);
+                if (position == null) {
+                    position = Position.empty(key);
+                }
+            }
             Map<Integer, Object> known = versions.computeIfAbsent(trade.tradeId(), k -> new HashMap<>());
             Object same = known.get(trade.version());
             boolean isPending = pending.test(trade);
@@ -52,7 +58,7 @@ public final class CaptureDecider {
                         same instanceof StoredVersion s ? s : null, same instanceof Decision d ? d : null, null, null));
                 continue;
             }
-            Integer newest = known.keySet().stream().max(Integer::compare).orElse(null);
+            Integer newest = newest(known);
             if (newest != null && !keyOf(known.get(newest)).equals(key)) {
                 decisions.add(new Decision(trade, null, position, null, isPending, null, null, KEY_CHANGED,
                         "trade " + trade.tradeId() + " was captured under key " + keyOf(known.get(newest))));
@@ -73,6 +79,16 @@ public final class CaptureDecider {
             decisions.add(decision);
         }
         return new Plan(decisions, positions);
+    }
+
+    private static Integer newest(Map<Integer, Object> known) {
+        Integer newest = null;
+        for (Integer v : known.keySet()) {
+            if (newest == null || v > newest) {
+                newest = v;
+            }
+        }
+        return newest;
     }
 
     private static String keyOf(Object version) {

@@ -4,17 +4,27 @@ import java.util.regex.Pattern;
 
 /**
  * The ordering unit of the service: {@code accountId_bookId_securityId}. Ids never contain
- * {@code _}, so the key splits back into its parts unambiguously.
+ * {@code _}, so the key splits back into its parts unambiguously. The joined value is built once:
+ * the hot path uses it as a map key many times per trade.
  */
-public record PartitionKey(String accountId, String bookId, String securityId) {
+public final class PartitionKey {
 
     /** Allowed shape of every id that takes part in a key. */
     public static final Pattern ID = Pattern.compile("[A-Za-z0-9.-]{1,64}");
 
-    public PartitionKey {
+    private final String accountId;
+    private final String bookId;
+    private final String securityId;
+    private final String value;
+
+    public PartitionKey(String accountId, String bookId, String securityId) {
         requireId("accountId", accountId);
         requireId("bookId", bookId);
         requireId("securityId", securityId);
+        this.accountId = accountId;
+        this.bookId = bookId;
+        this.securityId = securityId;
+        this.value = accountId + "_" + bookId + "_" + securityId;
     }
 
     public static boolean isValidId(String id) {
@@ -27,12 +37,34 @@ public record PartitionKey(String accountId, String bookId, String securityId) {
         }
     }
 
+    public String accountId() {
+        return accountId;
+    }
+
+    public String bookId() {
+        return bookId;
+    }
+
+    public String securityId() {
+        return securityId;
+    }
+
     public String value() {
-        return accountId + "_" + bookId + "_" + securityId;
+        return value;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof PartitionKey other && value.equals(other.value);
+    }
+
+    @Override
+    public int hashCode() {
+        return value.hashCode();
     }
 
     @Override
     public String toString() {
-        return value();
+        return value;
     }
 }

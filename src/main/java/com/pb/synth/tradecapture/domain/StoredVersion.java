@@ -5,5 +5,5 @@ package com.pb.synth.tradecapture.domain;
  * captured event it was published with (so a duplicate can be republished identically).
  */
 public record StoredVersion(String tradeId, int version, String partitionKey, Contribution contribution,
-                            String capturedEvent) {
+                            byte[] capturedEvent) {
 }

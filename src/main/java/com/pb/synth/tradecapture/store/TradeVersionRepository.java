@@ -3,6 +3,7 @@ package com.pb.synth.tradecapture.store;
 import com.pb.synth.tradecapture.domain.Contribution;
 import com.pb.synth.tradecapture.domain.StoredVersion;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -26,7 +27,7 @@ public class TradeVersionRepository {
             + "source_partition, source_offset, captured_at, captured_event) "
             + "SELECT * FROM unnest($1::varchar[], $2::int[], $3::varchar[], $4::varchar[], $5::numeric[], "
             + "$6::numeric[], $7::bool[], $8::bool[], $9::bigint[], $10::varchar[], $11::bigint[], $12::int[], "
-            + "$13::bigint[], $14::timestamptz[], $15::text[]) ON CONFLICT (trade_id, version) DO NOTHING";
+            + "$13::bigint[], $14::timestamptz[], $15::bytea[]) ON CONFLICT (trade_id, version) DO NOTHING";
 
     /** Every stored version of the given trades, by trade id. */
     public Uni<Map<String, List<StoredVersion>>> history(SqlConnection conn, Collection<String> tradeIds) {
@@ -46,8 +47,8 @@ public class TradeVersionRepository {
             return Uni.createFrom().item(0);
         }
         int n = rows.size();
-        String[] ids = new String[n], keys = new String[n], actions = new String[n], idem = new String[n],
-                events = new String[n];
+        String[] ids = new String[n], keys = new String[n], actions = new String[n], idem = new String[n];
+        Buffer[] events = new Buffer[n];
         Integer[] versions = new Integer[n], partitions = new Integer[n];
         Numeric[] qty = new Numeric[n], notional = new Numeric[n];
         Boolean[] live = new Boolean[n], pending = new Boolean[n];
@@ -69,7 +70,7 @@ public class TradeVersionRepository {
             partitions[i] = r.sourcePartition();
             offsets[i] = r.sourceOffset();
             at[i] = r.capturedAt();
-            events[i] = r.capturedEvent();
+            events[i] = Buffer.buffer(r.capturedEvent());
         }
         Tuple params = Tuple.tuple(List.of(ids, versions, keys, actions, qty, notional, live, pending, seq, idem,
                 fence, partitions, offsets, at, events));
@@ -80,6 +81,6 @@ public class TradeVersionRepository {
         return new StoredVersion(row.getString("trade_id"), row.getInteger("version"), row.getString("partition_key"),
                 new Contribution(row.getBigDecimal("signed_quantity"), row.getBigDecimal("signed_notional"),
                         row.getBoolean("live"), row.getBoolean("pending")),
-                row.getString("captured_event"));
+                row.getBuffer("captured_event").getBytes());
     }
 }

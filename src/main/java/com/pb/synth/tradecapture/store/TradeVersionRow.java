@@ -7,5 +7,5 @@ import java.time.OffsetDateTime;
 public record TradeVersionRow(String tradeId, int version, String partitionKey, String action,
                              BigDecimal signedQuantity, BigDecimal signedNotional, boolean live, boolean pending,
                              Long sequenceNumber, String idempotencyKey, long fencingToken, int sourcePartition,
-                             long sourceOffset, OffsetDateTime capturedAt, String capturedEvent) {
+                             long sourceOffset, OffsetDateTime capturedAt, byte[] capturedEvent) {
 }

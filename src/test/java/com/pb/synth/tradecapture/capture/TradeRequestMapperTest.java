@@ -18,7 +18,7 @@ class TradeRequestMapperTest {
     private final TradeRequestMapper mapper = new TradeRequestMapper(
             new ObjectMapper().registerModule(new JavaTimeModule()),
             Validation.byDefaultProvider().configure().messageInterpolator(new ParameterMessageInterpolator())
-                    .buildValidatorFactory().getValidator());
+                    .buildValidatorFactory());
 
     private TradeRequestMapper.Result map(String json, String key) {
         return mapper.map(json.getBytes(StandardCharsets.UTF_8), key);
