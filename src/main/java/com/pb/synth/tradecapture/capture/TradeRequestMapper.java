@@ -59,22 +59,24 @@ public class TradeRequestMapper {
                 .enableTraversableResolverResultCache(false).getValidator();
     }
 
+    /** One field's problem: the JSON path of the field, what is wrong with it, and its reason code. */
+    public record FieldError(String field, String message, ReasonCode reason) {
+    }
+
+    /** A request read from JSON, or why it could not be: the reason code and the fields at fault. */
+    public record Parsed(TradeCaptureRequest request, ReasonCode reason, String detail, List<FieldError> errors) {
+        public boolean ok() {
+            return request != null;
+        }
+    }
+
     /** Reads one record; {@code recordKey} may be null for producers that send no key. */
     public Result map(byte[] payload, String recordKey) {
-        TradeCaptureRequest request;
-        try {
-            request = reader.readValue(payload);
-        } catch (MismatchedInputException e) {
-            return Result.reject(ReasonCode.SCHEMA_INVALID, e.getOriginalMessage());
-        } catch (JsonProcessingException e) {
-            return Result.reject(isJsonSyntax(payload) ? ReasonCode.SCHEMA_INVALID : ReasonCode.NOT_JSON,
-                    e.getOriginalMessage());
-        } catch (IOException | RuntimeException e) {
-            return Result.reject(ReasonCode.NOT_JSON, String.valueOf(e.getMessage()));
+        Parsed parsed = read(payload);
+        if (!parsed.ok()) {
+            return Result.reject(parsed.reason(), parsed.detail());
         }
-        if (request == null) {
-            return Result.reject(ReasonCode.NOT_JSON, "empty payload");
-        }
+        TradeCaptureRequest request = parsed.request();
         Result invalid = validate(request);
         if (invalid != null) {
             return invalid;
@@ -87,30 +89,77 @@ public class TradeRequestMapper {
         return Result.ok(trade);
     }
 
-    /** Bean Validation first, then the checks that span fields. */
-    public Result validate(TradeCaptureRequest request) {
-        Set<ConstraintViolation<TradeCaptureRequest>> violations = validator.validate(request);
-        if (!violations.isEmpty()) {
-            ConstraintViolation<TradeCaptureRequest> first = violations.stream()
-                    .min(Comparator.comparing(v -> v.getPropertyPath().toString())).orElseThrow();
-            String detail = violations.stream()
-                    .map(v -> v.getPropertyPath() + " " + v.getMessage()).sorted().reduce((a, b) -> a + "; " + b)
-                    .orElse("");
-            return Result.reject(reasonFor(first), detail);
+    /** JSON to a request: wrong types and broken JSON come back with the field they were found at. */
+    public Parsed read(byte[] payload) {
+        try {
+            TradeCaptureRequest request = reader.readValue(payload);
+            if (request == null) {
+                return new Parsed(null, ReasonCode.NOT_JSON, "empty payload", List.of(new FieldError("", "empty body", ReasonCode.NOT_JSON)));
+            }
+            return new Parsed(request, null, null, List.of());
+        } catch (MismatchedInputException e) {
+            String field = pathOf(e);
+            return new Parsed(null, ReasonCode.SCHEMA_INVALID, e.getOriginalMessage(),
+                    List.of(new FieldError(field, "wrong type: " + e.getOriginalMessage(), ReasonCode.SCHEMA_INVALID)));
+        } catch (JsonProcessingException e) {
+            ReasonCode code = isJsonSyntax(payload) ? ReasonCode.SCHEMA_INVALID : ReasonCode.NOT_JSON;
+            return new Parsed(null, code, e.getOriginalMessage(),
+                    List.of(new FieldError("", "malformed JSON: " + e.getOriginalMessage(), code)));
+        } catch (IOException | RuntimeException e) {
+            return new Parsed(null, ReasonCode.NOT_JSON, String.valueOf(e.getMessage()),
+                    List.of(new FieldError("", "malformed JSON", ReasonCode.NOT_JSON)));
         }
-        for (TradeCaptureRequest.TradeLot lot : request.tradeLots()) {
-            for (TradeCaptureRequest.PriceQuantity pq : lot.priceQuantity()) {
-                String currency = pq.price().get(0).unit().currency();
-                if (!isCurrency(currency)) {
-                    return Result.reject(ReasonCode.INVALID_VALUE, "tradeLots.price.unit.currency " + currency
-                            + " is not an ISO 4217 currency");
-                }
+    }
+
+    private static String pathOf(MismatchedInputException e) {
+        StringBuilder path = new StringBuilder();
+        for (var ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
             }
         }
-        if (request.settlementDate() != null && request.settlementDate().isBefore(request.tradeDate())) {
-            return Result.reject(ReasonCode.INVALID_VALUE, "settlementDate is before tradeDate");
+        return path.toString();
+    }
+
+    /** Every problem of a request, field by field, sorted by field (empty when it is valid). */
+    public List<FieldError> violations(TradeCaptureRequest request) {
+        List<FieldError> errors = new ArrayList<>();
+        for (ConstraintViolation<TradeCaptureRequest> v : validator.validate(request)) {
+            errors.add(new FieldError(v.getPropertyPath().toString(), v.getMessage(), reasonFor(v)));
         }
-        return null;
+        if (errors.isEmpty()) {
+            List<TradeCaptureRequest.TradeLot> lots = request.tradeLots();
+            for (int l = 0; l < lots.size(); l++) {
+                List<TradeCaptureRequest.PriceQuantity> pqs = lots.get(l).priceQuantity();
+                for (int p = 0; p < pqs.size(); p++) {
+                    String currency = pqs.get(p).price().get(0).unit().currency();
+                    if (!isCurrency(currency)) {
+                        errors.add(new FieldError("tradeLots[" + l + "].priceQuantity[" + p + "].price[0].unit.currency",
+                                currency + " is not an ISO 4217 currency", ReasonCode.INVALID_VALUE));
+                    }
+                }
+            }
+            if (request.settlementDate() != null && request.settlementDate().isBefore(request.tradeDate())) {
+                errors.add(new FieldError("settlementDate", "must not be before tradeDate", ReasonCode.INVALID_VALUE));
+            }
+        }
+        errors.sort(Comparator.comparing(FieldError::field).thenComparing(FieldError::message));
+        return errors;
+    }
+
+    /** Bean Validation first, then the checks that span fields; null when the request is valid. */
+    public Result validate(TradeCaptureRequest request) {
+        List<FieldError> errors = violations(request);
+        if (errors.isEmpty()) {
+            return null;
+        }
+        StringBuilder detail = new StringBuilder();
+        for (FieldError e : errors) {
+            detail.append(detail.isEmpty() ? "" : "; ").append(e.field()).append(' ').append(e.message());
+        }
+        return Result.reject(errors.get(0).reason(), detail.toString());
     }
 
     private static ReasonCode reasonFor(ConstraintViolation<?> violation) {

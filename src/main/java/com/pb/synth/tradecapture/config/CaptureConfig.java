@@ -31,6 +31,8 @@ public interface CaptureConfig {
 
     Producer producer();
 
+    Http http();
+
     interface Topics {
         /** Input topic of trade capture requests, keyed by partition key. */
         @WithDefault("pb-synth.trades.v1")
@@ -86,5 +88,19 @@ public interface CaptureConfig {
         /** Compression of published events (none, lz4, zstd, snappy, gzip); JSON blotters shrink ~4x with lz4. */
         @WithDefault("lz4")
         String compression();
+    }
+
+    interface Http {
+        /** Bearer-token checks on the API; off only for a test environment whose clients send no token. */
+        @WithDefault("true")
+        boolean authEnabled();
+
+        /** How long a request waits for another request with the same Idempotency-Key to be acknowledged. */
+        @WithDefault("10s")
+        Duration idempotencyWait();
+
+        /** A reservation never acknowledged for this long belonged to an instance that died: it is taken over. */
+        @WithDefault("30s")
+        Duration reservationTimeout();
     }
 }

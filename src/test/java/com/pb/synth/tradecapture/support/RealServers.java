@@ -73,7 +73,9 @@ public class RealServers implements QuarkusTestResourceLifecycleManager {
                     Map.entry("quarkus.datasource.reactive.url", pgUrl),
                     Map.entry("quarkus.datasource.username", "postgres"),
                     Map.entry("quarkus.datasource.password", "postgres"),
-                    Map.entry("quarkus.devservices.enabled", "false"));
+                    Map.entry("quarkus.devservices.enabled", "false"),
+                    Map.entry("mp.jwt.verify.publickey.location", Tokens.writePublicKey().toString()),
+                    Map.entry("mp.jwt.verify.issuer", Tokens.ISSUER));
         } catch (Exception e) {
             stop();
             throw new IllegalStateException("could not start the test servers", e);

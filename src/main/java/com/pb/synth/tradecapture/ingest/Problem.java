@@ -1,0 +1,57 @@
+package com.pb.synth.tradecapture.ingest;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.pb.synth.tradecapture.capture.TradeRequestMapper.FieldError;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+
+/** An RFC 9457 problem document: what went wrong, and for invalid input each field at fault. */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public record Problem(String type, String title, int status, String detail, String reasonCode,
+                      List<FieldProblem> errors) {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+
+    /** One field and what is wrong with it. */
+    public record FieldProblem(String field, String message) {
+    }
+
+    public static Problem of(int status, String title, String detail) {
+        return new Problem("about:blank", title, status, detail, null, List.of());
+    }
+
+    public static Problem invalid(List<FieldError> errors) {
+        FieldError first = errors.get(0);
+        return new Problem("https://pb-synth/problems/invalid-trade", "Invalid trade", 400,
+                errors.size() + " field(s) invalid", first.reason().name(),
+                errors.stream().map(e -> new FieldProblem(e.field(), e.message())).toList());
+    }
+
+    public Response toResponse() {
+        return Response.status(status).type(MEDIA_TYPE).entity(this).build();
+    }
+
+    /** Thrown anywhere in a request to answer with this problem. */
+    public static final class Failure extends RuntimeException {
+        private final Problem problem;
+        private final Integer retryAfterSeconds;
+
+        public Failure(Problem problem) {
+            this(problem, null);
+        }
+
+        public Failure(Problem problem, Integer retryAfterSeconds) {
+            super(problem.title() + ": " + problem.detail(), null, false, false);
+            this.problem = problem;
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        public Response toResponse() {
+            Response.ResponseBuilder builder = Response.status(problem.status()).type(MEDIA_TYPE).entity(problem);
+            if (retryAfterSeconds != null) {
+                builder.header("Retry-After", retryAfterSeconds);
+            }
+            return builder.build();
+        }
+    }
+}

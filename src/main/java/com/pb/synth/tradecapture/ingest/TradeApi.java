@@ -1,0 +1,168 @@
+package com.pb.synth.tradecapture.ingest;
+
+import com.pb.synth.tradecapture.capture.TradeCaptureRequest;
+import com.pb.synth.tradecapture.domain.PartitionKey;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.health.SmallRyeHealthReporter;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
+import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
+
+/**
+ * The HTTP API of DESIGN.md, path-compatible with the service this one replaces. Every call is
+ * non-blocking; errors are application/problem+json.
+ */
+@Path("/api/v1")
+@Produces(MediaType.APPLICATION_JSON)
+@SecurityScheme(securitySchemeName = "jwt", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT")
+@SecurityRequirement(name = "jwt")
+public class TradeApi {
+
+    private static final String PROBLEM = Problem.MEDIA_TYPE;
+
+    private final IngestService ingest;
+    private final QueryRepository queries;
+    private final SecurityIdentity identity;
+    private final SmallRyeHealthReporter health;
+
+    public TradeApi(IngestService ingest, QueryRepository queries, SecurityIdentity identity,
+                    SmallRyeHealthReporter health) {
+        this.ingest = ingest;
+        this.queries = queries;
+        this.identity = identity;
+        this.health = health;
+    }
+
+    @POST
+    @Path("/trades/capture")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Capture a trade", description = "Accepted (202) once the broker has stored the record; "
+            + "capture follows in order with the key's Kafka trades. Role trade-capture.write.")
+    @RequestBody(content = @Content(schema = @Schema(implementation = TradeCaptureRequest.class)))
+    @APIResponse(responseCode = "202", description = "accepted: the job, its status URL in Location",
+            content = @Content(schema = @Schema(implementation = JobStatus.class)))
+    @APIResponse(responseCode = "400", description = "invalid trade, each bad field named",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "401", description = "no valid bearer token")
+    @APIResponse(responseCode = "403", description = "token without role trade-capture.write")
+    @APIResponse(responseCode = "413", description = "body over the limit (256 KiB)")
+    @APIResponse(responseCode = "503", description = "broker or store unavailable: nothing stored; retry after Retry-After",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
+    public Uni<Response> capture(byte[] body, @HeaderParam("Idempotency-Key") String idempotencyKey,
+                                 @HeaderParam("X-Callback-Url") String callbackUrl) {
+        return accepted(new IngestService.Submission(body, idempotencyKey, callbackUrl, false, caller()));
+    }
+
+    @POST
+    @Path("/trades/manual-entry")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Rebook a trade by hand", description = "As capture, with source MANUAL; enteredBy is "
+            + "required and must be the authenticated user. Role trade-capture.write.")
+    @RequestBody(content = @Content(schema = @Schema(implementation = TradeCaptureRequest.class)))
+    @APIResponse(responseCode = "202", description = "accepted",
+            content = @Content(schema = @Schema(implementation = JobStatus.class)))
+    @APIResponse(responseCode = "400", description = "invalid trade",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "403", description = "wrong role, or enteredBy is not the caller",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "broker or store unavailable; retry",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
+    public Uni<Response> manualEntry(byte[] body, @HeaderParam("Idempotency-Key") String idempotencyKey,
+                                     @HeaderParam("X-Callback-Url") String callbackUrl) {
+        return accepted(new IngestService.Submission(body, idempotencyKey, callbackUrl, true, caller()));
+    }
+
+    @GET
+    @Path("/trades/jobs/{jobId}/status")
+    @Operation(summary = "A job's status: PENDING, CAPTURED, SUPERSEDED or REJECTED with its reason")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = JobStatus.class)))
+    @APIResponse(responseCode = "404", description = "no such job",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
+    public Uni<JobStatus> jobStatus(@PathParam("jobId") String jobId) {
+        return ingest.status(jobId);
+    }
+
+    @GET
+    @Path("/trades/capture/{tradeId}")
+    @Operation(summary = "A trade's swap blotter, every captured version")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = QueryRepository.TradeView.class)))
+    @APIResponse(responseCode = "404", description = "never captured",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
+    public Uni<QueryRepository.TradeView> trade(@PathParam("tradeId") String tradeId) {
+        return queries.trade(tradeId).map(t -> found(t, "no captured trade " + tradeId));
+    }
+
+    @GET
+    @Path("/positions/{accountId}/{bookId}/{securityId}")
+    @Operation(summary = "A partition key's position")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = QueryRepository.PositionView.class)))
+    @APIResponse(responseCode = "404", description = "no trade captured for the key",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
+    public Uni<QueryRepository.PositionView> position(@PathParam("accountId") String accountId,
+                                                      @PathParam("bookId") String bookId,
+                                                      @PathParam("securityId") String securityId) {
+        String key;
+        try {
+            key = new PartitionKey(accountId, bookId, securityId).value();
+        } catch (IllegalArgumentException e) {
+            throw new Problem.Failure(Problem.of(400, "Invalid key", e.getMessage()));
+        }
+        return queries.position(key).map(p -> found(p, "no position for " + key));
+    }
+
+    @GET
+    @Path("/exceptions")
+    @Operation(summary = "Exceptions to repair, oldest first; page with afterId")
+    public Uni<java.util.List<QueryRepository.ExceptionView>> exceptions(
+            @QueryParam("status") @DefaultValue("OPEN") String status,
+            @QueryParam("afterId") @DefaultValue("0") long afterId,
+            @QueryParam("limit") @DefaultValue("100") int limit) {
+        if (limit < 1 || limit > 1000) {
+            throw new Problem.Failure(Problem.of(400, "Invalid limit", "limit must be 1 to 1000"));
+        }
+        return queries.exceptions(status, afterId, limit);
+    }
+
+    @GET
+    @Path("/health")
+    @Operation(summary = "Health as the previous service answered it: {\"status\":\"UP\"} or DOWN (503)")
+    public Uni<Response> health() {
+        return health.getReadinessAsync().map(h -> Response.status(h.isDown() ? 503 : 200)
+                .entity(Map.of("status", h.isDown() ? "DOWN" : "UP")).build());
+    }
+
+    private Uni<Response> accepted(IngestService.Submission submission) {
+        return ingest.submit(submission).map(job -> Response.accepted(job)
+                .location(URI.create("/api/v1/trades/jobs/" + job.jobId() + "/status")).build());
+    }
+
+    private String caller() {
+        return identity.isAnonymous() ? null : identity.getPrincipal().getName();
+    }
+
+    private static <T> T found(T value, String detail) {
+        if (value == null) {
+            throw new Problem.Failure(Problem.of(404, "Not found", detail));
+        }
+        return value;
+    }
+}

@@ -1,0 +1,224 @@
+package com.pb.synth.tradecapture.ingest;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.pb.synth.tradecapture.security.Roles;
+import com.pb.synth.tradecapture.support.CapturedEvents;
+import com.pb.synth.tradecapture.support.Fixtures;
+import com.pb.synth.tradecapture.support.RealServers;
+import com.pb.synth.tradecapture.support.ServiceTestBase;
+import com.pb.synth.tradecapture.support.Tokens;
+import com.pb.synth.tradecapture.support.TradeRequests;
+import com.pb.synth.tradecapture.support.Topics;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(RealServers.class)
+class HttpIngestIT extends ServiceTestBase {
+
+    private static final String CAPTURE = "/api/v1/trades/capture";
+    private static final String MANUAL = "/api/v1/trades/manual-entry";
+    private static final String WRITER = Tokens.mint("ops-user", Roles.WRITE, Roles.READ);
+
+    private static RequestSpecification as(String token) {
+        return given().contentType("application/json").header("Authorization", "Bearer " + token);
+    }
+
+    private static String edited(TradeRequests.Builder trade, Consumer<ObjectNode> edit) {
+        ObjectNode node = trade.node();
+        edit.accept(node);
+        return node.toString();
+    }
+
+    private static ObjectNode firstQuantity(ObjectNode n) {
+        return (ObjectNode) n.get("tradeLots").get(0).get("priceQuantity").get(0).get("quantity").get(0);
+    }
+
+    private static ObjectNode firstPrice(ObjectNode n) {
+        return (ObjectNode) n.get("tradeLots").get(0).get("priceQuantity").get(0).get("price").get(0);
+    }
+
+    private String key(String account) {
+        return account + "_BOOK-02_US0378331005";
+    }
+
+    @Test
+    void badInputGetsItsFourHundredAndPublishesNothing() {
+        String account = Fixtures.accounts(pool, reference, "HTTPBAD", 1).get(0);
+        TradeRequests.Builder good = TradeRequests.trade(TradeRequests.unique("BAD")).key(account, "BOOK-02", "US0378331005");
+
+        record Case(String name, String path, String token, String body, int status, String field) {
+        }
+        String tooLong = "T".repeat(65);
+        List<Case> cases = List.of(
+                new Case("malformed JSON", CAPTURE, WRITER, "{\"tradeId\": \"X\",", 400, ""),
+                new Case("wrong type", CAPTURE, WRITER, edited(good, n -> n.put("version", "two")), 400, "version"),
+                new Case("wrong type in a lot", CAPTURE, WRITER,
+                        edited(good, n -> firstQuantity(n).put("value", "lots")), 400, "tradeLots[0].priceQuantity[0].quantity[0].value"),
+                new Case("missing tradeId", CAPTURE, WRITER, edited(good, n -> n.remove("tradeId")), 400, "tradeId"),
+                new Case("missing lots", CAPTURE, WRITER, edited(good, n -> n.remove("tradeLots")), 400, "tradeLots"),
+                new Case("unknown action", CAPTURE, WRITER, edited(good, n -> n.put("action", "MODIFY")), 400, "action"),
+                new Case("unknown side", CAPTURE, WRITER, edited(good, n -> n.put("side", "SHORT")), 400, "side"),
+                new Case("negative quantity", CAPTURE, WRITER,
+                        edited(good, n -> firstQuantity(n).put("value", -5)), 400, "tradeLots[0].priceQuantity[0].quantity[0].value"),
+                new Case("zero price", CAPTURE, WRITER,
+                        edited(good, n -> firstPrice(n).put("value", 0)), 400, "tradeLots[0].priceQuantity[0].price[0].value"),
+                new Case("settles before trade date", CAPTURE, WRITER,
+                        edited(good, n -> n.put("settlementDate", "2026-11-20")), 400, "settlementDate"),
+                new Case("invalid currency", CAPTURE, WRITER,
+                        edited(good, n -> ((ObjectNode) firstPrice(n).get("unit")).put("currency", "XQZ")), 400,
+                        "tradeLots[0].priceQuantity[0].price[0].unit.currency"),
+                new Case("id with _", CAPTURE, WRITER, edited(good, n -> n.put("bookId", "BOOK_02")), 400, "bookId"),
+                new Case("id over 64", CAPTURE, WRITER, edited(good, n -> n.put("tradeId", tooLong)), 400, "tradeId"),
+                new Case("manual entry without enteredBy", MANUAL, WRITER, good.json(), 400, "enteredBy"));
+        for (Case c : cases) {
+            Response r = as(c.token()).body(c.body()).post(c.path());
+            assertThat(r.statusCode()).as(c.name()).isEqualTo(c.status());
+            assertThat(r.contentType()).as(c.name()).startsWith("application/problem+json");
+            assertThat(r.jsonPath().getList("errors.field", String.class)).as(c.name() + ": " + r.asString())
+                    .contains(c.field());
+        }
+
+        String huge = edited(good, n -> n.putObject("metadata").put("blob", "x".repeat(300 * 1024)));
+        as(WRITER).body(huge).post(CAPTURE).then().statusCode(413);
+        given().contentType("application/json").body(good.json()).post(CAPTURE).then().statusCode(401);
+        as(Tokens.expired("ops-user", Roles.WRITE)).body(good.json()).post(CAPTURE).then().statusCode(401);
+        as(Tokens.mint("ops-user", Roles.READ)).body(good.json()).post(CAPTURE).then().statusCode(403);
+        as(WRITER).body(edited(good, n -> n.put("enteredBy", "someone-else"))).post(MANUAL).then().statusCode(403)
+                .body("detail", org.hamcrest.Matchers.containsString("someone-else"));
+
+        // Nothing above reached the topic: the first record of this key to be captured is the next one.
+        TradeRequests.Builder sentinel = TradeRequests.trade(TradeRequests.unique("SENTINEL"))
+                .key(account, "BOOK-02", "US0378331005");
+        try (CapturedEvents events = new CapturedEvents(bootstrap, List.of(key(account)))) {
+            as(WRITER).body(sentinel.json()).post(CAPTURE).then().statusCode(202);
+            await().atMost(Duration.ofSeconds(30)).until(() -> !events.ofKey(key(account)).isEmpty());
+            assertThat(events.ofKey(key(account))).extracting(e -> e.get("tradeId").asText())
+                    .containsExactly(sentinel.tradeId());
+        }
+        assertThat(Fixtures.count(pool, "SELECT count(*) FROM trade_exceptions WHERE partition_key = $1", key(account)))
+                .isZero();
+        assertThat(Fixtures.count(pool, "SELECT count(*) FROM ingest_jobs WHERE partition_key = $1", key(account)))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void sameIdempotencyKeyTwiceAndConcurrentlyIsOneTradeAndOneJob() throws Exception {
+        String account = Fixtures.accounts(pool, reference, "HTTPIDEM", 1).get(0);
+        TradeRequests.Builder trade = TradeRequests.trade(TradeRequests.unique("IDEM")).key(account, "BOOK-02", "US0378331005");
+        String idempotencyKey = TradeRequests.unique("idem");
+        Callable<String> post = () -> as(WRITER).header("Idempotency-Key", idempotencyKey).body(trade.json())
+                .post(CAPTURE).then().statusCode(202).extract().path("jobId");
+
+        ExecutorService pool8 = Executors.newFixedThreadPool(8);
+        List<String> jobIds = new ArrayList<>();
+        try {
+            List<Future<String>> concurrent = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                concurrent.add(pool8.submit(post));
+            }
+            for (Future<String> f : concurrent) {
+                jobIds.add(f.get());
+            }
+        } finally {
+            pool8.shutdownNow();
+        }
+        jobIds.add(post.call());
+        assertThat(jobIds).hasSize(9).containsOnly(jobIds.get(0));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> as(WRITER).get("/api/v1/trades/jobs/" + jobIds.get(0) + "/status")
+                .then().statusCode(200).body("status", equalTo("CAPTURED")));
+        try (CapturedEvents events = new CapturedEvents(bootstrap, List.of(key(account)))) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> !events.ofKey(key(account)).isEmpty());
+            // Another poll after the first event: a second record would be right behind it on the partition.
+            Topics.send(bootstrap, Topics.inputs(List.of(TradeRequests.trade(TradeRequests.unique("AFTER"))
+                    .key(account, "BOOK-02", "US0378331005"))));
+            await().atMost(Duration.ofSeconds(30)).until(() -> events.ofKey(key(account)).size() >= 2);
+            List<JsonNode> got = events.ofKey(key(account));
+            assertThat(got.get(0).get("tradeId").asText()).isEqualTo(trade.tradeId());
+            assertThat(got).filteredOn(e -> e.get("tradeId").asText().equals(trade.tradeId())).hasSize(1);
+        }
+        assertThat(Fixtures.count(pool, "SELECT count(*) FROM trade_versions WHERE trade_id = $1", trade.tradeId())).isEqualTo(1);
+        assertThat(Fixtures.count(pool, "SELECT count(*) FROM ingest_jobs WHERE idempotency_key = $1", idempotencyKey)).isEqualTo(1);
+    }
+
+    @Test
+    void httpAndKafkaTradesOfOneKeyAreCapturedInOrder() {
+        String account = Fixtures.accounts(pool, reference, "HTTPORD", 1).get(0);
+        String key = key(account);
+        List<TradeRequests.Builder> trades = new ArrayList<>();
+        try (CapturedEvents events = new CapturedEvents(bootstrap, List.of(key))) {
+            for (int i = 1; i <= 9; i++) {
+                TradeRequests.Builder t = TradeRequests.trade(TradeRequests.unique("ORD")).key(account, "BOOK-02", "US0378331005")
+                        .quantity(Integer.toString(10 * i)).price("2").sequence(i);
+                trades.add(t);
+                if (i % 3 == 2) {
+                    as(WRITER).body(t.json()).post(CAPTURE).then().statusCode(202);
+                } else {
+                    Topics.send(bootstrap, Topics.inputs(List.of(t)));
+                }
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> events.ofKey(key).size() == trades.size());
+            List<JsonNode> got = events.ofKey(key);
+            assertThat(got).extracting(e -> e.get("tradeId").asText())
+                    .containsExactlyElementsOf(trades.stream().map(TradeRequests.Builder::tradeId).toList());
+            int running = 0;
+            for (int i = 0; i < got.size(); i++) {
+                running += 10 * (i + 1);
+                assertThat(got.get(i).get("position").get("quantity").decimalValue()).isEqualByComparingTo(Integer.toString(running));
+            }
+        }
+        var position = as(WRITER).get("/api/v1/positions/" + account + "/BOOK-02/US0378331005").then().statusCode(200)
+                .body("tradeCount", equalTo(9)).extract().jsonPath();
+        assertThat(position.getDouble("quantity")).isEqualTo(450.0);
+        assertThat(position.getDouble("notional")).isEqualTo(900.0);
+        assertThat(position.getDouble("averagePrice")).isEqualTo(2.0);
+    }
+
+    @Test
+    void readEndpointsAnswerWithTheCapturedStateAndCheckRoles() {
+        String account = Fixtures.accounts(pool, reference, "HTTPREAD", 1).get(0);
+        TradeRequests.Builder trade = TradeRequests.trade(TradeRequests.unique("READ")).key(account, "BOOK-02", "US0378331005")
+                .quantity("25").price("4");
+        // decimals as strings are accepted too
+        String body = edited(trade, n -> firstQuantity(n).put("value", "25"));
+        Response accepted = as(WRITER).header("X-Callback-Url", "http://127.0.0.1:1/none").body(body).post(CAPTURE);
+        assertThat(accepted.statusCode()).isEqualTo(202);
+        String jobId = accepted.path("jobId");
+        assertThat(accepted.header("Location")).endsWith("/api/v1/trades/jobs/" + jobId + "/status");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> as(WRITER).get("/api/v1/trades/jobs/" + jobId + "/status")
+                .then().statusCode(200).body("status", equalTo("CAPTURED")).body("tradeId", equalTo(trade.tradeId())));
+
+        as(WRITER).get("/api/v1/trades/capture/" + trade.tradeId()).then().statusCode(200)
+                .body("latest.status", equalTo("CAPTURED")).body("versions.size()", equalTo(1))
+                .body("latest.position.quantity", equalTo(25));
+        as(WRITER).get("/api/v1/trades/capture/NOPE-" + trade.tradeId()).then().statusCode(404)
+                .contentType("application/problem+json");
+        as(WRITER).get("/api/v1/trades/jobs/no-such-job/status").then().statusCode(404);
+        as(WRITER).get("/api/v1/exceptions?limit=5").then().statusCode(200);
+        as(Tokens.mint("ops-user", Roles.WRITE)).get("/api/v1/trades/capture/" + trade.tradeId()).then().statusCode(403);
+        given().get("/api/v1/positions/" + account + "/BOOK-02/US0378331005").then().statusCode(401);
+        given().get("/api/v1/health").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/openapi?format=json").then().statusCode(200)
+                .body("paths.keySet()", hasItem("/api/v1/trades/capture"))
+                .body("paths.keySet()", hasItem("/api/v1/trades/manual-entry"));
+    }
+}
