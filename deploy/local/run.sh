@@ -53,10 +53,20 @@ echo "[run] service ready"
 
 java -cp "$STACK/lib/*" deploy/local/DemoTrades.java "$KAFKA_BOOTSTRAP_SERVERS" "${DEMO_TRADES:-3000}" "${DEMO_KEYS:-300}"
 
+TOKEN=$(deploy/local/stack.sh token trade-capture.write trade-capture.read)
 cat <<URLS
+
+A token for the API (subject ops-user, roles trade-capture.write and trade-capture.read, 8 hours):
+  export TOKEN=$TOKEN
+Rebook a trade by hand and follow its job:
+  curl -si -X POST http://127.0.0.1:$HTTP_PORT/api/v1/trades/manual-entry -H "Authorization: Bearer \$TOKEN" \\
+    -H 'Content-Type: application/json' -H 'Idempotency-Key: rebook-1' -d @deploy/local/manual-entry.json
+  curl -s http://127.0.0.1:$HTTP_PORT/api/v1/trades/jobs/JOB_ID/status -H "Authorization: Bearer \$TOKEN"
+  curl -s http://127.0.0.1:$HTTP_PORT/api/v1/positions/ACC-001/BOOK-01/US0378331005 -H "Authorization: Bearer \$TOKEN"
 
 Look at:
   http://127.0.0.1:$HTTP_PORT/q/health          health (live and ready)
+  http://127.0.0.1:$HTTP_PORT/q/openapi         the API (OpenAPI)
   http://127.0.0.1:$HTTP_PORT/q/metrics         Prometheus metrics (trades_processed_total, trades_capture_latency, ...)
   $STACK/service.log    the service's log
 The service keeps capturing from $KAFKA_BOOTSTRAP_SERVERS (topic pb-synth.trades.v1). Ctrl-C stops everything.

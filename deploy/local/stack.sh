@@ -7,6 +7,12 @@
 #   deploy/local/stack.sh down     stop them, keep their data
 #   deploy/local/stack.sh reset    stop them and delete all local data (topics, database, Redis)
 #   deploy/local/stack.sh status   report each one
+#   deploy/local/stack.sh nginx N  NGINX (deploy/nginx.conf) on NGINX_PORT=18080 in front of N
+#                                  instances on 127.0.0.1:18081..; apt-get installs nginx if missing
+#   deploy/local/stack.sh nginx-down
+#   deploy/local/stack.sh token [--sub USER] [--hours N] ROLE...
+#                                  print a signed JWT for the local stack's key (subject ops-user,
+#                                  8 hours; roles e.g. trade-capture.write trade-capture.read)
 #
 # Ports (override through the environment): KAFKA_PORT=19092 KAFKA_CONTROLLER_PORT=19093
 # REDIS_PORT=16379 PG_PORT=15432; INPUT_PARTITIONS=12.
@@ -32,12 +38,12 @@ die() { log "ERROR: $*"; exit 1; }
 # --- install: everything comes from Maven Central, once ------------------------------------
 install() {
   mkdir -p "$STACK"
-  if [ ! -f "$STACK/lib/.complete" ]; then
+  if [ ! -f "$STACK/lib/.complete-4" ]; then
     log "fetching the Kafka broker and tools (Maven Central)"
     rm -rf "$STACK/lib"
     "$ROOT/mvnw" -q -B -f "$ROOT/deploy/local/pom.xml" dependency:copy-dependencies \
       -DoutputDirectory="$STACK/lib" >&2
-    touch "$STACK/lib/.complete"
+    touch "$STACK/lib/.complete-4"
   fi
   if [ ! -f "$STACK/bin/.complete" ]; then
     log "fetching Redis and PostgreSQL binaries (Maven Central)"
@@ -199,6 +205,61 @@ kafka_down() {
   rm -f "$pidf"
 }
 
+NGINX_PORT=${NGINX_PORT:-18080}
+
+nginx_up() {
+  local n=${1:?nginx needs the number of instances} dir="$STACK/nginx" servers="" i
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || {
+    log "installing nginx (apt-get)"
+    apt-get install -y -q nginx-light >/dev/null 2>&1 || apt-get install -y -q nginx >/dev/null || die "nginx is not installed"
+  }
+  nginx_down
+  mkdir -p "$dir/logs"
+  for i in $(seq 1 "$n"); do
+    servers+="        server 127.0.0.1:$((NGINX_PORT + i)) max_fails=3 fail_timeout=30s;\n"
+  done
+  awk -v servers="$servers" -v port="$NGINX_PORT" -v dir="$dir" '
+    /# BEGIN upstream/ { print; print "    upstream tradecapture {\n        least_conn;"; printf "%s", servers; print "        keepalive 64;\n    }"; skip = 1; next }
+    /# END upstream/ { skip = 0 }
+    /# BEGIN listen/ { print; print "        listen 127.0.0.1:" port ";"; skip = 1; next }
+    /# END listen/ { skip = 0 }
+    /^worker_processes/ { print "pid " dir "/nginx.pid;\nerror_log " dir "/logs/error.log warn;" }
+    !skip { print }' "$ROOT/deploy/nginx.conf" >"$dir/nginx.conf"
+  "$(command -v nginx || echo /usr/sbin/nginx)" -p "$dir" -c "$dir/nginx.conf" || die "nginx did not start"
+  wait_for "nginx on $NGINX_PORT" 10 port_open "$NGINX_PORT"
+  log "nginx up on 127.0.0.1:$NGINX_PORT in front of $n instance(s) on ports $((NGINX_PORT + 1))..$((NGINX_PORT + n))"
+}
+
+nginx_down() {
+  local pidfile="$STACK/nginx/nginx.pid"
+  if pid_alive "$pidfile"; then
+    kill "$(cat "$pidfile")"
+    wait_for "nginx to stop" 10 bash -c "! kill -0 $(cat "$pidfile") 2>/dev/null"
+    log "nginx stopped"
+  fi
+}
+
+jwt_keys() {
+  if [ ! -f "$STACK/jwt/public.pem" ]; then
+    java -cp "$STACK/lib/*" "$ROOT/deploy/local/LocalTokens.java" keys "$STACK/jwt"
+    log "signing key for local tokens in $STACK/jwt"
+  fi
+}
+
+token() {
+  local sub=ops-user hours=8
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --sub) sub=$2; shift 2 ;;
+      --hours) hours=$2; shift 2 ;;
+      *) break ;;
+    esac
+  done
+  [ $# -gt 0 ] || die "token needs at least one role, e.g. trade-capture.write trade-capture.read"
+  install; jwt_keys
+  java -cp "$STACK/lib/*" "$ROOT/deploy/local/LocalTokens.java" token "$STACK/jwt" "$sub" "$hours" "$@"
+}
+
 write_env() {
   cat >"$STACK/stack.env" <<ENV
 KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA_PORT
@@ -209,6 +270,7 @@ DATABASE_URL=jdbc:postgresql://127.0.0.1:$PG_PORT/$DB_NAME
 DB_USER=$DB_USER
 DB_PASSWORD=$DB_PASSWORD
 QUARKUS_PROFILE=local
+JWT_PUBLIC_KEY_LOCATION=$STACK/jwt/public.pem
 ENV
   log "wrote $STACK/stack.env"
 }
@@ -222,9 +284,12 @@ status() {
 }
 
 case "${1:-}" in
-  up) install; redis_up; pg_up; kafka_up; write_env ;;
-  down) kafka_down; redis_down; pg_down ;;
-  reset) kafka_down; redis_down; pg_down; rm -rf "$STACK/kafka" "$STACK/redis" "$STACK/postgres" "$STACK/stack.env"; log "local data deleted" ;;
+  up) install; jwt_keys; redis_up; pg_up; kafka_up; write_env ;;
+  down) nginx_down; kafka_down; redis_down; pg_down ;;
+  reset) kafka_down; redis_down; pg_down; rm -rf "$STACK/kafka" "$STACK/redis" "$STACK/postgres" "$STACK/jwt" "$STACK/stack.env"; log "local data deleted" ;;
   status) status ;;
-  *) sed -n '2,13p' "$0"; exit 2 ;;
+  token) shift; token "$@" ;;
+  nginx) shift; nginx_up "$@" ;;
+  nginx-down) nginx_down ;;
+  *) sed -n '2,19p' "$0"; exit 2 ;;
 esac
