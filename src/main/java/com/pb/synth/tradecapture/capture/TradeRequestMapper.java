@@ -25,7 +25,6 @@ import java.util.Comparator;
 import java.util.Currency;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.hibernate.validator.HibernateValidatorFactory;
 
 /**
@@ -63,10 +62,17 @@ public class TradeRequestMapper {
     public record FieldError(String field, String message, ReasonCode reason) {
     }
 
-    /** A request read from JSON, or why it could not be: the reason code and the fields at fault. */
-    public record Parsed(TradeCaptureRequest request, ReasonCode reason, String detail, List<FieldError> errors) {
+    /**
+     * A request read from JSON, or why it could not be: the field at fault (with the reason code)
+     * and the parser's own words for the DLQ record.
+     */
+    public record Parsed(TradeCaptureRequest request, FieldError error, String detail) {
         public boolean ok() {
             return request != null;
+        }
+
+        static Parsed failed(String field, String message, ReasonCode reason, String detail) {
+            return new Parsed(null, new FieldError(field, message, reason), detail);
         }
     }
 
@@ -74,7 +80,7 @@ public class TradeRequestMapper {
     public Result map(byte[] payload, String recordKey) {
         Parsed parsed = read(payload);
         if (!parsed.ok()) {
-            return Result.reject(parsed.reason(), parsed.detail());
+            return Result.reject(parsed.error().reason(), parsed.detail());
         }
         TradeCaptureRequest request = parsed.request();
         Result invalid = validate(request);
@@ -93,21 +99,16 @@ public class TradeRequestMapper {
     public Parsed read(byte[] payload) {
         try {
             TradeCaptureRequest request = reader.readValue(payload);
-            if (request == null) {
-                return new Parsed(null, ReasonCode.NOT_JSON, "empty payload", List.of(new FieldError("", "empty body", ReasonCode.NOT_JSON)));
-            }
-            return new Parsed(request, null, null, List.of());
+            return request == null ? Parsed.failed("", "empty body", ReasonCode.NOT_JSON, "empty payload")
+                    : new Parsed(request, null, null);
         } catch (MismatchedInputException e) {
-            String field = pathOf(e);
-            return new Parsed(null, ReasonCode.SCHEMA_INVALID, e.getOriginalMessage(),
-                    List.of(new FieldError(field, "wrong type: " + e.getOriginalMessage(), ReasonCode.SCHEMA_INVALID)));
+            return Parsed.failed(pathOf(e), "wrong type: " + e.getOriginalMessage(), ReasonCode.SCHEMA_INVALID,
+                    e.getOriginalMessage());
         } catch (JsonProcessingException e) {
             ReasonCode code = isJsonSyntax(payload) ? ReasonCode.SCHEMA_INVALID : ReasonCode.NOT_JSON;
-            return new Parsed(null, code, e.getOriginalMessage(),
-                    List.of(new FieldError("", "malformed JSON: " + e.getOriginalMessage(), code)));
+            return Parsed.failed("", "malformed JSON: " + e.getOriginalMessage(), code, e.getOriginalMessage());
         } catch (IOException | RuntimeException e) {
-            return new Parsed(null, ReasonCode.NOT_JSON, String.valueOf(e.getMessage()),
-                    List.of(new FieldError("", "malformed JSON", ReasonCode.NOT_JSON)));
+            return Parsed.failed("", "malformed JSON", ReasonCode.NOT_JSON, String.valueOf(e.getMessage()));
         }
     }
 

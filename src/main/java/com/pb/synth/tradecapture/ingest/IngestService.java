@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -72,7 +73,7 @@ public class IngestService {
                 request.version() == null ? 1 : request.version(), key.value(), request.enteredBy(), s.callbackUrl(),
                 null, null, null, OffsetDateTime.now(ZoneOffset.UTC), null);
         long deadline = System.nanoTime() + http.idempotencyWait().toNanos();
-        return claim(job, payload, deadline).flatMap(jobs::status);
+        return claim(job, payload, deadline);
     }
 
     public Uni<JobStatus> status(String jobId) {
@@ -88,7 +89,7 @@ public class IngestService {
     private TradeCaptureRequest checked(Submission s) {
         TradeRequestMapper.Parsed parsed = mapper.read(s.body());
         if (!parsed.ok()) {
-            throw new Problem.Failure(Problem.invalid(parsed.errors()));
+            throw new Problem.Failure(Problem.invalid(List.of(parsed.error())));
         }
         TradeCaptureRequest r = parsed.request();
         List<FieldError> errors = new ArrayList<>();
@@ -109,7 +110,7 @@ public class IngestService {
                 r.enteredBy(), r.tradeLots(), r.action(), r.version(), r.side());
         errors.addAll(mapper.violations(request));
         if (!errors.isEmpty()) {
-            errors.sort(java.util.Comparator.comparing(FieldError::field));
+            errors.sort(Comparator.comparing(FieldError::field));
             throw new Problem.Failure(Problem.invalid(errors));
         }
         if (s.manual() && http.authEnabled() && !r.enteredBy().equals(s.caller())) {
@@ -123,7 +124,7 @@ public class IngestService {
      * Takes the job's reservation and publishes; or, when its Idempotency-Key is held, waits for
      * the holder's acknowledgement and answers with the holder's job.
      */
-    private Uni<IngestJob> claim(IngestJob job, byte[] payload, long deadline) {
+    private Uni<JobStatus> claim(IngestJob job, byte[] payload, long deadline) {
         return jobs.reserve(job)
                 .onFailure().transform(IngestService::unavailable)
                 .flatMap(reserved -> {
@@ -132,7 +133,7 @@ public class IngestService {
                     }
                     return jobs.byIdempotencyKey(job.idempotencyKey()).flatMap(held -> {
                         if (held != null && held.accepted()) {
-                            return Uni.createFrom().item(held);
+                            return jobs.status(held);
                         }
                         if (held == null) {
                             return claim(job, payload, deadline);
@@ -152,7 +153,8 @@ public class IngestService {
                 });
     }
 
-    private Uni<IngestJob> publish(IngestJob job, byte[] payload) {
+    /** A job this request has just had acknowledged is PENDING: capture cannot have decided it yet. */
+    private Uni<JobStatus> publish(IngestJob job, byte[] payload) {
         return publisher.publish(job.partitionKey(), payload)
                 .onFailure().call(f -> {
                     LOG.warnf("trade %s v%d not accepted, broker did not acknowledge: %s", job.tradeId(), job.version(),
@@ -164,9 +166,8 @@ public class IngestService {
                 .flatMap(pos -> {
                     OffsetDateTime at = OffsetDateTime.now(ZoneOffset.UTC);
                     return jobs.accept(job.jobId(), pos.topic(), pos.partition(), pos.offset(), at)
-                            .replaceWith(new IngestJob(job.jobId(), job.idempotencyKey(), job.tradeId(), job.version(),
-                                    job.partitionKey(), job.enteredBy(), job.callbackUrl(), pos.topic(),
-                                    pos.partition(), pos.offset(), job.createdAt(), at));
+                            .replaceWith(new JobStatus(job.jobId(), JobStatus.PENDING, job.tradeId(), job.version(),
+                                    job.partitionKey(), at, null, null, null));
                 });
     }
 

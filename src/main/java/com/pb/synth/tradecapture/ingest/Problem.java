@@ -28,7 +28,15 @@ public record Problem(String type, String title, int status, String detail, Stri
     }
 
     public Response toResponse() {
-        return Response.status(status).type(MEDIA_TYPE).entity(this).build();
+        return toResponse(null);
+    }
+
+    Response toResponse(Integer retryAfterSeconds) {
+        Response.ResponseBuilder builder = Response.status(status).type(MEDIA_TYPE).entity(this);
+        if (retryAfterSeconds != null) {
+            builder.header("Retry-After", retryAfterSeconds);
+        }
+        return builder.build();
     }
 
     /** Thrown anywhere in a request to answer with this problem. */
@@ -47,11 +55,7 @@ public record Problem(String type, String title, int status, String detail, Stri
         }
 
         public Response toResponse() {
-            Response.ResponseBuilder builder = Response.status(problem.status()).type(MEDIA_TYPE).entity(problem);
-            if (retryAfterSeconds != null) {
-                builder.header("Retry-After", retryAfterSeconds);
-            }
-            return builder.build();
+            return problem.toResponse(retryAfterSeconds);
         }
     }
 }

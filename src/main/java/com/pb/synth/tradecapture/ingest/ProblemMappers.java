@@ -1,6 +1,5 @@
 package com.pb.synth.tradecapture.ingest;
 
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
@@ -14,11 +13,6 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response failure(Problem.Failure failure) {
         return failure.toResponse();
-    }
-
-    @ServerExceptionMapper
-    public Response notFound(NotFoundException e) {
-        return Problem.of(404, "Not found", e.getMessage()).toResponse();
     }
 
     @ServerExceptionMapper

@@ -3,6 +3,7 @@ package com.pb.synth.tradecapture.ingest;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
@@ -103,7 +104,7 @@ class HttpIngestIT extends ServiceTestBase {
         as(Tokens.expired("ops-user", Roles.WRITE)).body(good.json()).post(CAPTURE).then().statusCode(401);
         as(Tokens.mint("ops-user", Roles.READ)).body(good.json()).post(CAPTURE).then().statusCode(403);
         as(WRITER).body(edited(good, n -> n.put("enteredBy", "someone-else"))).post(MANUAL).then().statusCode(403)
-                .body("detail", org.hamcrest.Matchers.containsString("someone-else"));
+                .body("detail", containsString("someone-else"));
 
         // Nothing above reached the topic: the first record of this key to be captured is the next one.
         TradeRequests.Builder sentinel = TradeRequests.trade(TradeRequests.unique("SENTINEL"))
