@@ -102,5 +102,33 @@ public interface CaptureConfig {
         /** A reservation never acknowledged for this long belonged to an instance that died: it is taken over. */
         @WithDefault("30s")
         Duration reservationTimeout();
+
+        Callback callback();
+    }
+
+    /** Delivery of a job's outcome to its {@code X-Callback-Url}: at least once, with backoff, by any instance. */
+    interface Callback {
+        /** How often due callbacks are looked for (and a job still being captured is looked at again). */
+        @WithDefault("1s")
+        Duration interval();
+
+        /** Jobs claimed per sweep; a full sweep is followed at once by the next. */
+        @WithDefault("100")
+        int batchSize();
+
+        /** Time allowed for the receiver to answer one delivery. */
+        @WithDefault("5s")
+        Duration timeout();
+
+        /** Wait after the first failed delivery; doubles per attempt up to {@link #maxBackoff()}. */
+        @WithDefault("1s")
+        Duration initialBackoff();
+
+        @WithDefault("5m")
+        Duration maxBackoff();
+
+        /** Deliveries tried before the callback is marked FAILED (the job itself is unaffected). */
+        @WithDefault("10")
+        int maxAttempts();
     }
 }

@@ -9,7 +9,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Jobs of HTTP ingest. A job's outcome is derived from what capture stored: the trade version in
@@ -38,6 +40,20 @@ public class IngestJobRepository {
             + "LEFT JOIN LATERAL (SELECT reason_code, detail FROM trade_exceptions WHERE source_topic = $3 "
             + "AND source_partition = $4 AND source_offset = $5 AND reason_code <> 'REFERENCE_DATA_MISSING' "
             + "ORDER BY exception_id LIMIT 1) e ON true";
+
+    private static final String CLAIM_CALLBACKS = "UPDATE ingest_jobs SET callback_due_at = $1 WHERE job_id IN ("
+            + "SELECT job_id FROM ingest_jobs WHERE callback_status = 'PENDING' AND callback_due_at <= $2 "
+            + "ORDER BY callback_due_at LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS + ", callback_attempts";
+    private static final String CALLBACK_LATER = "UPDATE ingest_jobs SET callback_due_at = $2 WHERE job_id = $1";
+    private static final String CALLBACK_DELIVERED = "UPDATE ingest_jobs SET callback_status = 'DELIVERED', "
+            + "callback_attempts = $2, callback_delivered_at = $3, callback_due_at = NULL, callback_error = NULL "
+            + "WHERE job_id = $1";
+    private static final String CALLBACK_FAILED = "UPDATE ingest_jobs SET callback_status = $2, callback_attempts = $3, "
+            + "callback_due_at = $4, callback_error = $5 WHERE job_id = $1";
+
+    /** A job whose callback is due, claimed by this instance, with the deliveries tried so far. */
+    public record CallbackClaim(IngestJob job, int attempts) {
+    }
 
     private final Pool pool;
 
@@ -104,11 +120,40 @@ public class IngestJobRepository {
                 });
     }
 
+    /**
+     * Claims up to {@code limit} jobs whose callback is due: their due time moves to {@code leaseUntil},
+     * so no other instance takes them meanwhile, and back if this one dies before it is done.
+     */
+    public Uni<List<CallbackClaim>> claimDueCallbacks(int limit, OffsetDateTime now, OffsetDateTime leaseUntil) {
+        return pool.preparedQuery(CLAIM_CALLBACKS).execute(Tuple.of(leaseUntil, now, limit)).map(rows -> {
+            List<CallbackClaim> claims = new ArrayList<>(rows.size());
+            for (Row r : rows) {
+                claims.add(new CallbackClaim(job(r), r.getInteger("callback_attempts")));
+            }
+            return claims;
+        });
+    }
+
+    /** Looks at the job again at {@code due}: capture has not decided it yet. */
+    public Uni<Void> callbackLater(String jobId, OffsetDateTime due) {
+        return pool.preparedQuery(CALLBACK_LATER).execute(Tuple.of(jobId, due)).replaceWithVoid();
+    }
+
+    public Uni<Void> callbackDelivered(String jobId, int attempts, OffsetDateTime at) {
+        return pool.preparedQuery(CALLBACK_DELIVERED).execute(Tuple.of(jobId, attempts, at)).replaceWithVoid();
+    }
+
+    /** Records a failed delivery: tried again at {@code due}, or given up ({@code FAILED}, due null). */
+    public Uni<Void> callbackFailed(String jobId, int attempts, boolean giveUp, OffsetDateTime due, String error) {
+        return pool.preparedQuery(CALLBACK_FAILED).execute(Tuple.from(Arrays.asList(jobId,
+                giveUp ? "FAILED" : "PENDING", attempts, giveUp ? null : due, error))).replaceWithVoid();
+    }
+
     private static IngestJob first(RowSet<Row> rows) {
-        if (rows.size() == 0) {
-            return null;
-        }
-        Row r = rows.iterator().next();
+        return rows.size() == 0 ? null : job(rows.iterator().next());
+    }
+
+    private static IngestJob job(Row r) {
         return new IngestJob(r.getString("job_id"), r.getString("idempotency_key"), r.getString("trade_id"),
                 r.getInteger("version"), r.getString("partition_key"), r.getString("entered_by"),
                 r.getString("callback_url"), r.getString("source_topic"), r.getInteger("source_partition"),

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.pb.synth.tradecapture.security.Roles;
 import com.pb.synth.tradecapture.support.CapturedEvents;
@@ -21,9 +22,15 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import com.sun.net.httpserver.HttpServer;
+import io.vertx.mutiny.sqlclient.Row;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,6 +44,7 @@ class HttpIngestIT extends ServiceTestBase {
 
     private static final String CAPTURE = "/api/v1/trades/capture";
     private static final String MANUAL = "/api/v1/trades/manual-entry";
+    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String WRITER = Tokens.mint("ops-user", Roles.WRITE, Roles.READ);
 
     private static RequestSpecification as(String token) {
@@ -221,5 +229,67 @@ class HttpIngestIT extends ServiceTestBase {
         given().get("/q/openapi?format=json").then().statusCode(200)
                 .body("paths.keySet()", hasItem("/api/v1/trades/capture"))
                 .body("paths.keySet()", hasItem("/api/v1/trades/manual-entry"));
+    }
+
+    @Test
+    void callbackGetsTheOutcomeRetriedUntilTheReceiverTakesItOrAttemptsRunOut() throws Exception {
+        String account = Fixtures.accounts(pool, reference, "HTTPCB", 1).get(0);
+        Map<String, List<JsonNode>> received = new ConcurrentHashMap<>();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        // /flaky answers 500 to its first delivery, /down always 503, /ok always 204.
+        receiver.createContext("/", exchange -> {
+            String path = exchange.getRequestURI().getPath();
+            JsonNode body = MAPPER.readTree(exchange.getRequestBody().readAllBytes());
+            List<JsonNode> got = received.computeIfAbsent(path, p -> new CopyOnWriteArrayList<>());
+            got.add(body);
+            int status = path.startsWith("/down") || (path.startsWith("/flaky") && got.size() == 1) ? 503 : 204;
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
+        receiver.start();
+        try {
+            String base = "http://127.0.0.1:" + receiver.getAddress().getPort();
+            TradeRequests.Builder first = TradeRequests.trade(TradeRequests.unique("CB")).key(account, "BOOK-02", "US0378331005");
+            // The same trade again with another book: capture rejects it (KEY_CHANGED), after HTTP accepted it.
+            TradeRequests.Builder moved = TradeRequests.trade(first.tradeId()).key(account, "BOOK-03", "US0378331005")
+                    .action("CORRECT", 2);
+            TradeRequests.Builder third = TradeRequests.trade(TradeRequests.unique("CB")).key(account, "BOOK-02", "US0378331005");
+            String flakyJob = as(WRITER).header("X-Callback-Url", base + "/flaky").body(first.json()).post(CAPTURE)
+                    .then().statusCode(202).extract().path("jobId");
+            await().atMost(Duration.ofSeconds(30)).until(() -> Fixtures.count(pool,
+                    "SELECT count(*) FROM trade_versions WHERE trade_id = $1", first.tradeId()) == 1);
+            String rejectedJob = as(WRITER).header("X-Callback-Url", base + "/ok").body(moved.json()).post(CAPTURE)
+                    .then().statusCode(202).extract().path("jobId");
+            String downJob = as(WRITER).header("X-Callback-Url", base + "/down").body(third.json()).post(CAPTURE)
+                    .then().statusCode(202).extract().path("jobId");
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> callback(downJob).getString("callback_status").equals("FAILED")
+                    && callback(flakyJob).getString("callback_status").equals("DELIVERED")
+                    && callback(rejectedJob).getString("callback_status").equals("DELIVERED"));
+
+            assertThat(received.get("/flaky")).hasSize(2).allSatisfy(b -> {
+                assertThat(b.get("jobId").asText()).isEqualTo(flakyJob);
+                assertThat(b.get("status").asText()).isEqualTo("CAPTURED");
+                assertThat(b.get("tradeId").asText()).isEqualTo(first.tradeId());
+            });
+            assertThat(callback(flakyJob).getInteger("callback_attempts")).isEqualTo(2);
+            assertThat(received.get("/ok")).singleElement().satisfies(b -> {
+                assertThat(b.get("jobId").asText()).isEqualTo(rejectedJob);
+                assertThat(b.get("status").asText()).isEqualTo("REJECTED");
+                assertThat(b.get("reasonCode").asText()).isEqualTo("KEY_CHANGED");
+            });
+            // max-attempts is 3 in the test profile
+            assertThat(received.get("/down")).hasSize(3)
+                    .allSatisfy(b -> assertThat(b.get("status").asText()).isEqualTo("CAPTURED"));
+            assertThat(callback(downJob).getInteger("callback_attempts")).isEqualTo(3);
+            assertThat(callback(downJob).getString("callback_error")).contains("503");
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    private Row callback(String jobId) {
+        return Fixtures.query(pool, "SELECT callback_status, callback_attempts, callback_error FROM ingest_jobs "
+                + "WHERE job_id = $1", jobId).iterator().next();
     }
 }
