@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import kafka.server.BrokerServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -63,7 +64,7 @@ public class RealServers implements QuarkusTestResourceLifecycleManager {
             createTopics(kafka.bootstrapServers());
 
             new ServerControl(this::stopRedis, this::restartRedis, this::stopPostgres,
-                    () -> postgres = startPostgres()).register();
+                    () -> postgres = startPostgres(), this::stopBroker, this::startBroker).register();
 
             String pgUrl = "postgresql://localhost:" + pgPort + "/postgres";
             return Map.ofEntries(
@@ -104,6 +105,21 @@ public class RealServers implements QuarkusTestResourceLifecycleManager {
             postgres.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The broker half of the combined node; the test kit binds it to the same port when it starts again. */
+    private void stopBroker() {
+        kafka.brokers().values().forEach(BrokerServer::shutdown);
+        kafka.brokers().values().forEach(BrokerServer::awaitShutdown);
+    }
+
+    private void startBroker() {
+        kafka.brokers().values().forEach(BrokerServer::startup);
+        try {
+            kafka.waitForReadyBrokers();
+        } catch (Exception e) {
+            throw new IllegalStateException("broker did not come back", e);
         }
     }
 

@@ -16,12 +16,17 @@ public final class ServerControl implements ServerControlMBean {
     private final Runnable startRedis;
     private final Runnable stopPostgres;
     private final Runnable startPostgres;
+    private final Runnable stopKafka;
+    private final Runnable startKafka;
 
-    ServerControl(Runnable stopRedis, Runnable startRedis, Runnable stopPostgres, Runnable startPostgres) {
+    ServerControl(Runnable stopRedis, Runnable startRedis, Runnable stopPostgres, Runnable startPostgres,
+                  Runnable stopKafka, Runnable startKafka) {
         this.stopRedis = stopRedis;
         this.startRedis = startRedis;
         this.stopPostgres = stopPostgres;
         this.startPostgres = startPostgres;
+        this.stopKafka = stopKafka;
+        this.startKafka = startKafka;
     }
 
     void register() throws JMException {
@@ -51,6 +56,16 @@ public final class ServerControl implements ServerControlMBean {
     @Override
     public void startPostgres() {
         startPostgres.run();
+    }
+
+    @Override
+    public void stopKafka() {
+        stopKafka.run();
+    }
+
+    @Override
+    public void startKafka() {
+        startKafka.run();
     }
 
     /** Runs one of the operations above on the registered servers. */

@@ -10,4 +10,9 @@ public interface ServerControlMBean {
     void stopPostgres();
 
     void startPostgres();
+
+    /** Shuts the broker down (the KRaft controller stays up); {@link #startKafka()} brings it back on its port. */
+    void stopKafka();
+
+    void startKafka();
 }
