@@ -211,7 +211,9 @@ nginx_up() {
   local n=${1:?nginx needs the number of instances} dir="$STACK/nginx" servers="" i
   command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || {
     log "installing nginx (apt-get)"
-    apt-get install -y -q nginx-light >/dev/null 2>&1 || apt-get install -y -q nginx >/dev/null || die "nginx is not installed"
+    apt-get install -y -q nginx-light >/dev/null 2>&1 \
+      || { apt-get update -q >/dev/null && apt-get install -y -q nginx-light >/dev/null; } \
+      || die "nginx is not installed and apt-get could not install it"
   }
   nginx_down
   mkdir -p "$dir/logs"
