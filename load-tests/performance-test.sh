@@ -6,11 +6,17 @@
 #   load-tests/performance-test.sh [--scenario NAME] [--instances N] [--region us | --regions us,emea,apac]
 #                                  [--trades N] [--rate R] [--keys K] [--duration S] [--set KEY=VALUE]...
 #                                  [--profile] [--keep-stack]
+#   load-tests/performance-test.sh --http [--instances N] [--connections C] [--duration S] [--no-idempotency-key]
 #
 # Scenarios: load-tests/scenarios/NAME.properties (default max-throughput). --trades, --rate, --keys
 # and --duration override the scenario's values, --set any other scenario parameter. --profile records a JFR profile of instance 1 in
 # the report folder. The report is load-tests/results/<scenario>-<timestamp>/ (summary.json,
 # index.html); the last line printed is the one-line result.
+#
+# --http measures HTTP ingest instead: NGINX (deploy/nginx.conf) in front of the N instances, wrk posting
+# new trades to POST /api/v1/trades/capture through it (C connections, default 32, for S seconds, default
+# 30, after a 15 s warm-up), then checks that every accepted trade was captured. wrk and NGINX are
+# installed with apt-get when missing. Report: load-tests/results/http-<timestamp>/wrk.txt.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -21,6 +27,10 @@ REGIONS=us
 OVERRIDES=()
 PROFILE=
 KEEP_STACK=
+HTTP=
+CONNECTIONS=32
+HTTP_DURATION=30
+NO_KEY=
 while [ $# -gt 0 ]; do
   case "$1" in
     --scenario) SCENARIO=$2; shift 2 ;;
@@ -29,16 +39,19 @@ while [ $# -gt 0 ]; do
     --trades) OVERRIDES+=("trades=$2"); shift 2 ;;
     --rate) OVERRIDES+=("rate=$2"); shift 2 ;;
     --keys) OVERRIDES+=("keys=$2"); shift 2 ;;
-    --duration) OVERRIDES+=("duration=$2" "trades=0"); shift 2 ;;
+    --duration) OVERRIDES+=("duration=$2" "trades=0"); HTTP_DURATION=$2; shift 2 ;;
     --set) OVERRIDES+=("$2"); shift 2 ;;
     --profile) PROFILE=1; shift ;;
     --keep-stack) KEEP_STACK=1; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    --http) HTTP=1; SCENARIO=http; shift ;;
+    --connections) CONNECTIONS=$2; shift 2 ;;
+    --no-idempotency-key) NO_KEY=1; shift ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
 SCENARIO_FILE=load-tests/scenarios/$SCENARIO.properties
-[ -f "$SCENARIO_FILE" ] || { echo "no scenario $SCENARIO_FILE" >&2; exit 2; }
+[ -n "$HTTP" ] || [ -f "$SCENARIO_FILE" ] || { echo "no scenario $SCENARIO_FILE" >&2; exit 2; }
 IFS=',' read -r -a REGION_LIST <<<"$REGIONS"
 MULTI=()
 if [ ${#REGION_LIST[@]} -gt 1 ]; then
@@ -57,6 +70,7 @@ cleanup() {
   [ -n "$RSS_PID" ] && kill "$RSS_PID" 2>/dev/null || true
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  [ -z "$HTTP" ] || deploy/local/stack.sh nginx-down >/dev/null 2>&1 || true
   [ -n "$KEEP_STACK" ] || deploy/local/stack.sh down >/dev/null 2>&1 || true
 }
 trap cleanup INT TERM EXIT
@@ -113,6 +127,32 @@ echo "[perf] all instances ready"
     sleep 1
   done ) >"$OUT/rss.txt" &
 RSS_PID=$!
+
+if [ -n "$HTTP" ]; then
+  command -v wrk >/dev/null || { echo "[perf] installing wrk (apt-get)"; apt-get install -y -q wrk >/dev/null \
+    || { apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null; }; }
+  deploy/local/stack.sh nginx "$INSTANCES"
+  TOKEN=$(deploy/local/stack.sh token trade-capture.write)
+  export TOKEN
+  [ -z "$NO_KEY" ] || export NO_IDEMPOTENCY_KEY=1
+  run=$(date +%s)
+  echo "[perf] warm-up: 15 s of POST /api/v1/trades/capture through NGINX"
+  RUN="warm$run" wrk -t2 -c"$CONNECTIONS" -d15s -s load-tests/http/capture.lua http://127.0.0.1:18080 >"$OUT/warm-up.txt"
+  echo "[perf] measuring: $CONNECTIONS connections, $HTTP_DURATION s, Idempotency-Key ${NO_KEY:+not }sent"
+  RUN="$run" wrk -t2 -c"$CONNECTIONS" -d"${HTTP_DURATION}s" --latency -s load-tests/http/capture.lua \
+    http://127.0.0.1:18080 | tee "$OUT/wrk.txt"
+  result=$(tail -1 "$OUT/wrk.txt")
+  requests=$(sed -n 's/.*requests=\([0-9]*\).*/\1/p' <<<"$result")
+  failed=$(sed -n 's/.*non2xx_or_errors=\([0-9]*\).*/\1/p' <<<"$result")
+  set +e
+  java -cp "load-tests/target/classes:load-tests/target/lib/*" com.pb.synth.loadtest.HttpCheck "$DATABASE_URL" \
+    "$DB_USER" "$DB_PASSWORD" "$run" $((requests - failed)) 120 | tee -a "$OUT/wrk.txt"
+  status=${PIPESTATUS[0]}
+  set -e
+  cleanup
+  echo "http: instances=$INSTANCES connections=$CONNECTIONS $result $(tail -1 "$OUT/wrk.txt" | cut -d: -f2-)"
+  exit "$status"
+fi
 
 set +e
 java -Xms512m -Xmx1g -XX:+UseParallelGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "load-tests/target/classes:load-tests/target/lib/*" \

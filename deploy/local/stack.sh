@@ -233,10 +233,11 @@ nginx_up() {
 }
 
 nginx_down() {
-  local pidfile="$STACK/nginx/nginx.pid"
+  local pidfile="$STACK/nginx/nginx.pid" pid
   if pid_alive "$pidfile"; then
-    kill "$(cat "$pidfile")"
-    wait_for "nginx to stop" 10 bash -c "! kill -0 $(cat "$pidfile") 2>/dev/null"
+    pid=$(cat "$pidfile")
+    kill "$pid"
+    wait_for "nginx to stop" 10 bash -c "! kill -0 $pid 2>/dev/null"
     log "nginx stopped"
   fi
 }

@@ -3,6 +3,7 @@
 --   wrk -t2 -c32 -d30s --latency -s load-tests/http/capture.lua http://127.0.0.1:18080
 local token = os.getenv("TOKEN")
 local run = os.getenv("RUN") or tostring(os.time())
+local keyed = os.getenv("NO_IDEMPOTENCY_KEY") == nil
 local counter = 0
 local securities = {"US0378331005", "US5949181045", "US0231351067", "US02079K3059", "US30303M1027"}
 
@@ -27,11 +28,11 @@ function request()
     .. '"priceQuantity":[{"quantity":[{"value":100,"unit":{"financialUnit":"Share"}}],'
     .. '"price":[{"value":"187.25","unit":{"currency":"USD"}}]}]}]}',
     trade, account, book, security, trade)
-  return wrk.format("POST", "/api/v1/trades/capture", {
-    ["Content-Type"] = "application/json",
-    ["Authorization"] = "Bearer " .. token,
-    ["Idempotency-Key"] = trade,
-  }, body)
+  local headers = {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token}
+  if keyed then
+    headers["Idempotency-Key"] = trade
+  end
+  return wrk.format("POST", "/api/v1/trades/capture", headers, body)
 end
 
 function done(summary, latency, requests)

@@ -58,7 +58,7 @@ public final class Verifier {
         }
     }
 
-    private static long count(Connection c, String sql, String arg) throws SQLException {
+    static long count(Connection c, String sql, String arg) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, arg);
             try (ResultSet rs = ps.executeQuery()) {

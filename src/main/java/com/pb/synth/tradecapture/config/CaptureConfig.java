@@ -103,6 +103,13 @@ public interface CaptureConfig {
         @WithDefault("30s")
         Duration reservationTimeout();
 
+        /**
+         * How long a job (and its Idempotency-Key) is kept after acceptance. A retry with the same key
+         * after this is a new job; capture still applies the trade version once.
+         */
+        @WithDefault("30d")
+        Duration jobRetention();
+
         Callback callback();
     }
 

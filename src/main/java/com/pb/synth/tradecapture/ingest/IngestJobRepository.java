@@ -26,6 +26,9 @@ public class IngestJobRepository {
     private static final String RESERVE = "INSERT INTO ingest_jobs (job_id, idempotency_key, trade_id, version, "
             + "partition_key, entered_by, callback_url, created_at, callback_status) "
             + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (idempotency_key) DO NOTHING";
+    private static final String INSERT_ACCEPTED = "INSERT INTO ingest_jobs (job_id, trade_id, version, partition_key, "
+            + "entered_by, callback_url, created_at, callback_status, source_topic, source_partition, source_offset, "
+            + "accepted_at, callback_due_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)";
     private static final String ACCEPT = "UPDATE ingest_jobs SET source_topic = $2, source_partition = $3, "
             + "source_offset = $4, accepted_at = $5, callback_due_at = $5 WHERE job_id = $1";
     private static final String RELEASE = "DELETE FROM ingest_jobs WHERE job_id = $1 AND source_offset IS NULL";
@@ -51,6 +54,11 @@ public class IngestJobRepository {
     private static final String CALLBACK_FAILED = "UPDATE ingest_jobs SET callback_status = $2, callback_attempts = $3, "
             + "callback_due_at = $4, callback_error = $5 WHERE job_id = $1";
 
+    private static final String PURGE_RESERVATIONS = "DELETE FROM ingest_jobs WHERE job_id IN (SELECT job_id FROM "
+            + "ingest_jobs WHERE source_offset IS NULL AND created_at < $1 LIMIT $2)";
+    private static final String PURGE_EXPIRED = "DELETE FROM ingest_jobs WHERE job_id IN (SELECT job_id FROM "
+            + "ingest_jobs WHERE accepted_at < $1 AND callback_status IS DISTINCT FROM 'PENDING' LIMIT $2)";
+
     /** A job whose callback is due, claimed by this instance, with the deliveries tried so far. */
     public record CallbackClaim(IngestJob job, int attempts) {
     }
@@ -67,6 +75,13 @@ public class IngestJobRepository {
                         job.tradeId(), job.version(), job.partitionKey(), job.enteredBy(), job.callbackUrl(),
                         job.createdAt(), job.callbackUrl() == null ? null : "PENDING")))
                 .map(result -> result.rowCount() == 1);
+    }
+
+    /** Writes a job without Idempotency-Key, after the broker acknowledged its record. */
+    public Uni<Void> insertAccepted(IngestJob job, String topic, int partition, long offset, OffsetDateTime at) {
+        return pool.preparedQuery(INSERT_ACCEPTED).execute(Tuple.from(Arrays.asList(job.jobId(), job.tradeId(),
+                job.version(), job.partitionKey(), job.enteredBy(), job.callbackUrl(), job.createdAt(),
+                job.callbackUrl() == null ? null : "PENDING", topic, partition, offset, at))).replaceWithVoid();
     }
 
     /** Records the broker's acknowledgement: from now on the job is reported to callers. */
@@ -147,6 +162,16 @@ public class IngestJobRepository {
     public Uni<Void> callbackFailed(String jobId, int attempts, boolean giveUp, OffsetDateTime due, String error) {
         return pool.preparedQuery(CALLBACK_FAILED).execute(Tuple.from(Arrays.asList(jobId,
                 giveUp ? "FAILED" : "PENDING", attempts, giveUp ? null : due, error))).replaceWithVoid();
+    }
+
+    /** Deletes up to {@code limit} reservations created before {@code before} and never acknowledged. */
+    public Uni<Integer> purgeReservations(OffsetDateTime before, int limit) {
+        return pool.preparedQuery(PURGE_RESERVATIONS).execute(Tuple.of(before, limit)).map(RowSet::rowCount);
+    }
+
+    /** Deletes up to {@code limit} jobs accepted before {@code before} whose callback is not still owed. */
+    public Uni<Integer> purgeExpired(OffsetDateTime before, int limit) {
+        return pool.preparedQuery(PURGE_EXPIRED).execute(Tuple.of(before, limit)).map(RowSet::rowCount);
     }
 
     private static IngestJob first(RowSet<Row> rows) {

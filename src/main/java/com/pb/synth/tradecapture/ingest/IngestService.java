@@ -72,8 +72,19 @@ public class IngestService {
         IngestJob job = new IngestJob(UUID.randomUUID().toString(), request.idempotencyKey(), request.tradeId(),
                 request.version() == null ? 1 : request.version(), key.value(), request.enteredBy(), s.callbackUrl(),
                 null, null, null, OffsetDateTime.now(ZoneOffset.UTC), null);
+        if (job.idempotencyKey() == null) {
+            return detached(publishThenRecord(job, payload));
+        }
         long deadline = System.nanoTime() + http.idempotencyWait().toNanos();
-        return claim(job, payload, deadline);
+        return detached(claim(job, payload, deadline));
+    }
+
+    /**
+     * Runs acceptance to its end even when the caller hangs up: a record the broker took must get its
+     * job written, and a reservation must be accepted or released, not left half-way by a cancel.
+     */
+    private static <T> Uni<T> detached(Uni<T> work) {
+        return Uni.createFrom().emitter(em -> work.subscribe().with(em::complete, em::fail));
     }
 
     public Uni<JobStatus> status(String jobId) {
@@ -156,19 +167,47 @@ public class IngestService {
     /** A job this request has just had acknowledged is PENDING: capture cannot have decided it yet. */
     private Uni<JobStatus> publish(IngestJob job, byte[] payload) {
         return publisher.publish(job.partitionKey(), payload)
-                .onFailure().call(f -> {
-                    LOG.warnf("trade %s v%d not accepted, broker did not acknowledge: %s", job.tradeId(), job.version(),
-                            f.toString());
-                    return jobs.release(job.jobId()).onFailure().recoverWithNull();
-                })
-                .onFailure().transform(f -> new Problem.Failure(Problem.of(503, "Service unavailable",
-                        "the trade was not accepted: the broker did not acknowledge it; nothing was stored, retry"), 5))
+                .onFailure().call(f -> jobs.release(job.jobId()).onFailure().recoverWithNull())
+                .onFailure().transform(f -> notAcknowledged(job, f))
                 .flatMap(pos -> {
                     OffsetDateTime at = OffsetDateTime.now(ZoneOffset.UTC);
                     return jobs.accept(job.jobId(), pos.topic(), pos.partition(), pos.offset(), at)
-                            .replaceWith(new JobStatus(job.jobId(), JobStatus.PENDING, job.tradeId(), job.version(),
-                                    job.partitionKey(), at, null, null, null));
+                            .replaceWith(pending(job, at));
                 });
+    }
+
+    /**
+     * Without an Idempotency-Key there is nothing to reserve: the record goes to the broker first and
+     * the job is written once, acknowledged (one database round trip instead of two). Should that
+     * write fail, the trade is on the topic and will be captured; the caller gets 503 saying so, and
+     * a resubmission is safe because capture applies a trade version once.
+     */
+    private Uni<JobStatus> publishThenRecord(IngestJob job, byte[] payload) {
+        return publisher.publish(job.partitionKey(), payload)
+                .onFailure().transform(f -> notAcknowledged(job, f))
+                .flatMap(pos -> {
+                    OffsetDateTime at = OffsetDateTime.now(ZoneOffset.UTC);
+                    return jobs.insertAccepted(job, pos.topic(), pos.partition(), pos.offset(), at)
+                            .onFailure().transform(f -> {
+                                LOG.warnf("trade %s v%d is on the input topic but its job was not stored: %s",
+                                        job.tradeId(), job.version(), f.toString());
+                                return new Problem.Failure(Problem.of(503, "Service unavailable", "the trade reached "
+                                        + "the input topic but its job could not be stored; resubmitting is safe "
+                                        + "(a trade version is captured once)"), 5);
+                            })
+                            .replaceWith(pending(job, at));
+                });
+    }
+
+    private static JobStatus pending(IngestJob job, OffsetDateTime acceptedAt) {
+        return new JobStatus(job.jobId(), JobStatus.PENDING, job.tradeId(), job.version(), job.partitionKey(),
+                acceptedAt, null, null, null);
+    }
+
+    private static Problem.Failure notAcknowledged(IngestJob job, Throwable f) {
+        LOG.warnf("trade %s v%d not accepted, broker did not acknowledge: %s", job.tradeId(), job.version(), f.toString());
+        return new Problem.Failure(Problem.of(503, "Service unavailable",
+                "the trade was not accepted: the broker did not acknowledge it; nothing was stored, retry"), 5);
     }
 
     private static Throwable unavailable(Throwable f) {
