@@ -108,9 +108,12 @@ class HttpIngestIT extends ServiceTestBase {
 
         String huge = edited(good, n -> n.putObject("metadata").put("blob", "x".repeat(300 * 1024)));
         as(WRITER).body(huge).post(CAPTURE).then().statusCode(413);
-        given().contentType("application/json").body(good.json()).post(CAPTURE).then().statusCode(401);
-        as(Tokens.expired("ops-user", Roles.WRITE)).body(good.json()).post(CAPTURE).then().statusCode(401);
-        as(Tokens.mint("ops-user", Roles.READ)).body(good.json()).post(CAPTURE).then().statusCode(403);
+        given().contentType("application/json").body(good.json()).post(CAPTURE).then().statusCode(401)
+                .contentType("application/problem+json").header("WWW-Authenticate", "Bearer").body("status", equalTo(401));
+        as(Tokens.expired("ops-user", Roles.WRITE)).body(good.json()).post(CAPTURE).then().statusCode(401)
+                .contentType("application/problem+json");
+        as(Tokens.mint("ops-user", Roles.READ)).body(good.json()).post(CAPTURE).then().statusCode(403)
+                .contentType("application/problem+json").body("title", equalTo("Forbidden"));
         as(WRITER).body(edited(good, n -> n.put("enteredBy", "someone-else"))).post(MANUAL).then().statusCode(403)
                 .body("detail", containsString("someone-else"));
 
