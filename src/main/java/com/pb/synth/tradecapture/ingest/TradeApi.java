@@ -62,10 +62,6 @@ public class TradeApi {
             content = @Content(schema = @Schema(implementation = JobStatus.class)))
     @APIResponse(responseCode = "400", description = "invalid trade, each bad field named",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "401", description = "no valid bearer token",
-            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "403", description = "token without role trade-capture.write",
-            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "413", description = "body over the limit (256 KiB)")
     @APIResponse(responseCode = "503", description = "broker or store unavailable: nothing stored; retry after Retry-After",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
@@ -83,8 +79,6 @@ public class TradeApi {
     @APIResponse(responseCode = "202", description = "accepted",
             content = @Content(schema = @Schema(implementation = JobStatus.class)))
     @APIResponse(responseCode = "400", description = "invalid trade",
-            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "401", description = "no valid bearer token",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "403", description = "wrong role, or enteredBy is not the caller",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -231,7 +232,10 @@ class HttpIngestIT extends ServiceTestBase {
         given().get("/api/v1/health").then().statusCode(200).body("status", equalTo("UP"));
         given().get("/q/openapi?format=json").then().statusCode(200)
                 .body("paths.keySet()", hasItem("/api/v1/trades/capture"))
-                .body("paths.keySet()", hasItem("/api/v1/trades/manual-entry"));
+                .body("paths.keySet()", hasItem("/api/v1/trades/manual-entry"))
+                .body("paths.'/api/v1/trades/capture'.post.responses.keySet()", hasItems("202", "400", "401", "403", "413", "503"))
+                .body("paths.'/api/v1/exceptions'.get.responses.'403'.content.'application/problem+json'.schema.$ref",
+                        equalTo("#/components/schemas/Problem"));
     }
 
     @Test
