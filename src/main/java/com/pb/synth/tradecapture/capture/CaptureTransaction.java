@@ -5,7 +5,7 @@ import com.pb.synth.tradecapture.domain.CaptureDecider;
 import com.pb.synth.tradecapture.domain.CaptureStatus;
 import com.pb.synth.tradecapture.domain.Decision;
 import com.pb.synth.tradecapture.domain.Position;
-import com.pb.synth.tradecapture.domain.ReasonCode;
+import com.pb.synth.tradecapture.domain.MissingReference;
 import com.pb.synth.tradecapture.domain.SwapBlotter;
 import com.pb.synth.tradecapture.domain.Trade;
 import com.pb.synth.tradecapture.lock.LockLease;
@@ -127,9 +127,8 @@ public class CaptureTransaction {
                 rows.add(new TradeVersionRow(trade.tradeId(), trade.version(), key, trade.action().name(),
                         d.contribution().quantity(), d.contribution().notional(), d.contribution().live(), d.pending(),
                         trade.sequenceNumber(), trade.idempotencyKey(), fence, in.partition(), in.offset(), at, json));
-                if (SwapBlotter.PARTIAL.equals(item.blotter().enrichmentStatus())) {
-                    exceptionRows.add(exception(in, ReasonCode.REFERENCE_DATA_MISSING.name(),
-                            String.join("; ", item.blotter().missingReferenceData()), trade, at));
+                for (MissingReference missing : item.blotter().missingReferenceData()) {
+                    exceptionRows.add(exception(in, missing.reason().name(), missing.detail(), trade, at));
                 }
                 outgoing.add(event(key, json));
             } else if (d.status() == CaptureStatus.DUPLICATE) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.pb.synth.tradecapture.config.CaptureConfig;
+import com.pb.synth.tradecapture.domain.MissingReference;
 import com.pb.synth.tradecapture.domain.CaptureStatus;
 import com.pb.synth.tradecapture.domain.Position;
 import com.pb.synth.tradecapture.domain.SwapBlotter;
@@ -39,7 +40,8 @@ public class CapturedEventMapper {
                 trade.tradeDate(), trade.counterpartyIds(), trade.lots(), blotter.contract(),
                 new CapturedEvent.State(blotter.positionState()), blotter.enrichmentStatus(), blotter.workflowStatus(),
                 new CapturedEvent.ProcessingMetadata(processedAt, processingMillis, List.of(),
-                        blotter.enrichmentSources(), blotter.missingReferenceData()),
+                        blotter.enrichmentSources(),
+                        blotter.missingReferenceData().stream().map(MissingReference::detail).toList()),
                 region, instance, fence,
                 new CapturedEvent.PositionView(position.quantity(), position.notional(), position.averagePrice(),
                         position.tradeCount(), position.pendingCount()));

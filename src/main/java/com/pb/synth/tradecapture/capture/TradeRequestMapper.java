@@ -112,7 +112,7 @@ public class TradeRequestMapper {
         }
     }
 
-    private static String pathOf(MismatchedInputException e) {
+    public static String pathOf(MismatchedInputException e) {
         StringBuilder path = new StringBuilder();
         for (var ref : e.getPath()) {
             if (ref.getFieldName() != null) {
@@ -175,7 +175,7 @@ public class TradeRequestMapper {
         return ReasonCode.INVALID_VALUE;
     }
 
-    private static boolean isCurrency(String code) {
+    public static boolean isCurrency(String code) {
         try {
             Currency.getInstance(code);
             return true;

@@ -75,9 +75,12 @@ public interface CaptureConfig {
     }
 
     interface Reference {
-        /** How often reference data is reloaded from the database. */
-        @WithDefault("60s")
-        Duration refreshInterval();
+        /**
+         * Bound on stale reference data: the database's reference-data version is checked this often
+         * and the cache reloaded when it changed (by any instance's admin API, or by hand).
+         */
+        @WithDefault("2s")
+        Duration maxStaleness();
     }
 
     interface Producer {

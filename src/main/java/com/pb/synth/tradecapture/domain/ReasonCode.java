@@ -16,6 +16,23 @@ public enum ReasonCode {
     KEY_MISMATCH,
     /** A later version of a trade names another account, book or security than its first version. */
     KEY_CHANGED,
-    /** Captured, but its account, book or security is unknown: enrichment is partial (not a reject). */
-    REFERENCE_DATA_MISSING
+    /*
+     * Captured, but enrichment is partial (not a reject): the trade waits for approval while
+     * operations repair the reference data. One exception per missing item, each with its code.
+     */
+    /** The security is not in the reference data. */
+    UNKNOWN_SECURITY,
+    /** The security is in the reference data but not ACTIVE. */
+    INACTIVE_SECURITY,
+    UNKNOWN_ACCOUNT,
+    INACTIVE_ACCOUNT,
+    UNKNOWN_BOOK,
+    INACTIVE_BOOK,
+    /** No floating-rate index is known for the trade's currency. */
+    NO_FINANCING_INDEX;
+
+    /** True for the codes of a trade captured with partial enrichment, false for a reject. */
+    public boolean capturedAnyway() {
+        return ordinal() >= UNKNOWN_SECURITY.ordinal();
+    }
 }

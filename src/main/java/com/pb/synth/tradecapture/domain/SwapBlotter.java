@@ -6,7 +6,7 @@ import java.util.List;
 
 /** The swap contract a trade forms, CDM style: what downstream settlement, risk and finance read. */
 public record SwapBlotter(Contract contract, String enrichmentStatus, String workflowStatus, String positionState,
-                          List<String> enrichmentSources, List<String> missingReferenceData) {
+                          List<String> enrichmentSources, List<MissingReference> missingReferenceData) {
 
     public static final String COMPLETE = "COMPLETE";
     public static final String PARTIAL = "PARTIAL";

@@ -20,23 +20,28 @@ public final class SwapBlotterFactory {
 
     public static SwapBlotter form(Trade trade, Security security, Account account, Book book) {
         List<String> sources = new ArrayList<>(3);
-        List<String> missing = new ArrayList<>(0);
-        check("security", trade.key().securityId(), security, security != null && security.active(), sources, missing);
-        check("account", trade.key().accountId(), account, account != null && account.active(), sources, missing);
-        check("book", trade.key().bookId(), book, book != null && book.active(), sources, missing);
+        List<MissingReference> missing = new ArrayList<>(0);
+        check("security", trade.key().securityId(), security != null, security != null && security.active(),
+                ReasonCode.UNKNOWN_SECURITY, ReasonCode.INACTIVE_SECURITY, sources, missing);
+        check("account", trade.key().accountId(), account != null, account != null && account.active(),
+                ReasonCode.UNKNOWN_ACCOUNT, ReasonCode.INACTIVE_ACCOUNT, sources, missing);
+        check("book", trade.key().bookId(), book != null, book != null && book.active(),
+                ReasonCode.UNKNOWN_BOOK, ReasonCode.INACTIVE_BOOK, sources, missing);
 
         LocalDate effective = trade.settlementDate() != null ? trade.settlementDate() : addBusinessDays(trade.tradeDate(), 2);
         int tenor = account != null ? account.tenorMonths() : DEFAULT_TENOR_MONTHS;
         String currency = trade.currency();
         FloatingRateIndex index = FloatingRateIndex.forCurrency(currency);
         if (index == null) {
-            missing.add("floatingRateIndex:" + currency + " unknown");
+            missing.add(new MissingReference(ReasonCode.NO_FINANCING_INDEX, "floatingRateIndex:" + currency + " unknown"));
         }
+        String dayCount = account != null && account.dayCount() != null ? account.dayCount()
+                : index == null ? null : index.dayCount();
         var performance = new SwapBlotter.PerformancePayout(trade.key().securityId(),
                 security == null ? null : security.isin(), "PRICE_RETURN", trade.quantity(), trade.price(), currency,
                 trade.notional());
         var interest = new SwapBlotter.InterestRatePayout(index == null ? null : index.name(),
-                account == null ? null : account.spreadBps(), index == null ? null : index.dayCount(),
+                account == null ? null : account.spreadBps(), dayCount,
                 account == null ? DEFAULT_RESET : account.resetFrequency(), currency);
         var terms = new SwapBlotter.EconomicTerms(effective, effective.plusMonths(tenor), performance, interest);
         var contract = new SwapBlotter.Contract("SWAP-" + trade.tradeId(), TAXONOMY, terms);
@@ -49,12 +54,12 @@ public final class SwapBlotterFactory {
                 List.copyOf(sources), List.copyOf(missing));
     }
 
-    private static void check(String kind, String id, Object found, boolean usable, List<String> sources,
-                              List<String> missing) {
+    private static void check(String kind, String id, boolean found, boolean usable, ReasonCode unknown,
+                              ReasonCode inactive, List<String> sources, List<MissingReference> missing) {
         if (usable) {
             sources.add(kind);
         } else {
-            missing.add(kind + ":" + id + (found == null ? " unknown" : " inactive"));
+            missing.add(new MissingReference(found ? inactive : unknown, kind + ":" + id + (found ? " inactive" : " unknown")));
         }
     }
 

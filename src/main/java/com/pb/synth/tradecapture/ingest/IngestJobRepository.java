@@ -41,7 +41,7 @@ public class IngestJobRepository {
             + "FROM (SELECT 1) AS one "
             + "LEFT JOIN trade_versions v ON v.trade_id = $1 AND v.version = $2 "
             + "LEFT JOIN LATERAL (SELECT reason_code, detail FROM trade_exceptions WHERE source_topic = $3 "
-            + "AND source_partition = $4 AND source_offset = $5 AND reason_code <> 'REFERENCE_DATA_MISSING' "
+            + "AND source_partition = $4 AND source_offset = $5 "
             + "ORDER BY exception_id LIMIT 1) e ON true";
 
     private static final String CLAIM_CALLBACKS = "UPDATE ingest_jobs SET callback_due_at = $1 WHERE job_id IN ("
@@ -116,15 +116,16 @@ public class IngestJobRepository {
         return pool.preparedQuery(OUTCOME).execute(Tuple.of(job.tradeId(), job.version(), job.sourceTopic(),
                 job.sourcePartition(), job.sourceOffset())).map(rows -> {
                     Row row = rows.iterator().next();
-                    String reason = row.getString("reason_code");
-                    if (reason != null) {
-                        return new JobStatus(job.jobId(), JobStatus.REJECTED, job.tradeId(), job.version(),
-                                job.partitionKey(), job.acceptedAt(), null, reason, row.getString("detail"));
-                    }
+                    // Captured first: a trade captured with partial enrichment has exceptions too.
                     OffsetDateTime captured = row.getOffsetDateTime("captured_at");
                     if (captured != null) {
                         return new JobStatus(job.jobId(), JobStatus.CAPTURED, job.tradeId(), job.version(),
                                 job.partitionKey(), job.acceptedAt(), captured, null, null);
+                    }
+                    String reason = row.getString("reason_code");
+                    if (reason != null) {
+                        return new JobStatus(job.jobId(), JobStatus.REJECTED, job.tradeId(), job.version(),
+                                job.partitionKey(), job.acceptedAt(), null, reason, row.getString("detail"));
                     }
                     Integer newest = row.getInteger("newest");
                     if (newest != null && newest > job.version()) {

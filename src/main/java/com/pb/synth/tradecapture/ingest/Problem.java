@@ -21,10 +21,15 @@ public record Problem(String type, String title, int status, String detail, Stri
     }
 
     public static Problem invalid(List<FieldError> errors) {
+        return invalid("Invalid trade", errors);
+    }
+
+    /** A 400 naming each bad field; the first error's reason code stands for the whole. */
+    public static Problem invalid(String title, List<FieldError> errors) {
         FieldError first = errors.get(0);
-        return new Problem("https://pb-synth/problems/invalid-trade", "Invalid trade", 400,
-                errors.size() + " field(s) invalid", first.reason().name(),
-                errors.stream().map(e -> new FieldProblem(e.field(), e.message())).toList());
+        String slug = title.toLowerCase().replace(' ', '-');
+        return new Problem("https://pb-synth/problems/" + slug, title, 400, errors.size() + " field(s) invalid",
+                first.reason().name(), errors.stream().map(e -> new FieldProblem(e.field(), e.message())).toList());
     }
 
     public Response toResponse() {

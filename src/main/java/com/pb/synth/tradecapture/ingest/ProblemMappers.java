@@ -1,7 +1,13 @@
 package com.pb.synth.tradecapture.ingest;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.pb.synth.tradecapture.capture.TradeRequestMapper;
+import com.pb.synth.tradecapture.capture.TradeRequestMapper.FieldError;
+import com.pb.synth.tradecapture.domain.ReasonCode;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -13,6 +19,19 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response failure(Problem.Failure failure) {
         return failure.toResponse();
+    }
+
+    /** A body of the wrong shape for an endpoint that binds JSON (the trade endpoints parse their own). */
+    @ServerExceptionMapper
+    public Response wrongType(MismatchedInputException e) {
+        return Problem.invalid("Unreadable body", List.of(new FieldError(TradeRequestMapper.pathOf(e),
+                "wrong type: " + e.getOriginalMessage(), ReasonCode.SCHEMA_INVALID))).toResponse();
+    }
+
+    @ServerExceptionMapper
+    public Response malformed(JsonParseException e) {
+        return Problem.invalid("Unreadable body", List.of(new FieldError("", "malformed JSON",
+                ReasonCode.NOT_JSON))).toResponse();
     }
 
     @ServerExceptionMapper

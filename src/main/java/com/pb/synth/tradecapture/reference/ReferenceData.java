@@ -15,8 +15,11 @@ import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
- * Reference data held in process as an immutable snapshot, reloaded on a fixed interval. Capture
- * waits for the first load: enriching against an empty cache would mark every trade PARTIAL.
+ * Reference data held in process as an immutable snapshot. Every {@code max-staleness} the instance
+ * reads the database's reference-data version (one row, bumped by a trigger on every change, from
+ * the admin API of any instance or by hand) and reloads when it moved, so a change is in use on
+ * every instance within that bound. Capture waits for the first load: enriching against an empty
+ * cache would mark every trade PARTIAL.
  */
 @ApplicationScoped
 public class ReferenceData {
@@ -24,7 +27,8 @@ public class ReferenceData {
     private static final Logger LOG = Logger.getLogger(ReferenceData.class);
 
     /** One consistent view of the three reference tables. */
-    public record Snapshot(Map<String, Security> securities, Map<String, Account> accounts, Map<String, Book> books) {
+    public record Snapshot(long version, Map<String, Security> securities, Map<String, Account> accounts,
+                           Map<String, Book> books) {
     }
 
     private final ReferenceDataRepository repository;
@@ -38,8 +42,8 @@ public class ReferenceData {
     }
 
     void start(@Observes StartupEvent event) {
-        refresher = Multi.createFrom().ticks().every(config.reference().refreshInterval())
-                .onItem().transformToUniAndConcatenate(tick -> load().onFailure().recoverWithNull())
+        refresher = Multi.createFrom().ticks().every(config.reference().maxStaleness()).onOverflow().drop()
+                .onItem().transformToUniAndConcatenate(tick -> refreshIfChanged().onFailure().recoverWithNull())
                 .subscribe().with(s -> { }, failure -> LOG.error("reference data refresh stopped", failure));
     }
 
@@ -55,13 +59,26 @@ public class ReferenceData {
         return s != null ? Uni.createFrom().item(s) : load();
     }
 
-    /** Reloads now; callers that change reference data use it to make their change visible at once. */
+    /** Reloads when the database's version differs from the loaded one. */
+    Uni<Snapshot> refreshIfChanged() {
+        return repository.version().flatMap(v -> {
+            Snapshot s = snapshot;
+            return s != null && s.version() == v ? Uni.createFrom().item(s) : load();
+        });
+    }
+
+    /**
+     * Reloads now; callers that change reference data use it to make their change visible at once.
+     * The version is read before the tables: a change committed in between is newer than the version
+     * kept, so the next check loads again, never the other way round.
+     */
     public Uni<Snapshot> load() {
-        return Uni.combine().all().unis(repository.securities(), repository.accounts(), repository.books())
-                .with(Snapshot::new)
+        return repository.version().flatMap(version -> Uni.combine().all()
+                        .unis(repository.securities(), repository.accounts(), repository.books())
+                        .with((securities, accounts, books) -> new Snapshot(version, securities, accounts, books)))
                 .invoke(s -> {
                     snapshot = s;
-                    LOG.debugf("reference data: %d securities, %d accounts, %d books",
+                    LOG.debugf("reference data version %d: %d securities, %d accounts, %d books", s.version(),
                             s.securities().size(), s.accounts().size(), s.books().size());
                 })
                 .onFailure().invoke(f -> LOG.warnf("reference data not loaded: %s", f.getMessage()));

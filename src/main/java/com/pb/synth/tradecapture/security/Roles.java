@@ -8,6 +8,7 @@ public final class Roles {
 
     public static final String WRITE = "trade-capture.write";
     public static final String READ = "trade-capture.read";
+    public static final String ADMIN = "trade-capture.admin";
 
     private Roles() {
     }
@@ -25,6 +26,14 @@ public final class Roles {
     public static class Read extends RolePolicy {
         public Read(CaptureConfig config) {
             super(READ, config.http().authEnabled());
+        }
+    }
+
+    /** Reference data and rules administration: policy {@code trade-capture-admin}. */
+    @Singleton
+    public static class Admin extends RolePolicy {
+        public Admin(CaptureConfig config) {
+            super(ADMIN, config.http().authEnabled());
         }
     }
 }

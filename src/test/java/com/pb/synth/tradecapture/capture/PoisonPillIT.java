@@ -73,7 +73,7 @@ class PoisonPillIT extends ServiceTestBase {
         assertThat(Fixtures.position(pool, unknownSecurity.key()).orElseThrow().pendingCount()).isEqualTo(1);
         Row open = Fixtures.query(pool, "SELECT reason_code, status FROM trade_exceptions WHERE trade_id = $1",
                 unknownSecurity.tradeId()).iterator().next();
-        assertThat(open.getString(0)).isEqualTo("REFERENCE_DATA_MISSING");
+        assertThat(open.getString(0)).isEqualTo("UNKNOWN_SECURITY");
         assertThat(open.getString(1)).isEqualTo("OPEN");
 
         // Each pill is on the DLQ, payload untouched, with its reason and where it came from.
