@@ -85,7 +85,7 @@ public class CapturePipeline {
                 Trade t = result.trade();
                 items.add(new CaptureItem(record, t, SwapBlotterFactory.form(t,
                         ref.securities().get(t.key().securityId()), ref.accounts().get(t.key().accountId()),
-                        ref.books().get(t.key().bookId())), null));
+                        ref.books().get(t.key().bookId()), ref.rules()), null));
             }
         }
         return items;

@@ -16,6 +16,7 @@ public record CapturedEvent(String tradeId, int version, String partitionKey, St
                             Long sequenceNumber, String status, String source, String enteredBy, LocalDate tradeDate,
                             List<String> counterpartyIds, List<Lot> tradeLots, SwapBlotter.Contract contract,
                             State state, String enrichmentStatus, String workflowStatus,
+                            List<String> approvalReasons, SwapBlotter.NonEconomicTerms nonEconomicTerms,
                             ProcessingMetadata processingMetadata, String region, String instanceId,
                             long fencingToken, PositionView position) {
 

@@ -65,6 +65,8 @@ public class CapturedEventSerializer extends StdSerializer<CapturedEvent> {
         g.writeEndObject();
         g.writeStringField("enrichmentStatus", e.enrichmentStatus());
         g.writeStringField("workflowStatus", e.workflowStatus());
+        strings(g, "approvalReasons", e.approvalReasons());
+        nonEconomic(g, e.nonEconomicTerms());
         CapturedEvent.ProcessingMetadata m = e.processingMetadata();
         g.writeObjectFieldStart("processingMetadata");
         g.writeStringField("processedAt", m.processedAt().toString());
@@ -124,6 +126,22 @@ public class CapturedEventSerializer extends StdSerializer<CapturedEvent> {
         } else {
             g.writeNumber(value);
         }
+    }
+
+    private static void nonEconomic(JsonGenerator g, SwapBlotter.NonEconomicTerms n) throws IOException {
+        g.writeObjectFieldStart("nonEconomicTerms");
+        g.writeObjectFieldStart("settlement");
+        for (var e : n.settlement().entrySet()) {
+            g.writeStringField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
+        g.writeObjectFieldStart("flags");
+        for (var e : n.flags().entrySet()) {
+            g.writeBooleanField(e.getKey(), e.getValue());
+        }
+        g.writeEndObject();
+        strings(g, "tags", n.tags());
+        g.writeEndObject();
     }
 
     private static void strings(JsonGenerator g, String name, List<String> values) throws IOException {

@@ -3,10 +3,12 @@ package com.pb.synth.tradecapture.domain;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 
 /** The swap contract a trade forms, CDM style: what downstream settlement, risk and finance read. */
 public record SwapBlotter(Contract contract, String enrichmentStatus, String workflowStatus, String positionState,
-                          List<String> enrichmentSources, List<MissingReference> missingReferenceData) {
+                          List<String> enrichmentSources, List<MissingReference> missingReferenceData,
+                          NonEconomicTerms nonEconomicTerms, List<String> rulesApplied, List<String> approvalReasons) {
 
     public static final String COMPLETE = "COMPLETE";
     public static final String PARTIAL = "PARTIAL";
@@ -15,6 +17,11 @@ public record SwapBlotter(Contract contract, String enrichmentStatus, String wor
 
     public boolean pending() {
         return PENDING_APPROVAL.equals(workflowStatus);
+    }
+
+    /** Details that do not change the economics: settlement instructions, flags and tags set by rules. */
+    public record NonEconomicTerms(Map<String, String> settlement, Map<String, Boolean> flags, List<String> tags) {
+        public static final NonEconomicTerms NONE = new NonEconomicTerms(Map.of(), Map.of(), List.of());
     }
 
     public record Contract(String identifier, String taxonomy, EconomicTerms economicTerms) {

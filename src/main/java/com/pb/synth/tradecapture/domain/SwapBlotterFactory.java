@@ -1,5 +1,8 @@
 package com.pb.synth.tradecapture.domain;
 
+import com.pb.synth.tradecapture.domain.rules.CompiledRule;
+import com.pb.synth.tradecapture.domain.rules.RuleContext;
+import com.pb.synth.tradecapture.domain.rules.RuleEngine;
 import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -12,8 +15,12 @@ import java.util.List;
 public final class SwapBlotterFactory {
 
     public static final String TAXONOMY = "EquitySwap:PriceReturnBasicPerformance:SingleName";
+    public static final String TOTAL_RETURN_TAXONOMY = "EquitySwap:TotalReturnBasicPerformance:SingleName";
     private static final int DEFAULT_TENOR_MONTHS = 12;
     private static final String DEFAULT_RESET = "MONTHLY";
+    static final String INCOMPLETE = "reference data incomplete";
+    static final String NOT_STRAIGHT_THROUGH = "account not straight-through eligible";
+    static final String OVER_LIMIT = "notional over the account's limit";
 
     private SwapBlotterFactory() {
     }
@@ -47,11 +54,35 @@ public final class SwapBlotterFactory {
         var contract = new SwapBlotter.Contract("SWAP-" + trade.tradeId(), TAXONOMY, terms);
 
         boolean complete = missing.isEmpty();
-        boolean straightThrough = complete && account.straightThrough();
-        String workflow = straightThrough ? SwapBlotter.APPROVED : SwapBlotter.PENDING_APPROVAL;
-        String state = trade.action() == TradeAction.CANCEL ? "CANCELLED" : straightThrough ? "FORMED" : "EXECUTED";
-        return new SwapBlotter(contract, complete ? SwapBlotter.COMPLETE : SwapBlotter.PARTIAL, workflow, state,
-                List.copyOf(sources), List.copyOf(missing));
+        List<String> approval = new ArrayList<>(0);
+        if (!complete) {
+            approval.add(INCOMPLETE);
+        } else if (!account.straightThrough()) {
+            approval.add(NOT_STRAIGHT_THROUGH);
+        }
+        if (account != null && account.maxTradeNotional() != null
+                && trade.notional().abs().compareTo(account.maxTradeNotional()) > 0) {
+            approval.add(OVER_LIMIT);
+        }
+        return new SwapBlotter(contract, complete ? SwapBlotter.COMPLETE : SwapBlotter.PARTIAL,
+                workflowStatus(approval), positionState(trade, approval), List.copyOf(sources), List.copyOf(missing),
+                SwapBlotter.NonEconomicTerms.NONE, List.of(), List.copyOf(approval));
+    }
+
+    /** The blotter with the rules applied: {@link #form} then {@link RuleEngine#apply}. */
+    public static SwapBlotter form(Trade trade, Security security, Account account, Book book, List<CompiledRule> rules) {
+        SwapBlotter base = form(trade, security, account, book);
+        return rules.isEmpty() ? base : RuleEngine.apply(rules, new RuleContext(trade, security, account, book), base);
+    }
+
+    /** Approved only when nothing asks for approval. */
+    public static String workflowStatus(List<String> approvalReasons) {
+        return approvalReasons.isEmpty() ? SwapBlotter.APPROVED : SwapBlotter.PENDING_APPROVAL;
+    }
+
+    /** CANCELLED for a cancel; else FORMED when approved, EXECUTED while it waits for approval. */
+    public static String positionState(Trade trade, List<String> approvalReasons) {
+        return trade.action() == TradeAction.CANCEL ? "CANCELLED" : approvalReasons.isEmpty() ? "FORMED" : "EXECUTED";
     }
 
     private static void check(String kind, String id, boolean found, boolean usable, ReasonCode unknown,

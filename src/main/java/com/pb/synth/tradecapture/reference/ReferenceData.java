@@ -4,6 +4,10 @@ import com.pb.synth.tradecapture.config.CaptureConfig;
 import com.pb.synth.tradecapture.domain.Account;
 import com.pb.synth.tradecapture.domain.Book;
 import com.pb.synth.tradecapture.domain.Security;
+import com.pb.synth.tradecapture.domain.rules.CompiledRule;
+import com.pb.synth.tradecapture.domain.rules.RuleCompiler;
+import com.pb.synth.tradecapture.domain.rules.RuleEngine;
+import com.pb.synth.tradecapture.rules.RuleRepository;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
@@ -11,6 +15,8 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
 
@@ -28,16 +34,18 @@ public class ReferenceData {
 
     /** One consistent view of the three reference tables. */
     public record Snapshot(long version, Map<String, Security> securities, Map<String, Account> accounts,
-                           Map<String, Book> books) {
+                           Map<String, Book> books, List<CompiledRule> rules) {
     }
 
     private final ReferenceDataRepository repository;
+    private final RuleRepository ruleRepository;
     private final CaptureConfig config;
     private volatile Snapshot snapshot;
     private Cancellable refresher;
 
-    public ReferenceData(ReferenceDataRepository repository, CaptureConfig config) {
+    public ReferenceData(ReferenceDataRepository repository, RuleRepository ruleRepository, CaptureConfig config) {
         this.repository = repository;
+        this.ruleRepository = ruleRepository;
         this.config = config;
     }
 
@@ -54,6 +62,21 @@ public class ReferenceData {
     }
 
     /** The current snapshot, loading it first if this instance has none yet. */
+    /** The rules in force, ready to run in {@link RuleEngine#ORDER}. A stored rule that no longer compiles is left out, loudly. */
+    private static List<CompiledRule> compile(List<RuleRepository.StoredRule> stored) {
+        List<CompiledRule> rules = new ArrayList<>(stored.size());
+        for (RuleRepository.StoredRule r : stored) {
+            try {
+                rules.add(RuleCompiler.compile(r.definition(), r.version()));
+            } catch (RuleCompiler.InvalidRule e) {
+                LOG.errorf("rule %s v%d is stored but does not compile, so it is not applied: %s", r.ruleId(),
+                        r.version(), e.getMessage());
+            }
+        }
+        rules.sort(RuleEngine.ORDER);
+        return List.copyOf(rules);
+    }
+
     public Uni<Snapshot> current() {
         Snapshot s = snapshot;
         return s != null ? Uni.createFrom().item(s) : load();
@@ -74,12 +97,13 @@ public class ReferenceData {
      */
     public Uni<Snapshot> load() {
         return repository.version().flatMap(version -> Uni.combine().all()
-                        .unis(repository.securities(), repository.accounts(), repository.books())
-                        .with((securities, accounts, books) -> new Snapshot(version, securities, accounts, books)))
+                        .unis(repository.securities(), repository.accounts(), repository.books(), ruleRepository.current())
+                        .with((securities, accounts, books, rules) -> new Snapshot(version, securities, accounts, books,
+                                compile(rules))))
                 .invoke(s -> {
                     snapshot = s;
-                    LOG.debugf("reference data version %d: %d securities, %d accounts, %d books", s.version(),
-                            s.securities().size(), s.accounts().size(), s.books().size());
+                    LOG.debugf("reference data version %d: %d securities, %d accounts, %d books, %d rules",
+                            s.version(), s.securities().size(), s.accounts().size(), s.books().size(), s.rules().size());
                 })
                 .onFailure().invoke(f -> LOG.warnf("reference data not loaded: %s", f.getMessage()));
     }

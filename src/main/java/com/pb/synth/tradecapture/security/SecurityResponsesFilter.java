@@ -25,7 +25,8 @@ public class SecurityResponsesFilter implements OASFilter {
                 continue;
             }
             for (Map.Entry<PathItem.HttpMethod, Operation> op : path.getValue().getOperations().entrySet()) {
-                String role = op.getKey() == PathItem.HttpMethod.GET ? Roles.READ
+                String role = path.getKey().startsWith("/api/v1/rules") ? Roles.ADMIN
+                        : op.getKey() == PathItem.HttpMethod.GET ? Roles.READ
                         : path.getKey().startsWith("/api/v1/reference/") ? Roles.ADMIN : Roles.WRITE;
                 add(op.getValue(), "401", "no bearer token, or an invalid or expired one");
                 add(op.getValue(), "403", "the token does not carry role " + role);

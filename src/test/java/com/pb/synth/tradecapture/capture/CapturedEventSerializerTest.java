@@ -14,6 +14,8 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class CapturedEventSerializerTest {
@@ -28,8 +30,11 @@ class CapturedEventSerializerTest {
                 List.of(new Lot(List.of(new Lot.LotIdentifier("L1", "LOT_ID")), new BigDecimal("100"), "Share",
                         new BigDecimal("187.5"), "USD")),
                 new SwapBlotter.Contract("SWAP-T-1", "EquitySwap", terms), new CapturedEvent.State("FORMED"),
-                "COMPLETE", "APPROVED",
-                new CapturedEvent.ProcessingMetadata(Instant.parse("2026-11-24T15:30:00.123456Z"), 12, List.of(),
+                "COMPLETE", "PENDING_APPROVAL", List.of("manual entry over 1m"),
+                new SwapBlotter.NonEconomicTerms(new TreeMap<>(Map.of("custodian", "PB-CUST", "method", "DVP")),
+                        new TreeMap<>(Map.of("highTouch", true, "clientVisible", false)), List.of("delta-one", "emea")),
+                new CapturedEvent.ProcessingMetadata(Instant.parse("2026-11-24T15:30:00.123456Z"), 12,
+                        List.of("R-SPREAD@v2", "R-MANUAL@v1"),
                         List.of("security", "account", "book"), List.of()),
                 "us", "instance-1", 42,
                 new CapturedEvent.PositionView(new BigDecimal("-50.5"), new BigDecimal("1E+3"), new BigDecimal("19.8"), 3, 1));
