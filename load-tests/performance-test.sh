@@ -5,11 +5,12 @@
 #
 #   load-tests/performance-test.sh [--scenario NAME] [--instances N] [--region us | --regions us,emea,apac]
 #                                  [--trades N] [--rate R] [--keys K] [--duration S] [--set KEY=VALUE]...
-#                                  [--profile] [--keep-stack]
+#                                  [--profile] [--keep-stack] [--rules FILE]
 #   load-tests/performance-test.sh --http [--instances N] [--connections C] [--duration S] [--no-idempotency-key]
 #
 # Scenarios: load-tests/scenarios/NAME.properties (default max-throughput). --trades, --rate, --keys
-# and --duration override the scenario's values, --set any other scenario parameter. --profile records a JFR profile of instance 1 in
+# and --duration override the scenario's values, --set any other scenario parameter. --rules loads a rule set (a JSON
+# array of rules, e.g. load-tests/rules/realistic.json) through the API before the run. --profile records a JFR profile of instance 1 in
 # the report folder. The report is load-tests/results/<scenario>-<timestamp>/ (summary.json,
 # index.html); the last line printed is the one-line result.
 #
@@ -31,6 +32,7 @@ HTTP=
 CONNECTIONS=32
 HTTP_DURATION=30
 NO_KEY=
+RULES=
 while [ $# -gt 0 ]; do
   case "$1" in
     --scenario) SCENARIO=$2; shift 2 ;;
@@ -46,7 +48,8 @@ while [ $# -gt 0 ]; do
     --http) HTTP=1; SCENARIO=http; shift ;;
     --connections) CONNECTIONS=$2; shift 2 ;;
     --no-idempotency-key) NO_KEY=1; shift ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    --rules) RULES=$2; shift 2 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -119,6 +122,10 @@ for i in $(seq 1 "$INSTANCES"); do
   done
 done
 echo "[perf] all instances ready"
+if [ -n "$RULES" ]; then
+  java -cp "load-tests/target/classes:load-tests/target/lib/*" com.pb.synth.loadtest.LoadRules "$RULES" \
+    http://127.0.0.1:18081 "$(deploy/local/stack.sh token --sub perf-admin trade-capture.admin)"
+fi
 
 ( while true; do
     for pid in "${PIDS[@]}"; do
