@@ -54,6 +54,7 @@ echo "[run] service ready"
 java -cp "$STACK/lib/*" deploy/local/DemoTrades.java "$KAFKA_BOOTSTRAP_SERVERS" "${DEMO_TRADES:-3000}" "${DEMO_KEYS:-300}"
 
 TOKEN=$(deploy/local/stack.sh token trade-capture.write trade-capture.read)
+ADMIN=$(deploy/local/stack.sh token --sub ref-admin trade-capture.admin trade-capture.read)
 cat <<URLS
 
 A token for the API (subject ops-user, roles trade-capture.write and trade-capture.read, 8 hours):
@@ -63,6 +64,12 @@ Rebook a trade by hand and follow its job:
     -H 'Content-Type: application/json' -H 'Idempotency-Key: rebook-1' -d @deploy/local/manual-entry.json
   curl -s http://127.0.0.1:$HTTP_PORT/api/v1/trades/jobs/JOB_ID/status -H "Authorization: Bearer \$TOKEN"
   curl -s http://127.0.0.1:$HTTP_PORT/api/v1/positions/ACC-001/BOOK-01/US0378331005 -H "Authorization: Bearer \$TOKEN"
+
+An administrator's token (subject ref-admin, roles trade-capture.admin and trade-capture.read) for
+reference data and rules (README sections "Reference data" and "Rules"):
+  export ADMIN=$ADMIN
+  curl -s http://127.0.0.1:$HTTP_PORT/api/v1/reference/accounts/ACC-001 -H "Authorization: Bearer \$ADMIN"
+  curl -s http://127.0.0.1:$HTTP_PORT/api/v1/rules -H "Authorization: Bearer \$ADMIN"
 
 Look at:
   http://127.0.0.1:$HTTP_PORT/q/health          health (live and ready)
