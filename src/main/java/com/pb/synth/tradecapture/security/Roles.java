@@ -9,6 +9,7 @@ public final class Roles {
     public static final String WRITE = "trade-capture.write";
     public static final String READ = "trade-capture.read";
     public static final String ADMIN = "trade-capture.admin";
+    public static final String APPROVE = "trade-capture.approve";
 
     private Roles() {
     }
@@ -34,6 +35,14 @@ public final class Roles {
     public static class Admin extends RolePolicy {
         public Admin(CaptureConfig config) {
             super(ADMIN, config.http().authEnabled());
+        }
+    }
+
+    /** Approval decisions: policy {@code trade-capture-approve}. */
+    @Singleton
+    public static class Approve extends RolePolicy {
+        public Approve(CaptureConfig config) {
+            super(APPROVE, config.http().authEnabled());
         }
     }
 }

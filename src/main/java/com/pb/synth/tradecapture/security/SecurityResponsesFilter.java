@@ -26,6 +26,7 @@ public class SecurityResponsesFilter implements OASFilter {
             }
             for (Map.Entry<PathItem.HttpMethod, Operation> op : path.getValue().getOperations().entrySet()) {
                 String role = path.getKey().startsWith("/api/v1/rules") ? Roles.ADMIN
+                        : path.getKey().startsWith("/api/v1/approvals/") ? Roles.APPROVE
                         : op.getKey() == PathItem.HttpMethod.GET ? Roles.READ
                         : path.getKey().startsWith("/api/v1/reference/") ? Roles.ADMIN : Roles.WRITE;
                 add(op.getValue(), "401", "no bearer token, or an invalid or expired one");

@@ -1,0 +1,249 @@
+package com.pb.synth.tradecapture.approval;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.pb.synth.tradecapture.capture.ConcurrentCaptureException;
+import com.pb.synth.tradecapture.capture.EventPublisher;
+import com.pb.synth.tradecapture.capture.OutgoingRecord;
+import com.pb.synth.tradecapture.config.CaptureConfig;
+import com.pb.synth.tradecapture.domain.Contribution;
+import com.pb.synth.tradecapture.domain.Position;
+import com.pb.synth.tradecapture.ingest.Problem;
+import com.pb.synth.tradecapture.lock.LockLease;
+import com.pb.synth.tradecapture.lock.PartitionLock;
+import com.pb.synth.tradecapture.store.PositionRepository;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decides trade versions that wait for approval. A decision is applied the way capture applies a
+ * batch, so it keeps the key's order: under the key's Redis partition lock (fencing token
+ * included), in one SQL transaction that row-locks the position, then published on the output
+ * topic before the lock is released. Events of the key therefore reach the output topic in the
+ * order their changes were made, and the decision's position includes every trade of the key
+ * captured before it.
+ *
+ * <p>Approve: the version stops being pending, the position's pending count drops, the blotter
+ * is {@code APPROVED} / {@code FORMED}. Reject: the version stops being live, its quantity and
+ * notional leave the position, the blotter is {@code REJECTED} / {@code CANCELLED}. Only the
+ * newest version of a trade can be decided, once, and never by the person who entered it. A
+ * decision retried after a publishing failure republishes the same event.
+ */
+@ApplicationScoped
+public class ApprovalService {
+
+    public static final String APPROVE = "APPROVE";
+    public static final String REJECT = "REJECT";
+
+    private static final String VERSION = "SELECT v.partition_key, v.signed_quantity, v.signed_notional, v.live, "
+            + "v.pending, v.captured_event, (SELECT max(version) FROM trade_versions WHERE trade_id = $1) AS newest, "
+            + "d.decision, d.event AS decision_event FROM trade_versions v "
+            + "LEFT JOIN approval_decisions d ON d.trade_id = v.trade_id AND d.version = v.version "
+            + "WHERE v.trade_id = $1 AND v.version = $2";
+    private static final String LOCK_VERSION = "SELECT pending, live FROM trade_versions WHERE trade_id = $1 "
+            + "AND version = $2 FOR UPDATE";
+    // A rejected version contributes nothing from now on, like a cancel: a later correction of the
+    // trade replaces nothing and enters the position afresh.
+    private static final String MARK = "UPDATE trade_versions SET pending = false, live = $3, "
+            + "signed_quantity = CASE WHEN $3 THEN signed_quantity ELSE 0 END, "
+            + "signed_notional = CASE WHEN $3 THEN signed_notional ELSE 0 END "
+            + "WHERE trade_id = $1 AND version = $2 AND pending AND live";
+    private static final String RECORD = "INSERT INTO approval_decisions (trade_id, version, decision, comment, "
+            + "decided_by, decided_at, event) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    private static final String QUEUE = "SELECT v.trade_id, v.version, v.captured_at, v.captured_event "
+            + "FROM trade_versions v WHERE v.pending AND v.live AND v.captured_at > $1 "
+            + "AND v.version = (SELECT max(version) FROM trade_versions w WHERE w.trade_id = v.trade_id) "
+            + "ORDER BY v.captured_at LIMIT $2";
+
+    /** A decided version as the API answers it: the event published for it. */
+    public record Outcome(String tradeId, int version, String decision, JsonNode event) {
+    }
+
+    private record Stored(String key, BigDecimal quantity, BigDecimal notional, boolean live, boolean pending,
+                          JsonNode event, int newest, String decision, byte[] decisionEvent) {
+    }
+
+    private final Pool pool;
+    private final PartitionLock lock;
+    private final PositionRepository positions;
+    private final EventPublisher publisher;
+    private final ObjectMapper json;
+    private final String capturedTopic;
+
+    public ApprovalService(Pool pool, PartitionLock lock, PositionRepository positions, EventPublisher publisher,
+                           ObjectMapper json, CaptureConfig config) {
+        this.pool = pool;
+        this.lock = lock;
+        this.positions = positions;
+        this.publisher = publisher;
+        this.json = json;
+        this.capturedTopic = config.topics().captured();
+    }
+
+    /** The versions waiting for a decision, oldest first; page with the last {@code capturedAt}. */
+    public Uni<List<JsonNode>> queue(OffsetDateTime after, int limit) {
+        return pool.preparedQuery(QUEUE).execute(Tuple.of(after, limit)).map(rows -> {
+            List<JsonNode> out = new ArrayList<>(rows.size());
+            for (Row r : rows) {
+                JsonNode e = read(r.getBuffer("captured_event").getBytes());
+                ObjectNode item = json.createObjectNode();
+                item.put("tradeId", r.getString("trade_id"));
+                item.put("version", r.getInteger("version"));
+                item.set("partitionKey", e.get("partitionKey"));
+                item.set("source", e.get("source"));
+                item.set("enteredBy", e.get("enteredBy"));
+                item.put("capturedAt", r.getOffsetDateTime("captured_at").toString());
+                item.set("approvalReasons", e.get("approvalReasons"));
+                item.set("enrichmentStatus", e.get("enrichmentStatus"));
+                item.set("economicTerms", e.path("contract").get("economicTerms"));
+                out.add(item);
+            }
+            return out;
+        });
+    }
+
+    public Uni<Outcome> decide(String tradeId, int version, String decision, String comment, String approver) {
+        return stored(tradeId, version).flatMap(s -> {
+            if (s.decision() != null) {
+                if (!s.decision().equals(decision)) {
+                    throw conflict(tradeId + " v" + version + " was already decided: " + s.decision());
+                }
+                // The same decision again (a retry): publish its event again, in order, under the lock.
+                return underLock(s.key(), lease -> publish(s.key(), s.decisionEvent())
+                        .replaceWith(new Outcome(tradeId, version, decision, read(s.decisionEvent()))));
+            }
+            check(tradeId, version, s, approver);
+            return underLock(s.key(), lease -> pool.withTransaction(conn -> apply(conn, tradeId, version, s, decision,
+                            comment, approver, lease))
+                    .flatMap(event -> publish(s.key(), event)
+                            .replaceWith(new Outcome(tradeId, version, decision, read(event)))));
+        });
+    }
+
+    private void check(String tradeId, int version, Stored s, String approver) {
+        if (s.newest() != version) {
+            throw conflict(tradeId + " v" + version + " was superseded by v" + s.newest() + "; decide the newest version");
+        }
+        if (!s.pending() || !s.live()) {
+            throw conflict(tradeId + " v" + version + " is not waiting for approval");
+        }
+        JsonNode enteredBy = s.event().get("enteredBy");
+        if (approver != null && enteredBy != null && approver.equals(enteredBy.asText())) {
+            throw new Problem.Failure(Problem.of(403, "Forbidden", "a trade cannot be approved or rejected by the "
+                    + "person who entered it (" + approver + ")"));
+        }
+    }
+
+    private Uni<Stored> stored(String tradeId, int version) {
+        return pool.preparedQuery(VERSION).execute(Tuple.of(tradeId, version)).map(rows -> {
+            if (rows.size() == 0) {
+                throw new Problem.Failure(Problem.of(404, "Not found", "no captured " + tradeId + " v" + version));
+            }
+            Row r = rows.iterator().next();
+            var decisionEvent = r.getBuffer("decision_event");
+            return new Stored(r.getString("partition_key"), r.getBigDecimal("signed_quantity"),
+                    r.getBigDecimal("signed_notional"), r.getBoolean("live"), r.getBoolean("pending"),
+                    read(r.getBuffer("captured_event").getBytes()), r.getInteger("newest"), r.getString("decision"),
+                    decisionEvent == null ? null : decisionEvent.getBytes());
+        });
+    }
+
+    /** Applies the decision in the transaction; returns the event to publish. */
+    private Uni<byte[]> apply(SqlConnection conn, String tradeId, int version, Stored s, String decision,
+                              String comment, String approver, LockLease lease) {
+        return Uni.combine().all().unis(positions.lockAll(conn, List.of(s.key())),
+                        conn.preparedQuery(LOCK_VERSION).execute(Tuple.of(tradeId, version)))
+                .asTuple().flatMap(t -> {
+                    RowSet<Row> current = t.getItem2();
+                    Row row = current.iterator().next();
+                    if (!row.getBoolean("pending") || !row.getBoolean("live")) {
+                        throw conflict(tradeId + " v" + version + " was decided meanwhile");
+                    }
+                    Position before = t.getItem1().getOrDefault(s.key(), Position.empty(s.key()));
+                    boolean approve = APPROVE.equals(decision);
+                    Contribution was = new Contribution(s.quantity(), s.notional(), true, true);
+                    Contribution now = approve ? new Contribution(s.quantity(), s.notional(), true, false)
+                            : Contribution.NONE;
+                    Position after = before.replace(was, now, lease.fence(s.key()));
+                    OffsetDateTime at = OffsetDateTime.now(ZoneOffset.UTC);
+                    byte[] event = event(s.event(), decision, comment, approver, at, after);
+                    return Uni.combine().all().unis(
+                                    conn.preparedQuery(MARK).execute(Tuple.of(tradeId, version, approve)),
+                                    conn.preparedQuery(RECORD).execute(Tuple.from(Arrays.asList(tradeId, version,
+                                            decision, comment, approver == null ? "anonymous" : approver, at,
+                                            io.vertx.core.buffer.Buffer.buffer(event)))),
+                                    positions.upsert(conn, List.of(after), at))
+                            .with((marked, recorded, upserted) -> {
+                                if (upserted != 1) {
+                                    throw new ConcurrentCaptureException("position refused by the fencing check");
+                                }
+                                return event;
+                            });
+                });
+    }
+
+    /** The blotter as first captured, moved on by the decision. */
+    private byte[] event(JsonNode captured, String decision, String comment, String approver, OffsetDateTime at,
+                         Position after) {
+        ObjectNode e = captured.deepCopy();
+        boolean approve = APPROVE.equals(decision);
+        e.put("status", approve ? "APPROVED" : "REJECTED");
+        e.put("workflowStatus", approve ? "APPROVED" : "REJECTED");
+        ((ObjectNode) e.with("state")).put("positionState", approve ? "FORMED" : "CANCELLED");
+        ObjectNode approval = e.putObject("approval");
+        approval.put("decision", decision);
+        approval.put("comment", comment);
+        approval.put("decidedBy", approver);
+        approval.put("decidedAt", at.toString());
+        e.put("fencingToken", after.fencingToken());
+        ObjectNode position = e.putObject("position");
+        position.put("quantity", after.quantity());
+        position.put("notional", after.notional());
+        position.put("averagePrice", after.averagePrice());
+        position.put("tradeCount", after.tradeCount());
+        position.put("pendingCount", after.pendingCount());
+        try {
+            return json.writeValueAsBytes(e);
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    private <T> Uni<T> underLock(String key, java.util.function.Function<LockLease, Uni<T>> work) {
+        return lock.acquireAll(List.of(key)).flatMap(lease -> work.apply(lease)
+                .onTermination().call(() -> lock.release(lease).onFailure().recoverWithNull()));
+    }
+
+    private Uni<Void> publish(String key, byte[] event) {
+        return publisher.publish(List.of(new OutgoingRecord(capturedTopic, key, event, Map.of())))
+                .onFailure().transform(f -> new Problem.Failure(Problem.of(503, "Service unavailable",
+                        "the decision is stored but its event was not published; send the same decision again"), 5));
+    }
+
+    private JsonNode read(byte[] bytes) {
+        try {
+            return json.readTree(bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Problem.Failure conflict(String detail) {
+        return new Problem.Failure(Problem.of(409, "Conflict", detail));
+    }
+}
