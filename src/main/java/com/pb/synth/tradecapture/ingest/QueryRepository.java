@@ -2,10 +2,14 @@ package com.pb.synth.tradecapture.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.pb.synth.tradecapture.domain.FifoLots;
+import com.pb.synth.tradecapture.domain.Lot;
 import com.pb.synth.tradecapture.domain.Position;
+import com.pb.synth.tradecapture.domain.Side;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -22,6 +26,14 @@ public class QueryRepository {
     private static final String VERSIONS = "SELECT captured_event FROM trade_versions WHERE trade_id = $1 ORDER BY version";
     private static final String POSITION = "SELECT partition_key, account_id, book_id, security_id, quantity, notional, "
             + "trade_count, pending_count, fencing_token, updated_at FROM positions WHERE partition_key = $1";
+    // The key's live trades, newest version each, in the order their first version was captured.
+    private static final String LIVE_TRADES = "SELECT trade_id, version, captured_event FROM ("
+            + "SELECT trade_id, version, live, captured_event, "
+            + "min(captured_at) OVER (PARTITION BY trade_id) AS first_at, "
+            + "min(source_offset) OVER (PARTITION BY trade_id) AS first_offset, "
+            + "row_number() OVER (PARTITION BY trade_id ORDER BY version DESC) AS newest "
+            + "FROM trade_versions WHERE partition_key = $1) v WHERE newest = 1 AND live "
+            + "ORDER BY first_at, first_offset, trade_id";
     private static final String EXCEPTIONS = "SELECT exception_id, reason_code, detail, trade_id, version, partition_key, "
             + "source_topic, source_partition, source_offset, status, created_at FROM trade_exceptions "
             + "WHERE status = $1 AND exception_id > $2 ORDER BY exception_id LIMIT $3";
@@ -33,7 +45,8 @@ public class QueryRepository {
     /** A key's position. */
     public record PositionView(String partitionKey, String accountId, String bookId, String securityId,
                                BigDecimal quantity, BigDecimal notional, BigDecimal averagePrice, int tradeCount,
-                               int pendingCount, long fencingToken, OffsetDateTime updatedAt) {
+                               int pendingCount, long fencingToken, OffsetDateTime updatedAt,
+                               List<FifoLots.OpenLot> openLots, List<FifoLots.Relief> reliefs) {
     }
 
     /** An exception to repair; its payload is kept in the table. */
@@ -64,19 +77,53 @@ public class QueryRepository {
         });
     }
 
+    /**
+     * A key's position with its FIFO lot breakdown, both read in one repeatable-read snapshot so
+     * the open lots add up to the quantity.
+     */
     public Uni<PositionView> position(String partitionKey) {
-        return pool.preparedQuery(POSITION).execute(Tuple.of(partitionKey)).map(rows -> {
-            if (rows.size() == 0) {
-                return null;
+        return pool.withTransaction(conn -> conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                .execute()
+                .flatMap(v -> conn.preparedQuery(POSITION).execute(Tuple.of(partitionKey)))
+                .flatMap(rows -> rows.size() == 0 ? Uni.createFrom().nullItem()
+                        : conn.preparedQuery(LIVE_TRADES).execute(Tuple.of(partitionKey))
+                                .map(trades -> view(rows.iterator().next(), lots(trades)))));
+    }
+
+    private FifoLots.Breakdown lots(RowSet<Row> rows) {
+        List<FifoLots.TradeLots> trades = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            JsonNode e;
+            try {
+                e = mapper.readTree(row.getBuffer("captured_event").getBytes());
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
             }
-            Row r = rows.iterator().next();
+            List<Lot> lots = new ArrayList<>();
+            for (JsonNode l : e.path("tradeLots")) {
+                List<Lot.LotIdentifier> ids = new ArrayList<>();
+                for (JsonNode id : l.path("identifiers")) {
+                    ids.add(new Lot.LotIdentifier(id.path("identifier").asText(), id.path("identifierType").asText()));
+                }
+                lots.add(new Lot(ids, l.path("quantity").decimalValue(), l.path("financialUnit").asText(null),
+                        l.path("price").decimalValue(), l.path("currency").asText(null)));
+            }
+            trades.add(new FifoLots.TradeLots(row.getString("trade_id"), row.getInteger("version"),
+                    Side.valueOf(e.path("side").asText("BUY")), lots));
+        }
+        return FifoLots.replay(trades);
+    }
+
+    private static PositionView view(Row r, FifoLots.Breakdown lots) {
+        {
             Position p = new Position(r.getString("partition_key"), r.getBigDecimal("quantity"),
                     r.getBigDecimal("notional"), r.getInteger("trade_count"), r.getInteger("pending_count"),
                     r.getLong("fencing_token"));
             return new PositionView(p.partitionKey(), r.getString("account_id"), r.getString("book_id"),
                     r.getString("security_id"), p.quantity(), p.notional(), p.averagePrice(), p.tradeCount(),
-                    p.pendingCount(), p.fencingToken(), r.getOffsetDateTime("updated_at"));
-        });
+                    p.pendingCount(), p.fencingToken(), r.getOffsetDateTime("updated_at"), lots.openLots(),
+                    lots.reliefs());
+        }
     }
 
     public Uni<List<ExceptionView>> exceptions(String status, long afterId, int limit) {
