@@ -13,6 +13,7 @@ import com.pb.synth.tradecapture.ingest.Problem;
 import com.pb.synth.tradecapture.lock.LockLease;
 import com.pb.synth.tradecapture.lock.PartitionLock;
 import com.pb.synth.tradecapture.store.PositionRepository;
+import com.pb.synth.tradecapture.store.CaptureStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -85,7 +86,7 @@ public class ApprovalService {
     private final ObjectMapper json;
     private final String capturedTopic;
 
-    public ApprovalService(Pool pool, PartitionLock lock, PositionRepository positions, EventPublisher publisher,
+    public ApprovalService(@CaptureStore Pool pool, PartitionLock lock, PositionRepository positions, EventPublisher publisher,
                            ObjectMapper json, CaptureConfig config) {
         this.pool = pool;
         this.lock = lock;

@@ -14,6 +14,7 @@ import com.pb.synth.tradecapture.store.ExceptionRow;
 import com.pb.synth.tradecapture.store.PositionRepository;
 import com.pb.synth.tradecapture.store.TradeVersionRepository;
 import com.pb.synth.tradecapture.store.TradeVersionRow;
+import com.pb.synth.tradecapture.store.CaptureStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -51,7 +52,7 @@ public class CaptureTransaction {
     private final CapturedEventMapper events;
     private final CaptureConfig.Topics topics;
 
-    public CaptureTransaction(Pool pool, PositionRepository positions, TradeVersionRepository versions,
+    public CaptureTransaction(@CaptureStore Pool pool, PositionRepository positions, TradeVersionRepository versions,
                               ExceptionRepository exceptions, CapturedEventMapper events, CaptureConfig config) {
         this.pool = pool;
         this.positions = positions;

@@ -33,6 +33,55 @@ public interface CaptureConfig {
 
     Http http();
 
+    Store store();
+
+    /** Which database capture writes to: PostgreSQL (the Quarkus datasource) or SQL Server (built here). */
+    interface Store {
+        /** {@code postgresql} or {@code mssql} (DB_KIND; else taken from DATABASE_URL's form). */
+        @WithDefault("postgresql")
+        String kind();
+
+        Mssql mssql();
+
+        /** How often an unreachable or unmigrated SQL Server is tried again (one error logged per try). */
+        @WithDefault("5s")
+        Duration retryInterval();
+    }
+
+    /** The SQL Server connection (DATABASE_URL's jdbc:sqlserver:// form fills host, port, database and TLS). */
+    interface Mssql {
+        @WithDefault("localhost")
+        String host();
+
+        @WithDefault("1433")
+        int port();
+
+        @WithDefault("tradecapture")
+        String database();
+
+        @WithDefault("tradecapture")
+        String user();
+
+        @WithDefault("tradecapture")
+        String password();
+
+        @WithDefault("8")
+        int poolSize();
+
+        /** TLS to the server (SQL Server's encrypt=true). */
+        @WithDefault("true")
+        boolean encrypt();
+
+        /** Accept any server certificate: only for a test server with a self-signed one. */
+        @WithDefault("false")
+        boolean trustServerCertificate();
+
+        /** A JKS or PKCS#12 trust store with the server's CA, when it is not in the JVM's default one. */
+        Optional<String> trustStore();
+
+        Optional<String> trustStorePassword();
+    }
+
     interface Topics {
         /** Input topic of trade capture requests, keyed by partition key. */
         @WithDefault("pb-synth.trades.v1")

@@ -1,5 +1,6 @@
 package com.pb.synth.tradecapture.ingest;
 
+import com.pb.synth.tradecapture.store.CaptureStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -65,7 +66,7 @@ public class IngestJobRepository {
 
     private final Pool pool;
 
-    public IngestJobRepository(Pool pool) {
+    public IngestJobRepository(@CaptureStore Pool pool) {
         this.pool = pool;
     }
 

@@ -6,6 +6,7 @@ import com.pb.synth.tradecapture.domain.FifoLots;
 import com.pb.synth.tradecapture.domain.Lot;
 import com.pb.synth.tradecapture.domain.Position;
 import com.pb.synth.tradecapture.domain.Side;
+import com.pb.synth.tradecapture.store.CaptureStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -58,7 +59,7 @@ public class QueryRepository {
     private final Pool pool;
     private final ObjectMapper mapper;
 
-    public QueryRepository(Pool pool, ObjectMapper mapper) {
+    public QueryRepository(@CaptureStore Pool pool, ObjectMapper mapper) {
         this.pool = pool;
         this.mapper = mapper;
     }

@@ -3,6 +3,7 @@ package com.pb.synth.tradecapture.reference;
 import com.pb.synth.tradecapture.domain.Account;
 import com.pb.synth.tradecapture.domain.Book;
 import com.pb.synth.tradecapture.domain.Security;
+import com.pb.synth.tradecapture.store.CaptureStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -49,7 +50,7 @@ public class ReferenceDataRepository {
 
     private final Pool pool;
 
-    public ReferenceDataRepository(Pool pool) {
+    public ReferenceDataRepository(@CaptureStore Pool pool) {
         this.pool = pool;
     }
 

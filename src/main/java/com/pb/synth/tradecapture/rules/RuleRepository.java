@@ -3,6 +3,7 @@ package com.pb.synth.tradecapture.rules;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pb.synth.tradecapture.domain.rules.RuleDefinition;
+import com.pb.synth.tradecapture.store.CaptureStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -34,7 +35,7 @@ public class RuleRepository {
     private final Pool pool;
     private final ObjectMapper json;
 
-    public RuleRepository(Pool pool, ObjectMapper json) {
+    public RuleRepository(@CaptureStore Pool pool, ObjectMapper json) {
         this.pool = pool;
         this.json = json;
     }
