@@ -14,6 +14,7 @@ import com.pb.synth.tradecapture.lock.LockLease;
 import com.pb.synth.tradecapture.lock.PartitionLock;
 import com.pb.synth.tradecapture.store.PositionRepository;
 import com.pb.synth.tradecapture.store.CaptureStore;
+import com.pb.synth.tradecapture.store.TransactionRetry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -80,6 +81,7 @@ public class ApprovalService {
     }
 
     private final Pool pool;
+    private final TransactionRetry retry;
     private final PartitionLock lock;
     private final PositionRepository positions;
     private final EventPublisher publisher;
@@ -87,8 +89,9 @@ public class ApprovalService {
     private final String capturedTopic;
 
     public ApprovalService(@CaptureStore Pool pool, PartitionLock lock, PositionRepository positions, EventPublisher publisher,
-                           ObjectMapper json, CaptureConfig config) {
+                           ObjectMapper json, CaptureConfig config, TransactionRetry retry) {
         this.pool = pool;
+        this.retry = retry;
         this.lock = lock;
         this.positions = positions;
         this.publisher = publisher;
@@ -129,8 +132,8 @@ public class ApprovalService {
                         .replaceWith(new Outcome(tradeId, version, decision, read(s.decisionEvent()))));
             }
             check(tradeId, version, s, approver);
-            return underLock(s.key(), lease -> pool.withTransaction(conn -> apply(conn, tradeId, version, s, decision,
-                            comment, approver, lease))
+            return underLock(s.key(), lease -> retry.run(() -> pool.withTransaction(conn -> apply(conn, tradeId,
+                            version, s, decision, comment, approver, lease)))
                     .flatMap(event -> publish(s.key(), event)
                             .replaceWith(new Outcome(tradeId, version, decision, read(event)))));
         });

@@ -15,6 +15,7 @@ import com.pb.synth.tradecapture.store.PositionRepository;
 import com.pb.synth.tradecapture.store.TradeVersionRepository;
 import com.pb.synth.tradecapture.store.TradeVersionRow;
 import com.pb.synth.tradecapture.store.CaptureStore;
+import com.pb.synth.tradecapture.store.TransactionRetry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -46,6 +47,7 @@ public class CaptureTransaction {
             Comparator.comparing(TradeVersionRow::tradeId).thenComparingInt(TradeVersionRow::version);
 
     private final Pool pool;
+    private final TransactionRetry retry;
     private final PositionRepository positions;
     private final TradeVersionRepository versions;
     private final ExceptionRepository exceptions;
@@ -53,8 +55,10 @@ public class CaptureTransaction {
     private final CaptureConfig.Topics topics;
 
     public CaptureTransaction(@CaptureStore Pool pool, PositionRepository positions, TradeVersionRepository versions,
-                              ExceptionRepository exceptions, CapturedEventMapper events, CaptureConfig config) {
+                              ExceptionRepository exceptions, CapturedEventMapper events, CaptureConfig config,
+                              TransactionRetry retry) {
         this.pool = pool;
+        this.retry = retry;
         this.positions = positions;
         this.versions = versions;
         this.exceptions = exceptions;
@@ -63,7 +67,7 @@ public class CaptureTransaction {
     }
 
     public Uni<Result> apply(List<CaptureItem> items, LockLease lease, long batchStartNanos) {
-        return pool.withTransaction(conn -> apply(conn, items, lease, batchStartNanos));
+        return retry.run(() -> pool.withTransaction(conn -> apply(conn, items, lease, batchStartNanos)));
     }
 
     private Uni<Result> apply(SqlConnection conn, List<CaptureItem> items, LockLease lease, long startNanos) {

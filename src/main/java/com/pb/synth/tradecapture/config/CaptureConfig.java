@@ -46,6 +46,10 @@ public interface CaptureConfig {
         /** How often an unreachable or unmigrated SQL Server is tried again (one error logged per try). */
         @WithDefault("5s")
         Duration retryInterval();
+
+        /** Attempts of a transaction the database chose as a deadlock or serialization victim. */
+        @WithDefault("5")
+        int transactionRetries();
     }
 
     /** The SQL Server connection (DATABASE_URL's jdbc:sqlserver:// form fills host, port, database and TLS). */
