@@ -16,6 +16,7 @@ import com.pb.synth.tradecapture.store.PositionRepository;
 import com.pb.synth.tradecapture.store.CaptureStore;
 import com.pb.synth.tradecapture.store.TransactionRetry;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -31,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Decides trade versions that wait for approval. A decision is applied the way capture applies a
@@ -190,7 +192,7 @@ public class ApprovalService {
                                     conn.preparedQuery(MARK).execute(Tuple.of(tradeId, version, approve)),
                                     conn.preparedQuery(RECORD).execute(Tuple.from(Arrays.asList(tradeId, version,
                                             decision, comment, approver == null ? "anonymous" : approver, at,
-                                            io.vertx.core.buffer.Buffer.buffer(event)))),
+                                            Buffer.buffer(event)))),
                                     positions.upsert(conn, List.of(after), at))
                             .with((marked, recorded, upserted) -> {
                                 if (upserted != 1) {
@@ -208,7 +210,7 @@ public class ApprovalService {
         boolean approve = APPROVE.equals(decision);
         e.put("status", approve ? "APPROVED" : "REJECTED");
         e.put("workflowStatus", approve ? "APPROVED" : "REJECTED");
-        ((ObjectNode) e.with("state")).put("positionState", approve ? "FORMED" : "CANCELLED");
+        e.putObject("state").put("positionState", approve ? "FORMED" : "CANCELLED");
         ObjectNode approval = e.putObject("approval");
         approval.put("decision", decision);
         approval.put("comment", comment);
@@ -228,7 +230,7 @@ public class ApprovalService {
         }
     }
 
-    private <T> Uni<T> underLock(String key, java.util.function.Function<LockLease, Uni<T>> work) {
+    private <T> Uni<T> underLock(String key, Function<LockLease, Uni<T>> work) {
         return lock.acquireAll(List.of(key)).flatMap(lease -> work.apply(lease)
                 .onTermination().call(() -> lock.release(lease).onFailure().recoverWithNull()));
     }
