@@ -1,5 +1,6 @@
 package com.pb.synth.tradecapture.store;
 
+import com.pb.synth.tradecapture.config.CaptureConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -18,10 +19,22 @@ public class ExceptionRepository {
             + "$7::int[], $8::bigint[], $9::bytea[], $10::timestamptz[]) "
             + "ON CONFLICT (source_topic, source_partition, source_offset, reason_code) DO NOTHING";
 
+    private final boolean sqlServer;
+
+    public ExceptionRepository(CaptureConfig config) {
+        this.sqlServer = StoreKind.of(config.store().kind()) == StoreKind.MSSQL;
+    }
+
     /** Inserts the exceptions not recorded yet (a redelivered record opens no second exception). */
     public Uni<Integer> insert(SqlConnection conn, List<ExceptionRow> rows) {
         if (rows.isEmpty()) {
             return Uni.createFrom().item(0);
+        }
+        if (sqlServer) {
+            List<Object[]> values = rows.stream().map(ExceptionRepository::row).toList();
+            return SqlServerBatch.run(SqlServerBatch.chunks(values, SqlServerBatch.TRADE_EXCEPTIONS),
+                    chunk -> conn.preparedQuery(SqlServerBatch.insertMissing(SqlServerBatch.TRADE_EXCEPTIONS,
+                            chunk.size())).execute(SqlServerBatch.tuple(chunk)).map(result -> result.rowCount()));
         }
         int n = rows.size();
         String[] codes = new String[n], details = new String[n], ids = new String[n], keys = new String[n],
@@ -46,5 +59,11 @@ public class ExceptionRepository {
         Tuple params = Tuple.tuple(List.of(codes, details, ids, versions, keys, topics, partitions, offsets,
                 payloads, at));
         return conn.preparedQuery(INSERT).execute(params).map(result -> result.rowCount());
+    }
+
+    /** An exception as {@link SqlServerBatch#TRADE_EXCEPTIONS} binds it. */
+    static Object[] row(ExceptionRow r) {
+        return new Object[] {r.reasonCode(), r.detail(), r.tradeId(), r.version(), r.partitionKey(), r.sourceTopic(),
+                r.sourcePartition(), r.sourceOffset(), r.payload(), r.createdAt()};
     }
 }

@@ -1,14 +1,17 @@
 package com.pb.synth.tradecapture.store;
 
+import com.pb.synth.tradecapture.config.CaptureConfig;
 import com.pb.synth.tradecapture.domain.Position;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.sqlclient.data.Numeric;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -35,22 +38,47 @@ public class PositionRepository {
             + "fencing_token = EXCLUDED.fencing_token, updated_at = EXCLUDED.updated_at "
             + "WHERE positions.fencing_token <= EXCLUDED.fencing_token";
 
+    private final boolean sqlServer;
+
+    public PositionRepository(CaptureConfig config) {
+        this.sqlServer = StoreKind.of(config.store().kind()) == StoreKind.MSSQL;
+    }
+
     /** Reads and row-locks the positions of the given keys, in key order so writers never deadlock. */
     public Uni<Map<String, Position>> lockAll(SqlConnection conn, Collection<String> keys) {
-        return conn.preparedQuery(LOCK).execute(Tuple.of(keys.toArray(String[]::new))).map(rows -> {
-            Map<String, Position> byKey = new HashMap<>(keys.size() * 2);
-            for (Row row : rows) {
-                Position p = from(row);
-                byKey.put(p.partitionKey(), p);
-            }
-            return byKey;
-        });
+        Map<String, Position> byKey = new HashMap<>(keys.size() * 2);
+        if (sqlServer) {
+            List<String> sorted = keys.stream().sorted().toList();
+            return SqlServerBatch.run(SqlServerBatch.chunks(sorted, SqlServerBatch.PARAMETER_BUDGET),
+                    chunk -> conn.preparedQuery(SqlServerBatch.lockPositions(chunk.size()))
+                            .execute(Tuple.from(new ArrayList<Object>(chunk))).invoke(rows -> collect(rows, byKey))
+                            .replaceWith(0))
+                    .replaceWith(byKey);
+        }
+        return conn.preparedQuery(LOCK).execute(Tuple.of(keys.toArray(String[]::new)))
+                .invoke(rows -> collect(rows, byKey)).replaceWith(byKey);
+    }
+
+    private static void collect(RowSet<Row> rows, Map<String, Position> byKey) {
+        for (Row row : rows) {
+            Position p = from(row);
+            byKey.put(p.partitionKey(), p);
+        }
     }
 
     /** Writes the positions; returns how many the fence let through. */
     public Uni<Integer> upsert(SqlClient conn, Collection<Position> positions, OffsetDateTime now) {
         if (positions.isEmpty()) {
             return Uni.createFrom().item(0);
+        }
+        if (sqlServer) {
+            List<Object[]> rows = positions.stream().map(p -> row(p, now)).toList();
+            return SqlServerBatch.run(SqlServerBatch.chunks(rows, SqlServerBatch.POSITIONS), chunk -> {
+                Tuple values = SqlServerBatch.tuple(chunk);
+                return conn.preparedQuery(SqlServerBatch.updatePositions(chunk.size())).execute(values)
+                        .flatMap(updated -> conn.preparedQuery(SqlServerBatch.insertMissing(SqlServerBatch.POSITIONS,
+                                chunk.size())).execute(values).map(inserted -> updated.rowCount() + inserted.rowCount()));
+            });
         }
         int n = positions.size();
         String[] keys = new String[n], accounts = new String[n], books = new String[n], securities = new String[n];
@@ -75,6 +103,13 @@ public class PositionRepository {
         }
         Tuple params = Tuple.tuple(List.of(keys, accounts, books, securities, qty, notional, count, pending, fence, at));
         return conn.preparedQuery(UPSERT).execute(params).map(result -> result.rowCount());
+    }
+
+    /** A position as {@link SqlServerBatch#POSITIONS} binds it. */
+    static Object[] row(Position p, OffsetDateTime now) {
+        String[] parts = p.partitionKey().split("_", 3);
+        return new Object[] {p.partitionKey(), parts[0], parts[1], parts[2], p.quantity(), p.notional(), p.tradeCount(),
+                p.pendingCount(), p.fencingToken(), now};
     }
 
     private static Position from(Row row) {

@@ -1,10 +1,12 @@
 package com.pb.synth.tradecapture.store;
 
+import com.pb.synth.tradecapture.config.CaptureConfig;
 import com.pb.synth.tradecapture.domain.Contribution;
 import com.pb.synth.tradecapture.domain.StoredVersion;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.sqlclient.data.Numeric;
@@ -29,22 +31,43 @@ public class TradeVersionRepository {
             + "$6::numeric[], $7::bool[], $8::bool[], $9::bigint[], $10::varchar[], $11::bigint[], $12::int[], "
             + "$13::bigint[], $14::timestamptz[], $15::bytea[]) ON CONFLICT (trade_id, version) DO NOTHING";
 
+    private final boolean sqlServer;
+
+    public TradeVersionRepository(CaptureConfig config) {
+        this.sqlServer = StoreKind.of(config.store().kind()) == StoreKind.MSSQL;
+    }
+
     /** Every stored version of the given trades, by trade id. */
     public Uni<Map<String, List<StoredVersion>>> history(SqlConnection conn, Collection<String> tradeIds) {
-        return conn.preparedQuery(HISTORY).execute(Tuple.of(tradeIds.toArray(String[]::new))).map(rows -> {
-            Map<String, List<StoredVersion>> byTrade = new HashMap<>();
-            for (Row row : rows) {
-                StoredVersion v = from(row);
-                byTrade.computeIfAbsent(v.tradeId(), k -> new ArrayList<>(2)).add(v);
-            }
-            return byTrade;
-        });
+        Map<String, List<StoredVersion>> byTrade = new HashMap<>();
+        if (sqlServer) {
+            return SqlServerBatch.run(SqlServerBatch.chunks(List.copyOf(tradeIds), SqlServerBatch.PARAMETER_BUDGET),
+                    chunk -> conn.preparedQuery(SqlServerBatch.history(chunk.size()))
+                            .execute(Tuple.from(new ArrayList<Object>(chunk))).invoke(rows -> collect(rows, byTrade))
+                            .replaceWith(0))
+                    .replaceWith(byTrade);
+        }
+        return conn.preparedQuery(HISTORY).execute(Tuple.of(tradeIds.toArray(String[]::new)))
+                .invoke(rows -> collect(rows, byTrade)).replaceWith(byTrade);
+    }
+
+    private static void collect(RowSet<Row> rows, Map<String, List<StoredVersion>> byTrade) {
+        for (Row row : rows) {
+            StoredVersion v = from(row);
+            byTrade.computeIfAbsent(v.tradeId(), k -> new ArrayList<>(2)).add(v);
+        }
     }
 
     /** Inserts the rows that are not there yet; returns how many were inserted. */
     public Uni<Integer> insert(SqlConnection conn, List<TradeVersionRow> rows) {
         if (rows.isEmpty()) {
             return Uni.createFrom().item(0);
+        }
+        if (sqlServer) {
+            List<Object[]> values = rows.stream().map(TradeVersionRepository::row).toList();
+            return SqlServerBatch.run(SqlServerBatch.chunks(values, SqlServerBatch.TRADE_VERSIONS),
+                    chunk -> conn.preparedQuery(SqlServerBatch.insertMissing(SqlServerBatch.TRADE_VERSIONS, chunk.size()))
+                            .execute(SqlServerBatch.tuple(chunk)).map(result -> result.rowCount()));
         }
         int n = rows.size();
         String[] ids = new String[n], keys = new String[n], actions = new String[n], idem = new String[n];
@@ -75,6 +98,13 @@ public class TradeVersionRepository {
         Tuple params = Tuple.tuple(List.of(ids, versions, keys, actions, qty, notional, live, pending, seq, idem,
                 fence, partitions, offsets, at, events));
         return conn.preparedQuery(INSERT).execute(params).map(result -> result.rowCount());
+    }
+
+    /** A trade version as {@link SqlServerBatch#TRADE_VERSIONS} binds it. */
+    static Object[] row(TradeVersionRow r) {
+        return new Object[] {r.tradeId(), r.version(), r.partitionKey(), r.action(), r.signedQuantity(),
+                r.signedNotional(), r.live(), r.pending(), r.sequenceNumber(), r.idempotencyKey(), r.fencingToken(),
+                r.sourcePartition(), r.sourceOffset(), r.capturedAt(), r.capturedEvent()};
     }
 
     private static StoredVersion from(Row row) {

@@ -1,0 +1,139 @@
+package com.pb.synth.tradecapture.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.pb.synth.tradecapture.domain.Position;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 6 test 1, for the statements of the capture hot path in T-SQL: parameters numbered 1..N
+ * exactly as many as the rows bind, no statement over SQL Server's 2,100-parameter limit, the rows
+ * the repositories build in the declared column order and types, and those types matching the
+ * columns of the T-SQL migration.
+ */
+class SqlServerStatementsTest {
+
+    private static final Pattern PARAM = Pattern.compile("@p(\\d+)\\b");
+    private static final List<SqlServerBatch.Table> TABLES = List.of(SqlServerBatch.POSITIONS,
+            SqlServerBatch.TRADE_VERSIONS, SqlServerBatch.TRADE_EXCEPTIONS);
+
+    private static TreeSet<Integer> params(String sql) {
+        TreeSet<Integer> found = new TreeSet<>();
+        Matcher m = PARAM.matcher(sql);
+        while (m.find()) {
+            found.add(Integer.parseInt(m.group(1)));
+        }
+        return found;
+    }
+
+    private static void numberedOneToN(String sql, int n) {
+        TreeSet<Integer> found = params(sql);
+        assertThat(found).as(sql.substring(0, Math.min(80, sql.length()))).hasSize(n);
+        assertThat(found.first()).isEqualTo(1);
+        assertThat(found.last()).isEqualTo(n);
+        assertThat(n).isLessThanOrEqualTo(2_100);
+    }
+
+    @Test
+    void everyStatementBindsOneParameterPerValueWithinTheLimit() {
+        for (SqlServerBatch.Table t : TABLES) {
+            int cols = t.columns().size();
+            assertThat(t.rowsPerStatement() * cols).as(t.name()).isLessThanOrEqualTo(SqlServerBatch.PARAMETER_BUDGET);
+            for (int rows : new int[] {1, 3, t.rowsPerStatement()}) {
+                numberedOneToN(SqlServerBatch.insertMissing(t, rows), rows * cols);
+            }
+            List<List<Integer>> chunks = SqlServerBatch.chunks(IntStream.range(0, 5_000).boxed().toList(), t);
+            assertThat(chunks).allSatisfy(c -> assertThat(c.size() * cols).isLessThanOrEqualTo(2_100));
+            assertThat(chunks.stream().mapToInt(List::size).sum()).isEqualTo(5_000);
+        }
+        int cols = SqlServerBatch.POSITIONS.columns().size();
+        numberedOneToN(SqlServerBatch.updatePositions(SqlServerBatch.POSITIONS.rowsPerStatement()),
+                SqlServerBatch.POSITIONS.rowsPerStatement() * cols);
+        numberedOneToN(SqlServerBatch.lockPositions(2_000), 2_000);
+        numberedOneToN(SqlServerBatch.history(17), 17);
+        assertThat(SqlServerBatch.updatePositions(2)).contains("WITH (UPDLOCK, SERIALIZABLE)").doesNotContain("MERGE")
+                .contains("p.fencing_token <= v.fencing_token");
+    }
+
+    @Test
+    void boundTypesMatchTheMigrationsColumns() throws Exception {
+        Map<String, MigrationParityTest.Table> schema = MigrationParityTest.schema(
+                Path.of("src/main/resources/db/migration/mssql"), true);
+        for (SqlServerBatch.Table t : TABLES) {
+            Map<String, String> columns = schema.get(t.name()).columns();
+            for (SqlServerBatch.Column c : t.columns()) {
+                assertThat(columns).as(t.name()).containsKey(c.name());
+                String type = columns.get(c.name()).replace(" not null", "").replace(" null", "");
+                assertThat(compatible(c.type(), type)).as(t.name() + "." + c.name() + " " + type + " bound as "
+                        + c.type().getSimpleName()).isTrue();
+            }
+            String key = String.join(",", t.key());
+            MigrationParityTest.Table stored = schema.get(t.name());
+            assertThat(String.join(",", stored.primaryKey()).equals(key) || stored.uniqueKeys().contains(key))
+                    .as(t.name() + ": the columns that skip stored rows are a key of the table").isTrue();
+        }
+    }
+
+    @Test
+    void repositoriesBuildRowsInTheDeclaredOrderAndTypes() {
+        OffsetDateTime now = OffsetDateTime.parse("2026-11-24T15:30:00Z");
+        Object[] position = PositionRepository.row(new Position("ACC-001_BOOK-01_US0378331005", new BigDecimal("10"),
+                new BigDecimal("100"), 1, 0, 7), now);
+        assertThat(position).containsExactly("ACC-001_BOOK-01_US0378331005", "ACC-001", "BOOK-01", "US0378331005",
+                new BigDecimal("10"), new BigDecimal("100"), 1, 0, 7L, now);
+        matches(SqlServerBatch.POSITIONS, position);
+
+        Object[] version = TradeVersionRepository.row(new TradeVersionRow("T1", 2, "K", "NEW", BigDecimal.ONE,
+                BigDecimal.TEN, true, false, 5L, "idem", 9L, 3, 44L, now, new byte[] {1}));
+        assertThat(version[0]).isEqualTo("T1");
+        assertThat(version[1]).isEqualTo(2);
+        assertThat(version[13]).isEqualTo(now);
+        matches(SqlServerBatch.TRADE_VERSIONS, version);
+
+        Object[] exception = ExceptionRepository.row(new ExceptionRow("NOT_JSON", "d", null, null, "K", "topic", 1, 2L,
+                new byte[] {2}, now));
+        assertThat(exception[0]).isEqualTo("NOT_JSON");
+        assertThat(exception[5]).isEqualTo("topic");
+        matches(SqlServerBatch.TRADE_EXCEPTIONS, exception);
+    }
+
+    private static void matches(SqlServerBatch.Table t, Object[] row) {
+        assertThat(row).as(t.name()).hasSize(t.columns().size());
+        for (int i = 0; i < row.length; i++) {
+            if (row[i] != null) {
+                assertThat(row[i]).as(t.name() + "." + t.columns().get(i).name()).isInstanceOf(t.columns().get(i).type());
+            }
+        }
+    }
+
+    private static boolean compatible(Class<?> java, String column) {
+        if (java == String.class) {
+            return column.startsWith("text(") || column.startsWith("char(");
+        }
+        if (java == Integer.class) {
+            return column.equals("int");
+        }
+        if (java == Long.class) {
+            return column.equals("bigint");
+        }
+        if (java == BigDecimal.class) {
+            return column.startsWith("decimal(");
+        }
+        if (java == Boolean.class) {
+            return column.equals("boolean");
+        }
+        if (java == OffsetDateTime.class) {
+            return column.equals("instant");
+        }
+        return java == byte[].class && column.equals("bytes");
+    }
+}
