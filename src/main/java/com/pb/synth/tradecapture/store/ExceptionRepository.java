@@ -22,7 +22,7 @@ public class ExceptionRepository {
     private final boolean sqlServer;
 
     public ExceptionRepository(CaptureConfig config) {
-        this.sqlServer = StoreKind.of(config.store().kind()) == StoreKind.MSSQL;
+        this.sqlServer = StoreKind.sqlServer(config);
     }
 
     /** Inserts the exceptions not recorded yet (a redelivered record opens no second exception). */

@@ -11,7 +11,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.sqlclient.data.Numeric;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -41,19 +40,15 @@ public class PositionRepository {
     private final boolean sqlServer;
 
     public PositionRepository(CaptureConfig config) {
-        this.sqlServer = StoreKind.of(config.store().kind()) == StoreKind.MSSQL;
+        this.sqlServer = StoreKind.sqlServer(config);
     }
 
     /** Reads and row-locks the positions of the given keys, in key order so writers never deadlock. */
     public Uni<Map<String, Position>> lockAll(SqlConnection conn, Collection<String> keys) {
         Map<String, Position> byKey = new HashMap<>(keys.size() * 2);
         if (sqlServer) {
-            List<String> sorted = keys.stream().sorted().toList();
-            return SqlServerBatch.run(SqlServerBatch.chunks(sorted, SqlServerBatch.PARAMETER_BUDGET),
-                    chunk -> conn.preparedQuery(SqlServerBatch.lockPositions(chunk.size()))
-                            .execute(Tuple.from(new ArrayList<Object>(chunk))).invoke(rows -> collect(rows, byKey))
-                            .replaceWith(0))
-                    .replaceWith(byKey);
+            return SqlServerBatch.selectIn(conn, keys.stream().sorted().toList(), SqlServerBatch::lockPositions,
+                    rows -> collect(rows, byKey)).replaceWith(byKey);
         }
         return conn.preparedQuery(LOCK).execute(Tuple.of(keys.toArray(String[]::new)))
                 .invoke(rows -> collect(rows, byKey)).replaceWith(byKey);

@@ -2,13 +2,19 @@ package com.pb.synth.tradecapture.store;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.StringJoiner;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * The capture hot path's statements in T-SQL. SQL Server has no array parameters, so a batch is
@@ -94,6 +100,16 @@ public final class SqlServerBatch {
             total = total.flatMap(sum -> statement.apply(chunk).map(n -> sum + n));
         }
         return total;
+    }
+
+    /**
+     * Runs a query whose {@code IN (…)} list takes {@code values}, one statement per chunk of at most
+     * {@link #PARAMETER_BUDGET} values, handing each result to {@code rows}.
+     */
+    public static Uni<Void> selectIn(SqlConnection conn, Collection<String> values, IntFunction<String> sql,
+                                     Consumer<RowSet<Row>> rows) {
+        return run(chunks(List.copyOf(values), PARAMETER_BUDGET), chunk -> conn.preparedQuery(sql.apply(chunk.size()))
+                .execute(Tuple.from(new ArrayList<Object>(chunk))).invoke(rows).replaceWith(0)).replaceWithVoid();
     }
 
     /** The chunk's rows, flattened in binding order; bytes go as buffers. */

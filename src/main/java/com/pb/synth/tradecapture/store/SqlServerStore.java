@@ -42,7 +42,7 @@ public class SqlServerStore {
     public SqlServerStore(CaptureConfig config, @CaptureStore Pool pool) {
         this.config = config.store();
         this.pool = pool;
-        this.active = StoreKind.of(config.store().kind()) == StoreKind.MSSQL;
+        this.active = StoreKind.sqlServer(config);
         CaptureConfig.Mssql m = config.store().mssql();
         this.status = new AtomicReference<>(new Status(!active, m.host() + ":" + m.port() + "/" + m.database(),
                 active ? "not checked yet" : null));

@@ -1,11 +1,17 @@
 package com.pb.synth.tradecapture.store;
 
+import com.pb.synth.tradecapture.config.CaptureConfig;
 import java.util.Locale;
 
 /** The databases capture can store to. */
 public enum StoreKind {
     POSTGRESQL,
     MSSQL;
+
+    /** True when capture stores to SQL Server. */
+    public static boolean sqlServer(CaptureConfig config) {
+        return of(config.store().kind()) == MSSQL;
+    }
 
     public static StoreKind of(String value) {
         try {

@@ -34,17 +34,14 @@ public class TradeVersionRepository {
     private final boolean sqlServer;
 
     public TradeVersionRepository(CaptureConfig config) {
-        this.sqlServer = StoreKind.of(config.store().kind()) == StoreKind.MSSQL;
+        this.sqlServer = StoreKind.sqlServer(config);
     }
 
     /** Every stored version of the given trades, by trade id. */
     public Uni<Map<String, List<StoredVersion>>> history(SqlConnection conn, Collection<String> tradeIds) {
         Map<String, List<StoredVersion>> byTrade = new HashMap<>();
         if (sqlServer) {
-            return SqlServerBatch.run(SqlServerBatch.chunks(List.copyOf(tradeIds), SqlServerBatch.PARAMETER_BUDGET),
-                    chunk -> conn.preparedQuery(SqlServerBatch.history(chunk.size()))
-                            .execute(Tuple.from(new ArrayList<Object>(chunk))).invoke(rows -> collect(rows, byTrade))
-                            .replaceWith(0))
+            return SqlServerBatch.selectIn(conn, tradeIds, SqlServerBatch::history, rows -> collect(rows, byTrade))
                     .replaceWith(byTrade);
         }
         return conn.preparedQuery(HISTORY).execute(Tuple.of(tradeIds.toArray(String[]::new)))
