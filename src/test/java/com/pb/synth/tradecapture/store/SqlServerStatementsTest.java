@@ -3,6 +3,7 @@ package com.pb.synth.tradecapture.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.pb.synth.tradecapture.domain.Position;
+import com.pb.synth.tradecapture.ingest.IngestJobRepository;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
@@ -81,6 +82,55 @@ class SqlServerStatementsTest {
             assertThat(String.join(",", stored.primaryKey()).equals(key) || stored.uniqueKeys().contains(key))
                     .as(t.name() + ": the columns that skip stored rows are a key of the table").isTrue();
         }
+    }
+
+    /** Every statement the repositories declare in both kinds (the hot path's batches are checked above). */
+    static final List<Statement> STATEMENTS = IngestJobRepository.STATEMENTS;
+    private static final Pattern PG_PARAM = Pattern.compile("\\$(\\d+)\\b");
+    private static final List<String> POSTGRESQL_ONLY = List.of("ON CONFLICT", "RETURNING", "LIMIT ", "SKIP LOCKED",
+            "LATERAL", "IS DISTINCT FROM", "::", "$");
+
+    @Test
+    void everyDeclaredStatementMatchesItsBindsInBothKindsAndTheMigration() throws Exception {
+        Map<String, MigrationParityTest.Table> schema = MigrationParityTest.schema(
+                Path.of("src/main/resources/db/migration/mssql"), true);
+        assertThat(STATEMENTS).isNotEmpty();
+        for (Statement st : STATEMENTS) {
+            int n = st.binds().size();
+            numberedOneToN(st.sqlServer(), n);
+            TreeSet<Integer> pg = new TreeSet<>();
+            Matcher m = PG_PARAM.matcher(st.postgresql());
+            while (m.find()) {
+                pg.add(Integer.parseInt(m.group(1)));
+            }
+            assertThat(pg).as(st.name() + " (PostgreSQL)").containsExactlyElementsOf(
+                    IntStream.rangeClosed(1, n).boxed().toList());
+            for (String syntax : POSTGRESQL_ONLY) {
+                assertThat(st.sqlServer()).as(st.name() + " T-SQL").doesNotContain(syntax);
+            }
+            for (Statement.Bind b : st.binds()) {
+                if (b.column() == null) {
+                    assertThat(b.type()).as(st.name() + " limit").isEqualTo(Integer.class);
+                    continue;
+                }
+                String[] tc = b.column().split("\\.");
+                assertThat(schema).as(st.name()).containsKey(tc[0]);
+                assertThat(schema.get(tc[0]).columns()).as(st.name()).containsKey(tc[1]);
+                String type = schema.get(tc[0]).columns().get(tc[1]).replace(" not null", "").replace(" null", "");
+                assertThat(compatible(b.type(), type)).as(st.name() + ": " + b.column() + " " + type + " bound as "
+                        + b.type().getSimpleName()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void aTupleThatDoesNotMatchItsBindsIsRefused() {
+        Statement st = IngestJobRepository.STATEMENTS.get(0);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> st.tuple("only one"))
+                .hasMessageContaining("binds " + st.binds().size());
+        Object[] wrongType = new Object[st.binds().size()];
+        wrongType[3] = "not an int";
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> st.tuple(wrongType)).hasMessageContaining("Integer");
     }
 
     @Test
