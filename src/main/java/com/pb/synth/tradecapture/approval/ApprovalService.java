@@ -1,5 +1,7 @@
 package com.pb.synth.tradecapture.approval;
 
+import static com.pb.synth.tradecapture.store.Statement.bind;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,13 +17,14 @@ import com.pb.synth.tradecapture.lock.PartitionLock;
 import com.pb.synth.tradecapture.store.PositionRepository;
 import com.pb.synth.tradecapture.store.CaptureStore;
 import com.pb.synth.tradecapture.store.TransactionRetry;
+import com.pb.synth.tradecapture.store.Statement;
+import com.pb.synth.tradecapture.store.StoreKind;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,7 +32,6 @@ import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -54,25 +56,49 @@ public class ApprovalService {
     public static final String APPROVE = "APPROVE";
     public static final String REJECT = "REJECT";
 
-    private static final String VERSION = "SELECT v.partition_key, v.signed_quantity, v.signed_notional, v.live, "
-            + "v.pending, v.captured_event, (SELECT max(version) FROM trade_versions WHERE trade_id = $1) AS newest, "
-            + "d.decision, d.event AS decision_event FROM trade_versions v "
-            + "LEFT JOIN approval_decisions d ON d.trade_id = v.trade_id AND d.version = v.version "
-            + "WHERE v.trade_id = $1 AND v.version = $2";
-    private static final String LOCK_VERSION = "SELECT pending, live FROM trade_versions WHERE trade_id = $1 "
-            + "AND version = $2 FOR UPDATE";
+    static final Statement VERSION = Statement.portable("decided version",
+            "SELECT v.partition_key, v.signed_quantity, v.signed_notional, v.live, v.pending, v.captured_event, "
+                    + "(SELECT max(version) FROM trade_versions WHERE trade_id = $1) AS newest, d.decision, "
+                    + "d.event AS decision_event FROM trade_versions v LEFT JOIN approval_decisions d "
+                    + "ON d.trade_id = v.trade_id AND d.version = v.version WHERE v.trade_id = $1 AND v.version = $2",
+            bind("trade_versions.trade_id", String.class), bind("trade_versions.version", Integer.class));
+    static final Statement LOCK_VERSION = Statement.of("lock version",
+            "SELECT pending, live FROM trade_versions WHERE trade_id = $1 AND version = $2 FOR UPDATE",
+            "SELECT pending, live FROM trade_versions WITH (UPDLOCK, ROWLOCK) WHERE trade_id = @p1 AND version = @p2",
+            bind("trade_versions.trade_id", String.class), bind("trade_versions.version", Integer.class));
     // A rejected version contributes nothing from now on, like a cancel: a later correction of the
     // trade replaces nothing and enters the position afresh.
-    private static final String MARK = "UPDATE trade_versions SET pending = false, live = $3, "
-            + "signed_quantity = CASE WHEN $3 THEN signed_quantity ELSE 0 END, "
-            + "signed_notional = CASE WHEN $3 THEN signed_notional ELSE 0 END "
-            + "WHERE trade_id = $1 AND version = $2 AND pending AND live";
-    private static final String RECORD = "INSERT INTO approval_decisions (trade_id, version, decision, comment, "
-            + "decided_by, decided_at, event) VALUES ($1, $2, $3, $4, $5, $6, $7)";
-    private static final String QUEUE = "SELECT v.trade_id, v.version, v.captured_at, v.captured_event "
-            + "FROM trade_versions v WHERE v.pending AND v.live AND v.captured_at > $1 "
-            + "AND v.version = (SELECT max(version) FROM trade_versions w WHERE w.trade_id = v.trade_id) "
-            + "ORDER BY v.captured_at LIMIT $2";
+    static final Statement MARK = Statement.of("mark decided",
+            "UPDATE trade_versions SET pending = false, live = $3, "
+                    + "signed_quantity = CASE WHEN $3 THEN signed_quantity ELSE 0 END, "
+                    + "signed_notional = CASE WHEN $3 THEN signed_notional ELSE 0 END "
+                    + "WHERE trade_id = $1 AND version = $2 AND pending AND live",
+            "UPDATE trade_versions SET pending = 0, live = @p3, "
+                    + "signed_quantity = CASE WHEN @p3 = 1 THEN signed_quantity ELSE 0 END, "
+                    + "signed_notional = CASE WHEN @p3 = 1 THEN signed_notional ELSE 0 END "
+                    + "WHERE trade_id = @p1 AND version = @p2 AND pending = 1 AND live = 1",
+            bind("trade_versions.trade_id", String.class), bind("trade_versions.version", Integer.class),
+            bind("trade_versions.live", Boolean.class));
+    static final Statement RECORD = Statement.portable("record decision",
+            "INSERT INTO approval_decisions (trade_id, version, decision, comment, decided_by, decided_at, event) "
+                    + "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            bind("approval_decisions.trade_id", String.class), bind("approval_decisions.version", Integer.class),
+            bind("approval_decisions.decision", String.class), bind("approval_decisions.comment", String.class),
+            bind("approval_decisions.decided_by", String.class),
+            bind("approval_decisions.decided_at", OffsetDateTime.class), bind("approval_decisions.event", Buffer.class));
+    static final Statement QUEUE = Statement.of("approval queue",
+            "SELECT v.trade_id, v.version, v.captured_at, v.captured_event FROM trade_versions v "
+                    + "WHERE v.pending AND v.live AND v.captured_at > $1 "
+                    + "AND v.version = (SELECT max(version) FROM trade_versions w WHERE w.trade_id = v.trade_id) "
+                    + "ORDER BY v.captured_at LIMIT $2",
+            "SELECT TOP (@p2) v.trade_id, v.version, v.captured_at, v.captured_event FROM trade_versions v "
+                    + "WHERE v.pending = 1 AND v.live = 1 AND v.captured_at > @p1 "
+                    + "AND v.version = (SELECT max(version) FROM trade_versions w WHERE w.trade_id = v.trade_id) "
+                    + "ORDER BY v.captured_at",
+            bind("trade_versions.captured_at", OffsetDateTime.class), bind(null, Integer.class));
+
+    /** Every statement of the approvals, for the dialect test. */
+    public static final List<Statement> STATEMENTS = List.of(VERSION, LOCK_VERSION, MARK, RECORD, QUEUE);
 
     /** A decided version as the API answers it: the event published for it. */
     public record Outcome(String tradeId, int version, String decision, JsonNode event) {
@@ -84,6 +110,7 @@ public class ApprovalService {
 
     private final Pool pool;
     private final TransactionRetry retry;
+    private final boolean sqlServer;
     private final PartitionLock lock;
     private final PositionRepository positions;
     private final EventPublisher publisher;
@@ -93,6 +120,7 @@ public class ApprovalService {
     public ApprovalService(@CaptureStore Pool pool, PartitionLock lock, PositionRepository positions, EventPublisher publisher,
                            ObjectMapper json, CaptureConfig config, TransactionRetry retry) {
         this.pool = pool;
+        this.sqlServer = StoreKind.sqlServer(config);
         this.retry = retry;
         this.lock = lock;
         this.positions = positions;
@@ -103,7 +131,7 @@ public class ApprovalService {
 
     /** The versions waiting for a decision, oldest first; page with the last {@code capturedAt}. */
     public Uni<List<JsonNode>> queue(OffsetDateTime after, int limit) {
-        return pool.preparedQuery(QUEUE).execute(Tuple.of(after, limit)).map(rows -> {
+        return pool.preparedQuery(QUEUE.sql(sqlServer)).execute(QUEUE.tuple(after, limit)).map(rows -> {
             List<JsonNode> out = new ArrayList<>(rows.size());
             for (Row r : rows) {
                 JsonNode e = read(r.getBuffer("captured_event").getBytes());
@@ -156,7 +184,7 @@ public class ApprovalService {
     }
 
     private Uni<Stored> stored(String tradeId, int version) {
-        return pool.preparedQuery(VERSION).execute(Tuple.of(tradeId, version)).map(rows -> {
+        return pool.preparedQuery(VERSION.sql(sqlServer)).execute(VERSION.tuple(tradeId, version)).map(rows -> {
             if (rows.size() == 0) {
                 throw new Problem.Failure(Problem.of(404, "Not found", "no captured " + tradeId + " v" + version));
             }
@@ -173,7 +201,7 @@ public class ApprovalService {
     private Uni<byte[]> apply(SqlConnection conn, String tradeId, int version, Stored s, String decision,
                               String comment, String approver, LockLease lease) {
         return Uni.combine().all().unis(positions.lockAll(conn, List.of(s.key())),
-                        conn.preparedQuery(LOCK_VERSION).execute(Tuple.of(tradeId, version)))
+                        conn.preparedQuery(LOCK_VERSION.sql(sqlServer)).execute(LOCK_VERSION.tuple(tradeId, version)))
                 .asTuple().flatMap(t -> {
                     RowSet<Row> current = t.getItem2();
                     Row row = current.iterator().next();
@@ -189,10 +217,10 @@ public class ApprovalService {
                     OffsetDateTime at = OffsetDateTime.now(ZoneOffset.UTC);
                     byte[] event = event(s.event(), decision, comment, approver, at, after);
                     return Uni.combine().all().unis(
-                                    conn.preparedQuery(MARK).execute(Tuple.of(tradeId, version, approve)),
-                                    conn.preparedQuery(RECORD).execute(Tuple.from(Arrays.asList(tradeId, version,
+                                    conn.preparedQuery(MARK.sql(sqlServer)).execute(MARK.tuple(tradeId, version, approve)),
+                                    conn.preparedQuery(RECORD.sql(sqlServer)).execute(RECORD.tuple(tradeId, version,
                                             decision, comment, approver == null ? "anonymous" : approver, at,
-                                            Buffer.buffer(event)))),
+                                            Buffer.buffer(event))),
                                     positions.upsert(conn, List.of(after), at))
                             .with((marked, recorded, upserted) -> {
                                 if (upserted != 1) {

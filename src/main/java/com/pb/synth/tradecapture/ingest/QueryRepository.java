@@ -1,5 +1,7 @@
 package com.pb.synth.tradecapture.ingest;
 
+import static com.pb.synth.tradecapture.store.Statement.bind;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pb.synth.tradecapture.domain.FifoLots;
@@ -7,11 +9,13 @@ import com.pb.synth.tradecapture.domain.Lot;
 import com.pb.synth.tradecapture.domain.Position;
 import com.pb.synth.tradecapture.domain.Side;
 import com.pb.synth.tradecapture.store.CaptureStore;
+import com.pb.synth.tradecapture.config.CaptureConfig;
+import com.pb.synth.tradecapture.store.Statement;
+import com.pb.synth.tradecapture.store.StoreKind;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,20 +28,40 @@ import java.util.List;
 @ApplicationScoped
 public class QueryRepository {
 
-    private static final String VERSIONS = "SELECT captured_event FROM trade_versions WHERE trade_id = $1 ORDER BY version";
-    private static final String POSITION = "SELECT partition_key, account_id, book_id, security_id, quantity, notional, "
-            + "trade_count, pending_count, fencing_token, updated_at FROM positions WHERE partition_key = $1";
+    static final Statement VERSIONS = Statement.portable("trade versions",
+            "SELECT captured_event FROM trade_versions WHERE trade_id = $1 ORDER BY version",
+            bind("trade_versions.trade_id", String.class));
+    static final Statement POSITION = Statement.portable("position",
+            "SELECT partition_key, account_id, book_id, security_id, quantity, notional, trade_count, pending_count, "
+                    + "fencing_token, updated_at FROM positions WHERE partition_key = $1",
+            bind("positions.partition_key", String.class));
     // The key's live trades, newest version each, in the order their first version was captured.
-    private static final String LIVE_TRADES = "SELECT trade_id, version, captured_event FROM ("
-            + "SELECT trade_id, version, live, captured_event, "
-            + "min(captured_at) OVER (PARTITION BY trade_id) AS first_at, "
-            + "min(source_offset) OVER (PARTITION BY trade_id) AS first_offset, "
-            + "row_number() OVER (PARTITION BY trade_id ORDER BY version DESC) AS newest "
-            + "FROM trade_versions WHERE partition_key = $1) v WHERE newest = 1 AND live "
-            + "ORDER BY first_at, first_offset, trade_id";
-    private static final String EXCEPTIONS = "SELECT exception_id, reason_code, detail, trade_id, version, partition_key, "
-            + "source_topic, source_partition, source_offset, status, created_at FROM trade_exceptions "
-            + "WHERE status = $1 AND exception_id > $2 ORDER BY exception_id LIMIT $3";
+    static final Statement LIVE_TRADES = Statement.of("live trades of a key",
+            liveTrades("$1", "live"), liveTrades("@p1", "live = 1"), bind("trade_versions.partition_key", String.class));
+    static final Statement SNAPSHOT = Statement.of("read-only snapshot",
+            "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY",
+            "SET TRANSACTION ISOLATION LEVEL SNAPSHOT");
+    static final Statement EXCEPTIONS = Statement.of("exceptions",
+            "SELECT exception_id, reason_code, detail, trade_id, version, partition_key, source_topic, source_partition, "
+                    + "source_offset, status, created_at FROM trade_exceptions WHERE status = $1 AND exception_id > $2 "
+                    + "ORDER BY exception_id LIMIT $3",
+            "SELECT TOP (@p3) exception_id, reason_code, detail, trade_id, version, partition_key, source_topic, "
+                    + "source_partition, source_offset, status, created_at FROM trade_exceptions WHERE status = @p1 "
+                    + "AND exception_id > @p2 ORDER BY exception_id",
+            bind("trade_exceptions.status", String.class), bind("trade_exceptions.exception_id", Long.class),
+            bind(null, Integer.class));
+
+    /** Every statement of the read API, for the dialect test. */
+    public static final List<Statement> STATEMENTS = List.of(VERSIONS, POSITION, LIVE_TRADES, SNAPSHOT, EXCEPTIONS);
+
+    private static String liveTrades(String key, String live) {
+        return "SELECT trade_id, version, captured_event FROM (SELECT trade_id, version, live, captured_event, "
+                + "min(captured_at) OVER (PARTITION BY trade_id) AS first_at, "
+                + "min(source_offset) OVER (PARTITION BY trade_id) AS first_offset, "
+                + "row_number() OVER (PARTITION BY trade_id ORDER BY version DESC) AS newest "
+                + "FROM trade_versions WHERE partition_key = " + key + ") v WHERE newest = 1 AND " + live
+                + " ORDER BY first_at, first_offset, trade_id";
+    }
 
     /** A trade's blotter as captured, every version oldest first. */
     public record TradeView(String tradeId, JsonNode latest, List<JsonNode> versions) {
@@ -58,14 +82,16 @@ public class QueryRepository {
 
     private final Pool pool;
     private final ObjectMapper mapper;
+    private final boolean sqlServer;
 
-    public QueryRepository(@CaptureStore Pool pool, ObjectMapper mapper) {
+    public QueryRepository(@CaptureStore Pool pool, ObjectMapper mapper, CaptureConfig config) {
         this.pool = pool;
         this.mapper = mapper;
+        this.sqlServer = StoreKind.sqlServer(config);
     }
 
     public Uni<TradeView> trade(String tradeId) {
-        return pool.preparedQuery(VERSIONS).execute(Tuple.of(tradeId)).map(rows -> {
+        return pool.preparedQuery(VERSIONS.sql(sqlServer)).execute(VERSIONS.tuple(tradeId)).map(rows -> {
             List<JsonNode> versions = new ArrayList<>();
             for (Row row : rows) {
                 try {
@@ -83,11 +109,11 @@ public class QueryRepository {
      * the open lots add up to the quantity.
      */
     public Uni<PositionView> position(String partitionKey) {
-        return pool.withTransaction(conn -> conn.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        return pool.withTransaction(conn -> conn.query(SNAPSHOT.sql(sqlServer))
                 .execute()
-                .flatMap(v -> conn.preparedQuery(POSITION).execute(Tuple.of(partitionKey)))
+                .flatMap(v -> conn.preparedQuery(POSITION.sql(sqlServer)).execute(POSITION.tuple(partitionKey)))
                 .flatMap(rows -> rows.size() == 0 ? Uni.createFrom().nullItem()
-                        : conn.preparedQuery(LIVE_TRADES).execute(Tuple.of(partitionKey))
+                        : conn.preparedQuery(LIVE_TRADES.sql(sqlServer)).execute(LIVE_TRADES.tuple(partitionKey))
                                 .map(trades -> view(rows.iterator().next(), lots(trades)))));
     }
 
@@ -128,7 +154,7 @@ public class QueryRepository {
     }
 
     public Uni<List<ExceptionView>> exceptions(String status, long afterId, int limit) {
-        return pool.preparedQuery(EXCEPTIONS).execute(Tuple.of(status, afterId, limit)).map(rows -> {
+        return pool.preparedQuery(EXCEPTIONS.sql(sqlServer)).execute(EXCEPTIONS.tuple(status, afterId, limit)).map(rows -> {
             List<ExceptionView> list = new ArrayList<>();
             for (Row r : rows) {
                 list.add(new ExceptionView(r.getLong("exception_id"), r.getString("reason_code"), r.getString("detail"),

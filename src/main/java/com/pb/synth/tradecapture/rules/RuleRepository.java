@@ -1,14 +1,18 @@
 package com.pb.synth.tradecapture.rules;
 
+import static com.pb.synth.tradecapture.store.Statement.bind;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pb.synth.tradecapture.domain.rules.RuleDefinition;
 import com.pb.synth.tradecapture.store.CaptureStore;
+import com.pb.synth.tradecapture.config.CaptureConfig;
+import com.pb.synth.tradecapture.store.Statement;
+import com.pb.synth.tradecapture.store.StoreKind;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.UncheckedIOException;
 import java.time.OffsetDateTime;
@@ -25,28 +29,48 @@ public class RuleRepository {
     }
 
     private static final String COLUMNS = "rule_id, version, active, created_at, created_by, definition";
-    private static final String CURRENT = "SELECT " + COLUMNS + " FROM (SELECT DISTINCT ON (rule_id) " + COLUMNS
-            + " FROM rules ORDER BY rule_id, version DESC) newest WHERE active ORDER BY rule_id";
-    private static final String VERSIONS = "SELECT " + COLUMNS + " FROM rules WHERE rule_id = $1 ORDER BY version";
-    private static final String ADD = "INSERT INTO rules (rule_id, version, kind, priority, definition, active, "
-            + "created_at, created_by) SELECT $1, COALESCE(max(version), 0) + 1, $2, $3, $4, $5, now(), $6 "
-            + "FROM rules WHERE rule_id = $1 RETURNING " + COLUMNS;
+    static final Statement CURRENT = Statement.of("rules in force",
+            "SELECT " + COLUMNS + " FROM (SELECT DISTINCT ON (rule_id) " + COLUMNS
+                    + " FROM rules ORDER BY rule_id, version DESC) newest WHERE active ORDER BY rule_id",
+            "SELECT " + COLUMNS + " FROM (SELECT " + COLUMNS + ", ROW_NUMBER() OVER (PARTITION BY rule_id "
+                    + "ORDER BY version DESC) AS rn FROM rules) newest WHERE rn = 1 AND active = 1 ORDER BY rule_id");
+    static final Statement VERSIONS = Statement.portable("rule versions",
+            "SELECT " + COLUMNS + " FROM rules WHERE rule_id = $1 ORDER BY version", bind("rules.rule_id", String.class));
+    // T-SQL: OUTPUT into a table variable, because rules has a trigger (OUTPUT without INTO is refused then).
+    static final Statement ADD = Statement.of("add rule version",
+            "INSERT INTO rules (rule_id, version, kind, priority, definition, active, created_at, created_by) "
+                    + "SELECT $1, COALESCE(max(version), 0) + 1, $2, $3, $4, $5, now(), $6 FROM rules WHERE rule_id = $1 "
+                    + "RETURNING " + COLUMNS,
+            "SET NOCOUNT ON; DECLARE @added TABLE (rule_id NVARCHAR(64), version INT, active BIT, "
+                    + "created_at DATETIMEOFFSET(3), created_by NVARCHAR(64), definition NVARCHAR(MAX)); "
+                    + "INSERT INTO rules (rule_id, version, kind, priority, definition, active, created_at, created_by) "
+                    + "OUTPUT " + ("inserted." + COLUMNS).replace(", ", ", inserted.") + " INTO @added "
+                    + "SELECT @p1, COALESCE(max(version), 0) + 1, @p2, @p3, @p4, @p5, SYSDATETIMEOFFSET(), @p6 "
+                    + "FROM rules WITH (UPDLOCK, SERIALIZABLE) WHERE rule_id = @p1; SELECT " + COLUMNS + " FROM @added",
+            bind("rules.rule_id", String.class), bind("rules.kind", String.class), bind("rules.priority", Integer.class),
+            bind("rules.definition", String.class), bind("rules.active", Boolean.class),
+            bind("rules.created_by", String.class));
+
+    /** Every statement of this repository, for the dialect test. */
+    public static final List<Statement> STATEMENTS = List.of(CURRENT, VERSIONS, ADD);
 
     private final Pool pool;
     private final ObjectMapper json;
+    private final boolean sqlServer;
 
-    public RuleRepository(@CaptureStore Pool pool, ObjectMapper json) {
+    public RuleRepository(@CaptureStore Pool pool, ObjectMapper json, CaptureConfig config) {
         this.pool = pool;
         this.json = json;
+        this.sqlServer = StoreKind.sqlServer(config);
     }
 
     /** The rules in force: each rule's newest version, when it is active. */
     public Uni<List<StoredRule>> current() {
-        return pool.query(CURRENT).execute().map(this::rules);
+        return pool.query(CURRENT.sql(sqlServer)).execute().map(this::rules);
     }
 
     public Uni<List<StoredRule>> versions(String ruleId) {
-        return pool.preparedQuery(VERSIONS).execute(Tuple.of(ruleId)).map(this::rules);
+        return pool.preparedQuery(VERSIONS.sql(sqlServer)).execute(VERSIONS.tuple(ruleId)).map(this::rules);
     }
 
     /** Stores the next version of a rule: active, or the deletion marker. Fails on a concurrent write. */
@@ -57,7 +81,8 @@ public class RuleRepository {
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
-        return pool.preparedQuery(ADD).execute(Tuple.of(rule.ruleId(), rule.kind(), priority, text, active, by))
+        return pool.preparedQuery(ADD.sql(sqlServer)).execute(ADD.tuple(rule.ruleId(), rule.kind(), priority, text,
+                        active, by))
                 .map(rows -> rules(rows).get(0));
     }
 
