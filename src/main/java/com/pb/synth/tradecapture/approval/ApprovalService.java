@@ -15,13 +15,11 @@ import com.pb.synth.tradecapture.ingest.Problem;
 import com.pb.synth.tradecapture.lock.LockLease;
 import com.pb.synth.tradecapture.lock.PartitionLock;
 import com.pb.synth.tradecapture.store.PositionRepository;
-import com.pb.synth.tradecapture.store.CaptureStore;
 import com.pb.synth.tradecapture.store.TransactionRetry;
 import com.pb.synth.tradecapture.store.Statement;
-import com.pb.synth.tradecapture.store.StoreKind;
+import com.pb.synth.tradecapture.store.StoreStatements;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -108,19 +106,17 @@ public class ApprovalService {
                           JsonNode event, int newest, String decision, byte[] decisionEvent) {
     }
 
-    private final Pool pool;
+    private final StoreStatements store;
     private final TransactionRetry retry;
-    private final boolean sqlServer;
     private final PartitionLock lock;
     private final PositionRepository positions;
     private final EventPublisher publisher;
     private final ObjectMapper json;
     private final String capturedTopic;
 
-    public ApprovalService(@CaptureStore Pool pool, PartitionLock lock, PositionRepository positions, EventPublisher publisher,
-                           ObjectMapper json, CaptureConfig config, TransactionRetry retry) {
-        this.pool = pool;
-        this.sqlServer = StoreKind.sqlServer(config);
+    public ApprovalService(StoreStatements store, PartitionLock lock, PositionRepository positions,
+                           EventPublisher publisher, ObjectMapper json, CaptureConfig config, TransactionRetry retry) {
+        this.store = store;
         this.retry = retry;
         this.lock = lock;
         this.positions = positions;
@@ -131,7 +127,7 @@ public class ApprovalService {
 
     /** The versions waiting for a decision, oldest first; page with the last {@code capturedAt}. */
     public Uni<List<JsonNode>> queue(OffsetDateTime after, int limit) {
-        return pool.preparedQuery(QUEUE.sql(sqlServer)).execute(QUEUE.tuple(after, limit)).map(rows -> {
+        return store.run(QUEUE, after, limit).map(rows -> {
             List<JsonNode> out = new ArrayList<>(rows.size());
             for (Row r : rows) {
                 JsonNode e = read(r.getBuffer("captured_event").getBytes());
@@ -162,7 +158,7 @@ public class ApprovalService {
                         .replaceWith(new Outcome(tradeId, version, decision, read(s.decisionEvent()))));
             }
             check(tradeId, version, s, approver);
-            return underLock(s.key(), lease -> retry.run(() -> pool.withTransaction(conn -> apply(conn, tradeId,
+            return underLock(s.key(), lease -> retry.run(() -> store.pool().withTransaction(conn -> apply(conn, tradeId,
                             version, s, decision, comment, approver, lease)))
                     .flatMap(event -> publish(s.key(), event)
                             .replaceWith(new Outcome(tradeId, version, decision, read(event)))));
@@ -184,7 +180,7 @@ public class ApprovalService {
     }
 
     private Uni<Stored> stored(String tradeId, int version) {
-        return pool.preparedQuery(VERSION.sql(sqlServer)).execute(VERSION.tuple(tradeId, version)).map(rows -> {
+        return store.run(VERSION, tradeId, version).map(rows -> {
             if (rows.size() == 0) {
                 throw new Problem.Failure(Problem.of(404, "Not found", "no captured " + tradeId + " v" + version));
             }
@@ -201,7 +197,7 @@ public class ApprovalService {
     private Uni<byte[]> apply(SqlConnection conn, String tradeId, int version, Stored s, String decision,
                               String comment, String approver, LockLease lease) {
         return Uni.combine().all().unis(positions.lockAll(conn, List.of(s.key())),
-                        conn.preparedQuery(LOCK_VERSION.sql(sqlServer)).execute(LOCK_VERSION.tuple(tradeId, version)))
+                        store.run(conn, LOCK_VERSION, tradeId, version))
                 .asTuple().flatMap(t -> {
                     RowSet<Row> current = t.getItem2();
                     Row row = current.iterator().next();
@@ -217,10 +213,10 @@ public class ApprovalService {
                     OffsetDateTime at = OffsetDateTime.now(ZoneOffset.UTC);
                     byte[] event = event(s.event(), decision, comment, approver, at, after);
                     return Uni.combine().all().unis(
-                                    conn.preparedQuery(MARK.sql(sqlServer)).execute(MARK.tuple(tradeId, version, approve)),
-                                    conn.preparedQuery(RECORD.sql(sqlServer)).execute(RECORD.tuple(tradeId, version,
+                                    store.run(conn, MARK, tradeId, version, approve),
+                                    store.run(conn, RECORD, tradeId, version,
                                             decision, comment, approver == null ? "anonymous" : approver, at,
-                                            Buffer.buffer(event))),
+                                            Buffer.buffer(event)),
                                     positions.upsert(conn, List.of(after), at))
                             .with((marked, recorded, upserted) -> {
                                 if (upserted != 1) {

@@ -2,13 +2,9 @@ package com.pb.synth.tradecapture.ingest;
 
 import static com.pb.synth.tradecapture.store.Statement.bind;
 
-import com.pb.synth.tradecapture.config.CaptureConfig;
-import com.pb.synth.tradecapture.store.CaptureStore;
 import com.pb.synth.tradecapture.store.Statement;
-import com.pb.synth.tradecapture.store.StoreKind;
+import com.pb.synth.tradecapture.store.StoreStatements;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.PreparedQuery;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -127,55 +123,49 @@ public class IngestJobRepository {
     public record CallbackClaim(IngestJob job, int attempts) {
     }
 
-    private final Pool pool;
-    private final boolean sqlServer;
+    private final StoreStatements store;
 
-    public IngestJobRepository(@CaptureStore Pool pool, CaptureConfig config) {
-        this.pool = pool;
-        this.sqlServer = StoreKind.sqlServer(config);
-    }
-
-    private PreparedQuery<RowSet<Row>> query(Statement statement) {
-        return pool.preparedQuery(statement.sql(sqlServer));
+    public IngestJobRepository(StoreStatements store) {
+        this.store = store;
     }
 
     /** Reserves a job; false when the idempotency key is already taken (by a job in flight or accepted). */
     public Uni<Boolean> reserve(IngestJob job) {
-        return query(RESERVE).execute(RESERVE.tuple(job.jobId(), job.idempotencyKey(), job.tradeId(), job.version(),
+        return store.run(RESERVE, job.jobId(), job.idempotencyKey(), job.tradeId(), job.version(),
                         job.partitionKey(), job.enteredBy(), job.callbackUrl(), job.createdAt(),
-                        job.callbackUrl() == null ? null : "PENDING"))
+                        job.callbackUrl() == null ? null : "PENDING")
                 .map(result -> result.rowCount() == 1);
     }
 
     /** Writes a job without Idempotency-Key, after the broker acknowledged its record. */
     public Uni<Void> insertAccepted(IngestJob job, String topic, int partition, long offset, OffsetDateTime at) {
-        return query(INSERT_ACCEPTED).execute(INSERT_ACCEPTED.tuple(job.jobId(), job.tradeId(), job.version(),
+        return store.run(INSERT_ACCEPTED, job.jobId(), job.tradeId(), job.version(),
                 job.partitionKey(), job.enteredBy(), job.callbackUrl(), job.createdAt(),
-                job.callbackUrl() == null ? null : "PENDING", topic, partition, offset, at)).replaceWithVoid();
+                job.callbackUrl() == null ? null : "PENDING", topic, partition, offset, at).replaceWithVoid();
     }
 
     /** Records the broker's acknowledgement: from now on the job is reported to callers. */
     public Uni<Void> accept(String jobId, String topic, int partition, long offset, OffsetDateTime at) {
-        return query(ACCEPT).execute(ACCEPT.tuple(jobId, topic, partition, offset, at)).replaceWithVoid();
+        return store.run(ACCEPT, jobId, topic, partition, offset, at).replaceWithVoid();
     }
 
     /** Drops a reservation whose record never reached the broker. */
     public Uni<Void> release(String jobId) {
-        return query(RELEASE).execute(RELEASE.tuple(jobId)).replaceWithVoid();
+        return store.run(RELEASE, jobId).replaceWithVoid();
     }
 
     /** Drops a reservation older than {@code age} that was never acknowledged (its instance died). */
     public Uni<Boolean> releaseStale(String jobId, Duration age) {
         OffsetDateTime before = OffsetDateTime.now(ZoneOffset.UTC).minus(age);
-        return query(RELEASE_STALE).execute(RELEASE_STALE.tuple(jobId, before)).map(r -> r.rowCount() == 1);
+        return store.run(RELEASE_STALE, jobId, before).map(r -> r.rowCount() == 1);
     }
 
     public Uni<IngestJob> byId(String jobId) {
-        return query(BY_ID).execute(BY_ID.tuple(jobId)).map(IngestJobRepository::first);
+        return store.run(BY_ID, jobId).map(IngestJobRepository::first);
     }
 
     public Uni<IngestJob> byIdempotencyKey(String key) {
-        return query(BY_KEY).execute(BY_KEY.tuple(key)).map(IngestJobRepository::first);
+        return store.run(BY_KEY, key).map(IngestJobRepository::first);
     }
 
     /** The job as capture has decided it so far. */
@@ -183,8 +173,8 @@ public class IngestJobRepository {
         if (!job.accepted()) {
             return Uni.createFrom().item(JobStatus.pending(job));
         }
-        return query(OUTCOME).execute(OUTCOME.tuple(job.tradeId(), job.version(), job.sourceTopic(),
-                job.sourcePartition(), job.sourceOffset())).map(rows -> {
+        return store.run(OUTCOME, job.tradeId(), job.version(), job.sourceTopic(),
+                job.sourcePartition(), job.sourceOffset()).map(rows -> {
                     Row row = rows.iterator().next();
                     // Captured first: a trade captured with partial enrichment has exceptions too.
                     OffsetDateTime captured = row.getOffsetDateTime("captured_at");
@@ -211,7 +201,7 @@ public class IngestJobRepository {
      * so no other instance takes them meanwhile, and back if this one dies before it is done.
      */
     public Uni<List<CallbackClaim>> claimDueCallbacks(int limit, OffsetDateTime now, OffsetDateTime leaseUntil) {
-        return query(CLAIM_CALLBACKS).execute(CLAIM_CALLBACKS.tuple(leaseUntil, now, limit)).map(rows -> {
+        return store.run(CLAIM_CALLBACKS, leaseUntil, now, limit).map(rows -> {
             List<CallbackClaim> claims = new ArrayList<>(rows.size());
             for (Row r : rows) {
                 claims.add(new CallbackClaim(job(r), r.getInteger("callback_attempts")));
@@ -222,27 +212,27 @@ public class IngestJobRepository {
 
     /** Looks at the job again at {@code due}: capture has not decided it yet. */
     public Uni<Void> callbackLater(String jobId, OffsetDateTime due) {
-        return query(CALLBACK_LATER).execute(CALLBACK_LATER.tuple(jobId, due)).replaceWithVoid();
+        return store.run(CALLBACK_LATER, jobId, due).replaceWithVoid();
     }
 
     public Uni<Void> callbackDelivered(String jobId, int attempts, OffsetDateTime at) {
-        return query(CALLBACK_DELIVERED).execute(CALLBACK_DELIVERED.tuple(jobId, attempts, at)).replaceWithVoid();
+        return store.run(CALLBACK_DELIVERED, jobId, attempts, at).replaceWithVoid();
     }
 
     /** Records a failed delivery: tried again at {@code due}, or given up ({@code FAILED}, due null). */
     public Uni<Void> callbackFailed(String jobId, int attempts, boolean giveUp, OffsetDateTime due, String error) {
-        return query(CALLBACK_FAILED).execute(CALLBACK_FAILED.tuple(jobId,
-                giveUp ? "FAILED" : "PENDING", attempts, giveUp ? null : due, error)).replaceWithVoid();
+        return store.run(CALLBACK_FAILED, jobId,
+                giveUp ? "FAILED" : "PENDING", attempts, giveUp ? null : due, error).replaceWithVoid();
     }
 
     /** Deletes up to {@code limit} reservations created before {@code before} and never acknowledged. */
     public Uni<Integer> purgeReservations(OffsetDateTime before, int limit) {
-        return query(PURGE_RESERVATIONS).execute(PURGE_RESERVATIONS.tuple(before, limit)).map(RowSet::rowCount);
+        return store.run(PURGE_RESERVATIONS, before, limit).map(RowSet::rowCount);
     }
 
     /** Deletes up to {@code limit} jobs accepted before {@code before} whose callback is not still owed. */
     public Uni<Integer> purgeExpired(OffsetDateTime before, int limit) {
-        return query(PURGE_EXPIRED).execute(PURGE_EXPIRED.tuple(before, limit)).map(RowSet::rowCount);
+        return store.run(PURGE_EXPIRED, before, limit).map(RowSet::rowCount);
     }
 
     private static IngestJob first(RowSet<Row> rows) {

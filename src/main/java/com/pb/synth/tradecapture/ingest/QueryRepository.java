@@ -8,12 +8,9 @@ import com.pb.synth.tradecapture.domain.FifoLots;
 import com.pb.synth.tradecapture.domain.Lot;
 import com.pb.synth.tradecapture.domain.Position;
 import com.pb.synth.tradecapture.domain.Side;
-import com.pb.synth.tradecapture.store.CaptureStore;
-import com.pb.synth.tradecapture.config.CaptureConfig;
 import com.pb.synth.tradecapture.store.Statement;
-import com.pb.synth.tradecapture.store.StoreKind;
+import com.pb.synth.tradecapture.store.StoreStatements;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -80,18 +77,16 @@ public class QueryRepository {
                                 String status, OffsetDateTime createdAt) {
     }
 
-    private final Pool pool;
+    private final StoreStatements store;
     private final ObjectMapper mapper;
-    private final boolean sqlServer;
 
-    public QueryRepository(@CaptureStore Pool pool, ObjectMapper mapper, CaptureConfig config) {
-        this.pool = pool;
+    public QueryRepository(StoreStatements store, ObjectMapper mapper) {
+        this.store = store;
         this.mapper = mapper;
-        this.sqlServer = StoreKind.sqlServer(config);
     }
 
     public Uni<TradeView> trade(String tradeId) {
-        return pool.preparedQuery(VERSIONS.sql(sqlServer)).execute(VERSIONS.tuple(tradeId)).map(rows -> {
+        return store.run(VERSIONS, tradeId).map(rows -> {
             List<JsonNode> versions = new ArrayList<>();
             for (Row row : rows) {
                 try {
@@ -109,11 +104,10 @@ public class QueryRepository {
      * the open lots add up to the quantity.
      */
     public Uni<PositionView> position(String partitionKey) {
-        return pool.withTransaction(conn -> conn.query(SNAPSHOT.sql(sqlServer))
-                .execute()
-                .flatMap(v -> conn.preparedQuery(POSITION.sql(sqlServer)).execute(POSITION.tuple(partitionKey)))
+        return store.pool().withTransaction(conn -> store.run(conn, SNAPSHOT)
+                .flatMap(v -> store.run(conn, POSITION, partitionKey))
                 .flatMap(rows -> rows.size() == 0 ? Uni.createFrom().nullItem()
-                        : conn.preparedQuery(LIVE_TRADES.sql(sqlServer)).execute(LIVE_TRADES.tuple(partitionKey))
+                        : store.run(conn, LIVE_TRADES, partitionKey)
                                 .map(trades -> view(rows.iterator().next(), lots(trades)))));
     }
 
@@ -154,7 +148,7 @@ public class QueryRepository {
     }
 
     public Uni<List<ExceptionView>> exceptions(String status, long afterId, int limit) {
-        return pool.preparedQuery(EXCEPTIONS.sql(sqlServer)).execute(EXCEPTIONS.tuple(status, afterId, limit)).map(rows -> {
+        return store.run(EXCEPTIONS, status, afterId, limit).map(rows -> {
             List<ExceptionView> list = new ArrayList<>();
             for (Row r : rows) {
                 list.add(new ExceptionView(r.getLong("exception_id"), r.getString("reason_code"), r.getString("detail"),

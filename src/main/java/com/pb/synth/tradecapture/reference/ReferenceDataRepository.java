@@ -5,12 +5,9 @@ import static com.pb.synth.tradecapture.store.Statement.bind;
 import com.pb.synth.tradecapture.domain.Account;
 import com.pb.synth.tradecapture.domain.Book;
 import com.pb.synth.tradecapture.domain.Security;
-import com.pb.synth.tradecapture.store.CaptureStore;
-import com.pb.synth.tradecapture.config.CaptureConfig;
 import com.pb.synth.tradecapture.store.Statement;
-import com.pb.synth.tradecapture.store.StoreKind;
+import com.pb.synth.tradecapture.store.StoreStatements;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
@@ -97,17 +94,15 @@ public class ReferenceDataRepository {
     private static final String ACTIVE = "ACTIVE";
     private static final String INACTIVE = "INACTIVE";
 
-    private final Pool pool;
-    private final boolean sqlServer;
+    private final StoreStatements store;
 
-    public ReferenceDataRepository(@CaptureStore Pool pool, CaptureConfig config) {
-        this.pool = pool;
-        this.sqlServer = StoreKind.sqlServer(config);
+    public ReferenceDataRepository(StoreStatements store) {
+        this.store = store;
     }
 
     /** The version of the reference data in the database: it changes with every write to it. */
     public Uni<Long> version() {
-        return pool.query(VERSION.sql(sqlServer)).execute().map(rows -> rows.iterator().next().getLong(0));
+        return store.run(VERSION).map(rows -> rows.iterator().next().getLong(0));
     }
 
     public Uni<Map<String, Security>> securities() {
@@ -145,7 +140,7 @@ public class ReferenceDataRepository {
     }
 
     private Uni<Boolean> write(Statement statement, Object... values) {
-        return pool.preparedQuery(statement.sql(sqlServer)).execute(statement.tuple(values))
+        return store.run(statement, values)
                 .map(rows -> rows.iterator().next().getBoolean("created"));
     }
 
@@ -154,7 +149,7 @@ public class ReferenceDataRepository {
     }
 
     private <T> Uni<Map<String, T>> load(Statement statement, Function<Row, T> from, Function<T, String> id) {
-        return pool.query(statement.sql(sqlServer)).execute().map(rows -> {
+        return store.run(statement).map(rows -> {
             Map<String, T> byId = new HashMap<>();
             for (Row row : rows) {
                 T item = from.apply(row);

@@ -5,12 +5,9 @@ import static com.pb.synth.tradecapture.store.Statement.bind;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pb.synth.tradecapture.domain.rules.RuleDefinition;
-import com.pb.synth.tradecapture.store.CaptureStore;
-import com.pb.synth.tradecapture.config.CaptureConfig;
 import com.pb.synth.tradecapture.store.Statement;
-import com.pb.synth.tradecapture.store.StoreKind;
+import com.pb.synth.tradecapture.store.StoreStatements;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -54,23 +51,21 @@ public class RuleRepository {
     /** Every statement of this repository, for the dialect test. */
     public static final List<Statement> STATEMENTS = List.of(CURRENT, VERSIONS, ADD);
 
-    private final Pool pool;
+    private final StoreStatements store;
     private final ObjectMapper json;
-    private final boolean sqlServer;
 
-    public RuleRepository(@CaptureStore Pool pool, ObjectMapper json, CaptureConfig config) {
-        this.pool = pool;
+    public RuleRepository(StoreStatements store, ObjectMapper json) {
+        this.store = store;
         this.json = json;
-        this.sqlServer = StoreKind.sqlServer(config);
     }
 
     /** The rules in force: each rule's newest version, when it is active. */
     public Uni<List<StoredRule>> current() {
-        return pool.query(CURRENT.sql(sqlServer)).execute().map(this::rules);
+        return store.run(CURRENT).map(this::rules);
     }
 
     public Uni<List<StoredRule>> versions(String ruleId) {
-        return pool.preparedQuery(VERSIONS.sql(sqlServer)).execute(VERSIONS.tuple(ruleId)).map(this::rules);
+        return store.run(VERSIONS, ruleId).map(this::rules);
     }
 
     /** Stores the next version of a rule: active, or the deletion marker. Fails on a concurrent write. */
@@ -81,8 +76,8 @@ public class RuleRepository {
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
-        return pool.preparedQuery(ADD.sql(sqlServer)).execute(ADD.tuple(rule.ruleId(), rule.kind(), priority, text,
-                        active, by))
+        return store.run(ADD, rule.ruleId(), rule.kind(), priority, text,
+                        active, by)
                 .map(rows -> rules(rows).get(0));
     }
 

@@ -1,0 +1,41 @@
+package com.pb.synth.tradecapture.store;
+
+import com.pb.synth.tradecapture.config.CaptureConfig;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Runs {@link Statement}s on the capture store in its dialect: the text for the store kind, the
+ * values checked against the statement's binds. A statement without binds goes as a simple query.
+ */
+@ApplicationScoped
+public class StoreStatements {
+
+    private final Pool pool;
+    private final boolean sqlServer;
+
+    public StoreStatements(@CaptureStore Pool pool, CaptureConfig config) {
+        this.pool = pool;
+        this.sqlServer = StoreKind.sqlServer(config);
+    }
+
+    /** The store's pool, for transactions. */
+    public Pool pool() {
+        return pool;
+    }
+
+    public Uni<RowSet<Row>> run(Statement statement, Object... values) {
+        return run(pool, statement, values);
+    }
+
+    /** Runs on a given client: a connection inside a transaction. */
+    public Uni<RowSet<Row>> run(SqlClient client, Statement statement, Object... values) {
+        String sql = statement.sql(sqlServer);
+        return statement.binds().isEmpty() ? client.query(sql).execute()
+                : client.preparedQuery(sql).execute(statement.tuple(values));
+    }
+}
