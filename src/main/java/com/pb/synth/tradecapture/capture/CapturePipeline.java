@@ -1,6 +1,10 @@
 package com.pb.synth.tradecapture.capture;
 
+import com.pb.synth.tradecapture.capture.CaptureFailures.Classified;
+import com.pb.synth.tradecapture.capture.CaptureFailures.Kind;
 import com.pb.synth.tradecapture.config.CaptureConfig;
+import com.pb.synth.tradecapture.domain.ReasonCode;
+import com.pb.synth.tradecapture.domain.Rejection;
 import com.pb.synth.tradecapture.domain.SwapBlotterFactory;
 import com.pb.synth.tradecapture.domain.Trade;
 import com.pb.synth.tradecapture.lock.LockLease;
@@ -8,23 +12,39 @@ import com.pb.synth.tradecapture.lock.PartitionLock;
 import com.pb.synth.tradecapture.metrics.CaptureMetrics;
 import com.pb.synth.tradecapture.metrics.CaptureMetrics.Outcome;
 import com.pb.synth.tradecapture.metrics.CaptureMetrics.Stage;
+import com.pb.synth.tradecapture.metrics.CaptureProgress;
 import com.pb.synth.tradecapture.reference.ReferenceData;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
- * Captures one poll batch: parse and validate → lock the batch's keys (one Redis round trip) →
- * enrich → one SQL transaction → publish events and rejects → release the locks. The returned Uni
- * completes only when all of that is done; only then is the batch acknowledged and its offsets
- * become committable. Any failure (Redis, the database or the broker unavailable, a fenced write)
- * retries the whole batch with backoff, for as long as it takes: capture pauses, never skips.
+ * Captures one poll batch: parse and validate → lock the batch's keys → enrich → one SQL
+ * transaction → publish events and rejects → release the locks. The returned Uni completes only
+ * when all of that is done; only then is the batch acknowledged.
+ *
+ * <p>What a failure does depends on its kind ({@link CaptureFailures}). A transient one (a
+ * dependency down, a fenced write) retries the whole batch with backoff for as long as it takes:
+ * capture pauses, never skips, and the stall shows in {@link CaptureProgress}. A failure caused by
+ * some record's data splits the batch in two halves, captured one after the other (so each key's
+ * records keep their order), and so on down to the record at fault, which is set aside to the DLQ
+ * and trade_exceptions with its reason code; the rest is captured. A record never blocks the ones
+ * behind it.
+ *
+ * <p>Trades held for a sequence gap ({@link HeldTrades}) rejoin the first batch that has their key,
+ * ahead of its records; those still held afterwards go back, and their batch's acknowledgement
+ * waits for them.
  */
 @ApplicationScoped
 public class CapturePipeline {
@@ -41,104 +61,273 @@ public class CapturePipeline {
     private final CaptureTransaction transaction;
     private final EventPublisher publisher;
     private final CaptureMetrics metrics;
+    private final CaptureProgress progress;
+    private final HeldTrades held;
     private final CaptureConfig.Retry retry;
+    private final int unclassifiedAttempts;
 
     public CapturePipeline(TradeRequestMapper mapper, ReferenceData reference, PartitionLock lock,
                            CaptureTransaction transaction, EventPublisher publisher, CaptureMetrics metrics,
-                           CaptureConfig config) {
+                           CaptureProgress progress, HeldTrades held, CaptureConfig config) {
         this.mapper = mapper;
         this.reference = reference;
         this.lock = lock;
         this.transaction = transaction;
         this.publisher = publisher;
         this.metrics = metrics;
+        this.progress = progress;
+        this.held = held;
         this.retry = config.retry();
+        this.unclassifiedAttempts = Math.max(1, config.isolation().unclassifiedAttempts());
     }
 
     public Uni<Void> capture(List<IncomingTrade> records) {
         long start = System.nanoTime();
-        return reference.current()
-                .map(snapshot -> {
-                    long t = System.nanoTime();
-                    List<CaptureItem> items = parse(records, snapshot);
-                    metrics.stage(Stage.PARSE, t);
-                    return items;
+        Map<String, IncomingTrade> firstByPartition = new LinkedHashMap<>();
+        for (IncomingTrade r : records) {
+            if (firstByPartition.putIfAbsent(r.topic() + "\u0000" + r.partition(), r) == null) {
+                progress.started(r.topic(), r.partition(), r.offset());
+            }
+        }
+        return parsed(records, 0)
+                .flatMap(items -> isolate(items, start, true, 0, 0))
+                .invoke(() -> {
+                    firstByPartition.values().forEach(r -> progress.captured(r.topic(), r.partition()));
+                    metrics.batchCaptured(System.nanoTime() - start);
+                });
+    }
+
+    /** Held trades whose gap timeout has passed (with the rest of their keys' held trades), decided again. */
+    public Uni<Void> sweepHeld() {
+        List<CaptureItem> expired = held.claimExpired(System.currentTimeMillis());
+        return expired.isEmpty() ? Uni.createFrom().voidItem() : isolate(expired, System.nanoTime(), false, 0, 0);
+    }
+
+    /** Parses the batch against the current reference data; reading reference data is retried like a dependency. */
+    private Uni<List<CaptureItem>> parsed(List<IncomingTrade> records, int attempt) {
+        return reference.current().map(snapshot -> {
+            long t = System.nanoTime();
+            List<CaptureItem> items = new ArrayList<>(records.size());
+            for (IncomingTrade record : records) {
+                items.add(parse(record, snapshot));
+            }
+            metrics.stage(Stage.PARSE, t);
+            return items;
+        }).onFailure().recoverWithUni(f -> {
+            metrics.batchRetried();
+            logFailure(records.size(), f);
+            return pause(attempt).flatMap(v -> parsed(records, attempt + 1));
+        });
+    }
+
+    /** One record to an item; whatever the record makes the service throw makes it a reject, never a stalled batch. */
+    private CaptureItem parse(IncomingTrade record, ReferenceData.Snapshot ref) {
+        try {
+            TradeRequestMapper.Result result = mapper.map(record.payload(), record.key());
+            if (result.rejection() != null) {
+                return new CaptureItem(record, null, null, result.rejection());
+            }
+            Trade t = result.trade();
+            return new CaptureItem(record, t, SwapBlotterFactory.form(t, ref.securities().get(t.key().securityId()),
+                    ref.accounts().get(t.key().accountId()), ref.books().get(t.key().bookId()), ref.rules()), null);
+        } catch (RuntimeException e) {
+            Classified c = CaptureFailures.classify(e);
+            ReasonCode reason = c.kind() == Kind.DETERMINISTIC ? c.reason() : ReasonCode.CAPTURE_FAILED;
+            LOG.warnf("record %s-%d@%d could not be read (%s): %s", record.topic(), record.partition(), record.offset(),
+                    reason, describe(e));
+            return new CaptureItem(record, null, null, new Rejection(reason, describe(e)));
+        }
+    }
+
+    /**
+     * Captures the items; on failure retries (transient), or splits and sets aside (a record's data).
+     *
+     * @param claim        whether the held trades of the items' keys join them
+     * @param attempt      failures so far of this very set of items, for the backoff
+     * @param unclassified how many of those fit no known kind
+     */
+    private Uni<Void> isolate(List<CaptureItem> items, long start, boolean claim, int attempt, int unclassified) {
+        return lockAndApply(items, start, claim).onFailure().recoverWithUni(f -> {
+            Classified c = CaptureFailures.classify(f);
+            String failure = describe(f);
+            int last = -1;
+            for (CaptureItem item : items) {
+                if (item.record().partition() != last) {
+                    progress.failed(item.record().topic(), item.record().partition(), failure);
+                    last = item.record().partition();
+                }
+            }
+            if (c.kind() == Kind.TRANSIENT || c.kind() == Kind.UNCLASSIFIED && unclassified + 1 < unclassifiedAttempts) {
+                metrics.batchRetried();
+                logFailure(items.size(), f);
+                int nextUnclassified = c.kind() == Kind.UNCLASSIFIED ? unclassified + 1 : unclassified;
+                return pause(attempt).flatMap(v -> isolate(items, start, claim, attempt + 1, nextUnclassified));
+            }
+            if (items.size() > 1) {
+                metrics.batchSplit();
+                LOG.debugf("batch of %d records failed on a record's data, splitting it: %s", items.size(), failure);
+                int half = items.size() / 2;
+                List<CaptureItem> first = items.subList(0, half);
+                List<CaptureItem> second = items.subList(half, items.size());
+                return isolate(first, start, claim, 0, 0).flatMap(v -> isolate(second, start, claim, 0, 0));
+            }
+            if (claim) {
+                // The fault may be a held trade this record released: capture the record alone first.
+                return isolate(items, start, false, 0, 0);
+            }
+            CaptureItem item = items.get(0);
+            if (!item.accepted()) {
+                return lastResort(item, f);
+            }
+            if (c.kind() == Kind.UNCLASSIFIED) {
+                // Set a record aside for an unknown failure only while the dependencies answer.
+                return Uni.combine().all().unis(lock.ping(), transaction.ping()).with((redis, store) -> redis && store)
+                        .flatMap(healthy -> healthy ? setAside(item, c.reason(), f, start)
+                                : pause(attempt).flatMap(v -> isolate(items, start, false, attempt + 1, 0)));
+            }
+            return setAside(item, c.reason(), f, start);
+        });
+    }
+
+    private Uni<Void> setAside(CaptureItem item, ReasonCode reason, Throwable f, long start) {
+        IncomingTrade r = item.record();
+        LOG.warnf("record %s-%d@%d (trade %s) set aside as %s: %s", r.topic(), r.partition(), r.offset(),
+                item.trade().tradeId(), reason, describe(f));
+        return isolate(List.of(item.rejectedAs(reason, describe(f))), start, false, 0, 0);
+    }
+
+    /** A reject whose exception row the store refuses too: the DLQ still gets it, so nothing is dropped unseen. */
+    private Uni<Void> lastResort(CaptureItem item, Throwable f) {
+        IncomingTrade r = item.record();
+        LOG.errorf("record %s-%d@%d (%s) could not be stored in trade_exceptions (%s); it goes to the DLQ only",
+                r.topic(), r.partition(), r.offset(), item.rejection().reasonCode(), describe(f));
+        return publisher.publish(List.of(transaction.dlqOnly(item))).onFailure().recoverWithUni(e -> {
+            logFailure(1, e);
+            return pause(0).flatMap(v -> lastResort(item, e));
+        }).invoke(() -> settle(List.of(item), List.of(), List.of()));
+    }
+
+    private Uni<Void> lockAndApply(List<CaptureItem> items, long start, boolean claim) {
+        List<CaptureItem> claimed = claim ? held.claim(keys(items)) : List.of();
+        List<CaptureItem> all = claimed.isEmpty() ? items : concat(claimed, items);
+        Set<String> keys = keys(all);
+        Uni<CaptureTransaction.Result> applied;
+        if (keys.isEmpty()) {
+            applied = applyAndPublish(all, NO_LOCKS, start);
+        } else {
+            long lockStart = System.nanoTime();
+            waiting(all, "waiting for Redis (partition locks)");
+            applied = lock.acquireAll(keys).flatMap(lease -> {
+                metrics.stage(Stage.LOCK, lockStart);
+                metrics.partitionsLocked(keys.size());
+                return applyAndPublish(all, lease, start).onTermination().call(() -> {
+                    long releaseStart = System.nanoTime();
+                    return lock.release(lease)
+                            .onFailure().invoke(f -> LOG.warnf("lock release failed, locks expire by TTL: %s", describe(f)))
+                            .onFailure().recoverWithNull()
+                            .invoke(() -> {
+                                metrics.stage(Stage.RELEASE, releaseStart);
+                                metrics.partitionsLocked(-keys.size());
+                            });
+                });
+            });
+        }
+        return applied.onFailure().invoke(f -> held.putBack(claimed))
+                .invoke(result -> {
+                    record(all, result);
+                    settle(all, result.held(), claimed);
                 })
-                .flatMap(items -> lockAndApply(items, start))
-                .onFailure().invoke(f -> {
-                    metrics.batchRetried();
-                    logFailure(records.size(), f);
-                })
-                .onFailure().retry().withBackOff(retry.initialBackoff(), retry.maxBackoff()).withJitter(0.3)
-                .indefinitely()
-                .invoke(result -> record(records, result, start))
                 .replaceWithVoid();
     }
 
-    private List<CaptureItem> parse(List<IncomingTrade> records, ReferenceData.Snapshot ref) {
-        List<CaptureItem> items = new ArrayList<>(records.size());
-        for (IncomingTrade record : records) {
-            TradeRequestMapper.Result result = mapper.map(record.payload(), record.key());
-            if (result.rejection() != null) {
-                items.add(new CaptureItem(record, null, null, result.rejection()));
-            } else {
-                Trade t = result.trade();
-                items.add(new CaptureItem(record, t, SwapBlotterFactory.form(t,
-                        ref.securities().get(t.key().securityId()), ref.accounts().get(t.key().accountId()),
-                        ref.books().get(t.key().bookId()), ref.rules()), null));
-            }
-        }
-        return items;
+    private Uni<CaptureTransaction.Result> applyAndPublish(List<CaptureItem> items, LockLease lease, long start) {
+        long txStart = System.nanoTime();
+        long now = System.currentTimeMillis();
+        waiting(items, "waiting for the database (capture transaction)");
+        return transaction.apply(items, lease, start, item -> held.expired(item, now))
+                .invoke(result -> metrics.stage(Stage.TRANSACTION, txStart))
+                .call(result -> {
+                    waiting(items, "waiting for the broker (publishing events)");
+                    long publishStart = System.nanoTime();
+                    return publisher.publish(result.outgoing()).invoke(() -> metrics.stage(Stage.PUBLISH, publishStart));
+                });
     }
 
-    private Uni<CaptureTransaction.Result> lockAndApply(List<CaptureItem> items, long start) {
+    /**
+     * After a committed and published batch: what is held goes (back) to {@link HeldTrades}, a newly
+     * held record keeps its batch unacknowledged, and a held record now decided releases it.
+     */
+    private void settle(List<CaptureItem> all, List<CaptureItem> stillHeld, List<CaptureItem> claimed) {
+        Set<CaptureItem> heldNow = Collections.newSetFromMap(new IdentityHashMap<>());
+        heldNow.addAll(stillHeld);
+        long now = System.currentTimeMillis();
+        List<CaptureItem> back = new ArrayList<>(stillHeld.size());
+        for (CaptureItem item : stillHeld) {
+            if (item.heldSince() == null) {
+                item.record().ack().hold(item.record().partition());
+                back.add(item.heldAt(now));
+            } else {
+                back.add(item);
+            }
+        }
+        held.putBack(back);
+        for (CaptureItem item : all) {
+            if (item.heldSince() != null && !heldNow.contains(item)) {
+                item.record().ack().resolved(item.record().partition());
+            }
+        }
+    }
+
+    /** What the items' batch waits on now, for a stall report (a failure, when one comes, replaces it). */
+    private void waiting(List<CaptureItem> items, String what) {
+        int last = -1;
+        for (CaptureItem item : items) {
+            if (item.record().partition() != last) {
+                progress.waiting(item.record().topic(), item.record().partition(), what);
+                last = item.record().partition();
+            }
+        }
+    }
+
+    private static Set<String> keys(List<CaptureItem> items) {
         Set<String> keys = new LinkedHashSet<>();
         for (CaptureItem item : items) {
             if (item.accepted()) {
                 keys.add(item.trade().key().value());
             }
         }
-        if (keys.isEmpty()) {
-            return applyAndPublish(items, NO_LOCKS, start);
-        }
-        long lockStart = System.nanoTime();
-        return lock.acquireAll(keys).flatMap(lease -> {
-            metrics.stage(Stage.LOCK, lockStart);
-            metrics.partitionsLocked(keys.size());
-            return applyAndPublish(items, lease, start)
-                    .onTermination().call(() -> {
-                        long releaseStart = System.nanoTime();
-                        return lock.release(lease)
-                                .onFailure().invoke(f -> LOG.warnf("lock release failed, locks expire by TTL: %s", describe(f)))
-                                .onFailure().recoverWithNull()
-                                .invoke(() -> {
-                                    metrics.stage(Stage.RELEASE, releaseStart);
-                                    metrics.partitionsLocked(-keys.size());
-                                });
-                    });
-        });
+        return keys;
     }
 
-    private Uni<CaptureTransaction.Result> applyAndPublish(List<CaptureItem> items, LockLease lease, long start) {
-        long txStart = System.nanoTime();
-        return transaction.apply(items, lease, start)
-                .invoke(result -> metrics.stage(Stage.TRANSACTION, txStart))
-                .call(result -> {
-                    long publishStart = System.nanoTime();
-                    return publisher.publish(result.outgoing()).invoke(() -> metrics.stage(Stage.PUBLISH, publishStart));
-                });
+    private static List<CaptureItem> concat(List<CaptureItem> a, List<CaptureItem> b) {
+        List<CaptureItem> all = new ArrayList<>(a.size() + b.size());
+        all.addAll(a);
+        all.addAll(b);
+        return all;
     }
 
-    private void record(List<IncomingTrade> records, CaptureTransaction.Result result, long start) {
+    private void record(List<CaptureItem> items, CaptureTransaction.Result result) {
         long now = System.currentTimeMillis();
-        for (IncomingTrade r : records) {
-            metrics.captureLatency(now - r.timestampMillis());
+        Set<CaptureItem> stillHeld = Collections.newSetFromMap(new IdentityHashMap<>());
+        stillHeld.addAll(result.held());
+        for (CaptureItem item : items) {
+            if (!stillHeld.contains(item)) {
+                metrics.captureLatency(now - item.record().timestampMillis());
+            }
         }
         metrics.processed(Outcome.CAPTURED, result.captured());
         metrics.processed(Outcome.DUPLICATE, result.duplicates());
         metrics.processed(Outcome.SUPERSEDED, result.superseded());
         metrics.processed(Outcome.REJECTED, result.rejected());
-        metrics.batchCaptured(System.nanoTime() - start);
+    }
+
+    /** The backoff before attempt {@code attempt + 1}: doubling from the initial wait up to the cap, with jitter. */
+    private Uni<Void> pause(int attempt) {
+        long initial = retry.initialBackoff().toMillis();
+        long cap = retry.maxBackoff().toMillis();
+        long ceiling = Math.min(cap, initial << Math.min(attempt, 20));
+        long millis = Math.max(1, (long) (ceiling * (0.7 + 0.3 * ThreadLocalRandom.current().nextDouble())));
+        return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(millis));
     }
 
     /** One warning per interval while a dependency stays down, the rest at debug level. */
@@ -152,7 +341,7 @@ public class CapturePipeline {
         }
     }
 
-    private static String describe(Throwable f) {
+    static String describe(Throwable f) {
         return f.getClass().getSimpleName() + ": " + f.getMessage();
     }
 }

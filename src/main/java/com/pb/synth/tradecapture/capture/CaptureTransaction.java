@@ -6,6 +6,8 @@ import com.pb.synth.tradecapture.domain.CaptureStatus;
 import com.pb.synth.tradecapture.domain.Decision;
 import com.pb.synth.tradecapture.domain.Position;
 import com.pb.synth.tradecapture.domain.MissingReference;
+import com.pb.synth.tradecapture.domain.ReasonCode;
+import com.pb.synth.tradecapture.domain.StoreLimits;
 import com.pb.synth.tradecapture.domain.SwapBlotter;
 import com.pb.synth.tradecapture.domain.Trade;
 import com.pb.synth.tradecapture.lock.LockLease;
@@ -30,6 +32,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * One SQL transaction per batch: row-lock the keys' positions, read the trades' stored versions,
@@ -39,12 +42,18 @@ import java.util.Set;
 @ApplicationScoped
 public class CaptureTransaction {
 
-    /** What a committed batch publishes, and the outcome counts for the meters. */
-    public record Result(List<OutgoingRecord> outgoing, int captured, int duplicates, int superseded, int rejected) {
+    /**
+     * What a committed batch publishes, its outcome counts for the meters, and the items decided
+     * HELD (waiting for a sequence gap), which are neither stored nor published.
+     */
+    public record Result(List<OutgoingRecord> outgoing, int captured, int duplicates, int superseded, int rejected,
+                         List<CaptureItem> held) {
     }
 
     private static final Comparator<TradeVersionRow> VERSION_ORDER =
             Comparator.comparing(TradeVersionRow::tradeId).thenComparingInt(TradeVersionRow::version);
+    private static final int MAX_DETAIL = 1000;
+    private static final int MAX_KEY = 200;
 
     private final Pool pool;
     private final TransactionRetry retry;
@@ -53,6 +62,7 @@ public class CaptureTransaction {
     private final ExceptionRepository exceptions;
     private final CapturedEventMapper events;
     private final CaptureConfig.Topics topics;
+    private final int maxEventBytes;
 
     public CaptureTransaction(@CaptureStore Pool pool, PositionRepository positions, TradeVersionRepository versions,
                               ExceptionRepository exceptions, CapturedEventMapper events, CaptureConfig config,
@@ -64,13 +74,17 @@ public class CaptureTransaction {
         this.exceptions = exceptions;
         this.events = events;
         this.topics = config.topics();
+        this.maxEventBytes = config.producer().maxRequestSize() - 1024;
     }
 
-    public Uni<Result> apply(List<CaptureItem> items, LockLease lease, long batchStartNanos) {
-        return retry.run(() -> pool.withTransaction(conn -> apply(conn, items, lease, batchStartNanos)));
+    /** Decides and writes the items; {@code gapExpired} tells which held items have waited out their gap. */
+    public Uni<Result> apply(List<CaptureItem> items, LockLease lease, long batchStartNanos,
+                             Predicate<CaptureItem> gapExpired) {
+        return retry.run(() -> pool.withTransaction(conn -> apply(conn, items, lease, batchStartNanos, gapExpired)));
     }
 
-    private Uni<Result> apply(SqlConnection conn, List<CaptureItem> items, LockLease lease, long startNanos) {
+    private Uni<Result> apply(SqlConnection conn, List<CaptureItem> items, LockLease lease, long startNanos,
+                              Predicate<CaptureItem> gapExpired) {
         List<Trade> trades = new ArrayList<>(items.size());
         Map<Trade, CaptureItem> byTrade = new IdentityHashMap<>(items.size() * 2);
         Set<String> keys = new LinkedHashSet<>();
@@ -84,50 +98,55 @@ public class CaptureTransaction {
             }
         }
         if (trades.isEmpty()) {
-            return write(conn, items, List.of(), new CaptureDecider.Plan(List.of(), Map.of()), lease, startNanos);
+            return write(conn, items, byTrade, new CaptureDecider.Plan(List.of(), Map.of()), lease, startNanos);
         }
         // Both reads go out together (pipelined on the connection, executed in this order): the
         // row locks first, then the history, which no other writer can change while they are held.
         return Uni.combine().all().unis(positions.lockAll(conn, keys), versions.history(conn, tradeIds))
                 .with((stored, history) -> CaptureDecider.decide(trades, t -> byTrade.get(t).blotter().pending(),
-                        stored, history, lease::fence))
-                .flatMap(plan -> write(conn, items, trades, plan, lease, startNanos));
+                        stored, history, lease::fence, t -> gapExpired.test(byTrade.get(t))))
+                .flatMap(plan -> write(conn, items, byTrade, plan, lease, startNanos));
     }
 
-    private Uni<Result> write(SqlConnection conn, List<CaptureItem> items, List<Trade> trades,
+    private Uni<Result> write(SqlConnection conn, List<CaptureItem> items, Map<Trade, CaptureItem> byTrade,
                               CaptureDecider.Plan plan, LockLease lease, long startNanos) {
         Instant now = Instant.now();
         OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
         long elapsedMillis = (System.nanoTime() - startNanos) / 1_000_000;
-        Map<Trade, Decision> decisions = new IdentityHashMap<>(trades.size() * 2);
         Map<Decision, byte[]> capturedJson = new IdentityHashMap<>();
-        for (Decision d : plan.decisions()) {
-            decisions.put(d.trade(), d);
-        }
         List<TradeVersionRow> rows = new ArrayList<>();
         List<ExceptionRow> exceptionRows = new ArrayList<>();
         List<OutgoingRecord> outgoing = new ArrayList<>(items.size());
+        List<CaptureItem> held = new ArrayList<>();
         int captured = 0, duplicates = 0, superseded = 0, rejected = 0;
         for (CaptureItem item : items) {
-            IncomingTrade in = item.record();
             if (!item.accepted()) {
                 rejected++;
-                exceptionRows.add(exception(in, item.rejection().reasonCode().name(), item.rejection().detail(), null, at));
-                outgoing.add(dlq(in, item.rejection().reasonCode().name(), item.rejection().detail()));
-                continue;
+                reject(item.record(), item.trade(), item.rejection().reasonCode().name(), item.rejection().detail(), at,
+                        exceptionRows, outgoing);
             }
-            Trade trade = item.trade();
-            Decision d = decisions.get(trade);
+        }
+        // In decision order: a key's trades released from a sequence gap come after the trade that filled it.
+        for (Decision d : plan.decisions()) {
+            Trade trade = d.trade();
+            CaptureItem item = byTrade.get(trade);
+            IncomingTrade in = item.record();
             String key = trade.key().value();
-            if (d.rejected()) {
+            if (d.status() == CaptureStatus.HELD) {
+                held.add(item);
+            } else if (d.rejected()) {
                 rejected++;
-                exceptionRows.add(exception(in, d.rejectReason(), d.rejectDetail(), trade, at));
-                outgoing.add(dlq(in, d.rejectReason(), d.rejectDetail()));
+                reject(in, trade, d.rejectReason(), d.rejectDetail(), at, exceptionRows, outgoing);
             } else if (d.status() == CaptureStatus.CAPTURED) {
                 captured++;
                 long fence = lease.fence(key);
                 byte[] json = events.toJson(trade, item.blotter(), CaptureStatus.CAPTURED, d.positionAfter(), fence,
                         now, elapsedMillis);
+                if (json.length > maxEventBytes) {
+                    throw new CaptureRejectedException(ReasonCode.EVENT_TOO_LARGE, "the captured event of "
+                            + trade.tradeId() + " v" + trade.version() + " is " + json.length
+                            + " bytes, more than the producer's limit of " + maxEventBytes);
+                }
                 capturedJson.put(d, json);
                 rows.add(new TradeVersionRow(trade.tradeId(), trade.version(), key, trade.action().name(),
                         d.contribution().quantity(), d.contribution().notional(), d.contribution().live(), d.pending(),
@@ -149,7 +168,7 @@ public class CaptureTransaction {
         }
         int expectedPositions = plan.positions().size();
         int expectedRows = rows.size();
-        Result result = new Result(outgoing, captured, duplicates, superseded, rejected);
+        Result result = new Result(outgoing, captured, duplicates, superseded, rejected, held);
         // Rows in a fixed order, so two transactions that ever meet on a row cannot deadlock.
         rows.sort(VERSION_ORDER);
         List<Position> changed = new ArrayList<>(plan.positions().values());
@@ -171,12 +190,30 @@ public class CaptureTransaction {
                 });
     }
 
+    private void reject(IncomingTrade in, Trade trade, String reason, String detail, OffsetDateTime at,
+                        List<ExceptionRow> exceptionRows, List<OutgoingRecord> outgoing) {
+        String safe = StoreLimits.sanitize(detail, MAX_DETAIL);
+        exceptionRows.add(exception(in, reason, safe, trade, at));
+        outgoing.add(dlq(in, reason, safe));
+    }
+
     private OutgoingRecord event(String key, byte[] json) {
         return new OutgoingRecord(topics.captured(), key, json, Map.of());
     }
 
+    /** True when the store answers a trivial query. */
+    public Uni<Boolean> ping() {
+        return pool.query("SELECT 1").execute().map(rows -> true).onFailure().recoverWithItem(false);
+    }
+
+    /** The DLQ record of a record set aside, for when even its exception row cannot be stored. */
+    public OutgoingRecord dlqOnly(CaptureItem item) {
+        return dlq(item.record(), item.rejection().reasonCode().name(),
+                StoreLimits.sanitize(item.rejection().detail(), MAX_DETAIL));
+    }
+
     private OutgoingRecord dlq(IncomingTrade in, String reason, String detail) {
-        return new OutgoingRecord(topics.dlq(), in.key(), in.payload(), Map.of(
+        return new OutgoingRecord(topics.dlq(), in.key(), in.payload() == null ? new byte[0] : in.payload(), Map.of(
                 "reasonCode", reason,
                 "detail", detail == null ? "" : detail,
                 "sourceTopic", in.topic(),
@@ -186,7 +223,8 @@ public class CaptureTransaction {
 
     private static ExceptionRow exception(IncomingTrade in, String reason, String detail, Trade trade, OffsetDateTime at) {
         return new ExceptionRow(reason, detail, trade == null ? null : trade.tradeId(),
-                trade == null ? null : trade.version(), trade == null ? in.key() : trade.key().value(), in.topic(),
+                trade == null ? null : trade.version(),
+                trade == null ? StoreLimits.sanitize(in.key(), MAX_KEY) : trade.key().value(), in.topic(),
                 in.partition(), in.offset(), in.payload(), at);
     }
 }

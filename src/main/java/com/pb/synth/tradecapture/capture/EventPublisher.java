@@ -34,6 +34,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class EventPublisher {
 
     private final KafkaProducer<String, byte[]> producer;
+    private final int maxInFlightBytes;
 
     public EventPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
                           CaptureConfig config) {
@@ -48,13 +49,40 @@ public class EventPublisher {
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "pb-synth-tradecapture-events");
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, config.producer().maxRequestSize());
+        // Room for two chunks of a batch in flight, so send() never waits for buffer space.
+        props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 2L * config.producer().maxInFlightBytes()
+                + 2L * config.producer().maxRequestSize());
+        this.maxInFlightBytes = config.producer().maxInFlightBytes();
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }
 
+    /**
+     * Sends the records in order and completes when the broker has acknowledged all of them. A batch
+     * whose events add up to more than {@code capture.producer.max-in-flight-bytes} goes in chunks of
+     * about that size, each acknowledged before the next is sent, so a batch of any size fits the
+     * producer's buffer.
+     */
     public Uni<Void> publish(List<OutgoingRecord> records) {
         if (records.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
+        Uni<Void> all = Uni.createFrom().voidItem();
+        int from = 0;
+        long bytes = 0;
+        for (int i = 0; i < records.size(); i++) {
+            bytes += records.get(i).value().length;
+            if (bytes >= maxInFlightBytes || i == records.size() - 1) {
+                List<OutgoingRecord> chunk = records.subList(from, i + 1);
+                all = all.flatMap(v -> send(chunk));
+                from = i + 1;
+                bytes = 0;
+            }
+        }
+        return all;
+    }
+
+    private Uni<Void> send(List<OutgoingRecord> records) {
         return Uni.createFrom().<Void>emitter(em -> {
             AtomicInteger remaining = new AtomicInteger(records.size());
             for (OutgoingRecord r : records) {

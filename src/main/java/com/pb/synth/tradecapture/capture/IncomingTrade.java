@@ -1,6 +1,13 @@
 package com.pb.synth.tradecapture.capture;
 
-/** One input record as capture sees it, whatever delivered it. */
+/**
+ * One input record as capture sees it, whatever delivered it, with the acknowledgement of the
+ * batch it came in (a held record keeps its batch's offsets from being committed).
+ */
 public record IncomingTrade(String topic, int partition, long offset, long timestampMillis, String key,
-                            byte[] payload) {
+                            byte[] payload, BatchAck ack) {
+
+    public IncomingTrade(String topic, int partition, long offset, long timestampMillis, String key, byte[] payload) {
+        this(topic, partition, offset, timestampMillis, key, payload, BatchAck.NONE);
+    }
 }

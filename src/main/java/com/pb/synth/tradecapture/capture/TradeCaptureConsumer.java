@@ -1,18 +1,28 @@
 package com.pb.synth.tradecapture.capture;
 
+import com.pb.synth.tradecapture.metrics.ConsumerAssignment;
+import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * The Kafka input: one poll batch at a time per consumer, acknowledged only after the whole batch
- * is captured. The channel's {@code concurrency} runs several consumers of the group side by side;
- * Kafka gives each its own partitions, so each key is only ever in one consumer's stream.
+ * The Kafka input: one poll batch at a time per consumer. The channel's {@code concurrency} runs
+ * several consumers of the group side by side; Kafka gives each its own partitions, so each key is
+ * only ever in one consumer's stream.
+ *
+ * <p>Acknowledgement, per partition of the batch: once the whole batch is captured, unless some of
+ * that partition's records are held for a sequence gap, in which case the partition's part waits
+ * for them (its offsets stay uncommitted, the next batches flow). A part is never acknowledged
+ * once the partition was revoked since the poll: its new owner reads those records again.
  */
 @ApplicationScoped
 public class TradeCaptureConsumer {
@@ -20,20 +30,31 @@ public class TradeCaptureConsumer {
     private static final byte[] EMPTY = new byte[0];
 
     private final CapturePipeline pipeline;
+    private final ConsumerAssignment assignment;
 
-    public TradeCaptureConsumer(CapturePipeline pipeline) {
+    public TradeCaptureConsumer(CapturePipeline pipeline, @Identifier("capture-rebalance") ConsumerAssignment assignment) {
         this.pipeline = pipeline;
+        this.assignment = assignment;
     }
 
     @Incoming("trades-in")
     public Uni<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
+        Map<Integer, BatchAck.Part> parts = new HashMap<>();
+        for (Map.Entry<TopicPartition, KafkaRecord<String, byte[]>> latest : batch.getLatestOffsetRecords().entrySet()) {
+            TopicPartition tp = latest.getKey();
+            long epoch = assignment.epoch(tp.topic(), tp.partition());
+            KafkaRecord<String, byte[]> record = latest.getValue();
+            parts.put(tp.partition(), new BatchAck.Part(record::ack,
+                    () -> assignment.epoch(tp.topic(), tp.partition()) == epoch));
+        }
+        BatchAck ack = new BatchAck(parts);
         List<IncomingTrade> records = new ArrayList<>(batch.getRecords().size());
         for (KafkaRecord<String, byte[]> r : batch.getRecords()) {
             long offset = r.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow().getOffset();
             records.add(new IncomingTrade(r.getTopic(), r.getPartition(), offset,
                     r.getTimestamp() == null ? System.currentTimeMillis() : r.getTimestamp().toEpochMilli(),
-                    r.getKey(), r.getPayload() == null ? EMPTY : r.getPayload()));
+                    r.getKey(), r.getPayload() == null ? EMPTY : r.getPayload(), ack));
         }
-        return pipeline.capture(records).flatMap(v -> Uni.createFrom().completionStage(batch.ack()));
+        return pipeline.capture(records).flatMap(v -> ack.captured());
     }
 }

@@ -36,7 +36,7 @@ public record TradeCaptureRequest(
         LocalDate settlementDate,
         Instant tradeTimestamp,
         Instant bookingTimestamp,
-        List<@Pattern(regexp = ID) String> counterpartyIds,
+        @Size(max = 100) List<@Pattern(regexp = ID) String> counterpartyIds,
         @Min(0) Long sequenceNumber,
         Map<String, Object> metadata,
         @Size(max = 64) String enteredBy,
@@ -50,8 +50,8 @@ public record TradeCaptureRequest(
 
     @RegisterForReflection
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record TradeLot(List<@NotNull @Valid LotIdentifier> lotIdentifier,
-                           @NotEmpty List<@NotNull @Valid PriceQuantity> priceQuantity) {
+    public record TradeLot(@Size(max = 20) List<@NotNull @Valid LotIdentifier> lotIdentifier,
+                           @NotEmpty @Size(max = 100) List<@NotNull @Valid PriceQuantity> priceQuantity) {
     }
 
     @RegisterForReflection
@@ -77,7 +77,7 @@ public record TradeCaptureRequest(
 
     @RegisterForReflection
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Unit(String financialUnit) {
+    public record Unit(@Size(max = 32) String financialUnit) {
     }
 
     @RegisterForReflection

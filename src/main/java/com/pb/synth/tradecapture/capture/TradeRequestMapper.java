@@ -10,6 +10,7 @@ import com.pb.synth.tradecapture.domain.PartitionKey;
 import com.pb.synth.tradecapture.domain.ReasonCode;
 import com.pb.synth.tradecapture.domain.Rejection;
 import com.pb.synth.tradecapture.domain.Side;
+import com.pb.synth.tradecapture.domain.StoreLimits;
 import com.pb.synth.tradecapture.domain.Trade;
 import com.pb.synth.tradecapture.domain.TradeAction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,6 +21,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Currency;
@@ -145,6 +147,7 @@ public class TradeRequestMapper {
             if (request.settlementDate() != null && request.settlementDate().isBefore(request.tradeDate())) {
                 errors.add(new FieldError("settlementDate", "must not be before tradeDate", ReasonCode.INVALID_VALUE));
             }
+            storeLimits(request, errors);
         }
         errors.sort(Comparator.comparing(FieldError::field).thenComparing(FieldError::message));
         return errors;
@@ -161,6 +164,77 @@ public class TradeRequestMapper {
             detail.append(detail.isEmpty() ? "" : "; ").append(e.field()).append(' ').append(e.message());
         }
         return Result.reject(errors.get(0).reason(), detail.toString());
+    }
+
+    /**
+     * What the stores could not hold ({@link StoreLimits}): amounts, their notional and totals, dates,
+     * instants and stored text. Checked here, in the one mapper Kafka and HTTP share, so that a value
+     * never fails at the store.
+     */
+    private static void storeLimits(TradeCaptureRequest r, List<FieldError> errors) {
+        BigDecimal quantity = BigDecimal.ZERO;
+        BigDecimal notional = BigDecimal.ZERO;
+        boolean amountsFit = true;
+        List<TradeCaptureRequest.TradeLot> lots = r.tradeLots();
+        for (int l = 0; l < lots.size(); l++) {
+            TradeCaptureRequest.TradeLot lot = lots.get(l);
+            String at = "tradeLots[" + l + "]";
+            if (lot.lotIdentifier() != null) {
+                for (int i = 0; i < lot.lotIdentifier().size(); i++) {
+                    TradeCaptureRequest.LotIdentifier id = lot.lotIdentifier().get(i);
+                    text(at + ".lotIdentifier[" + i + "].identifier", id.identifier(), errors);
+                    text(at + ".lotIdentifier[" + i + "].identifierType", id.identifierType(), errors);
+                }
+            }
+            List<TradeCaptureRequest.PriceQuantity> pqs = lot.priceQuantity();
+            for (int p = 0; p < pqs.size(); p++) {
+                String pq = at + ".priceQuantity[" + p + "]";
+                TradeCaptureRequest.Quantity q = pqs.get(p).quantity().get(0);
+                BigDecimal price = pqs.get(p).price().get(0).value();
+                boolean fits = decimal(pq + ".quantity[0].value", q.value(), errors)
+                        & decimal(pq + ".price[0].value", price, errors);
+                if (q.unit() != null) {
+                    text(pq + ".quantity[0].unit.financialUnit", q.unit().financialUnit(), errors);
+                }
+                if (!fits) {
+                    amountsFit = false;
+                    continue;
+                }
+                BigDecimal lotNotional = StoreLimits.money(q.value().multiply(price));
+                if (!StoreLimits.fits(lotNotional)) {
+                    errors.add(new FieldError(pq, "notional (quantity x price) must be below 10^20",
+                            ReasonCode.VALUE_OUT_OF_RANGE));
+                    amountsFit = false;
+                }
+                quantity = quantity.add(q.value());
+                notional = notional.add(lotNotional);
+            }
+        }
+        if (amountsFit && !(StoreLimits.fits(quantity) && StoreLimits.fits(notional))) {
+            errors.add(new FieldError("tradeLots", "the trade's total quantity and notional must be below 10^20",
+                    ReasonCode.VALUE_OUT_OF_RANGE));
+        }
+        outOfRange("tradeDate", StoreLimits.dateProblem(r.tradeDate()), errors);
+        outOfRange("settlementDate", StoreLimits.dateProblem(r.settlementDate()), errors);
+        outOfRange("tradeTimestamp", StoreLimits.instantProblem(r.tradeTimestamp()), errors);
+        outOfRange("bookingTimestamp", StoreLimits.instantProblem(r.bookingTimestamp()), errors);
+        text("idempotencyKey", r.idempotencyKey(), errors);
+        text("enteredBy", r.enteredBy(), errors);
+    }
+
+    private static boolean decimal(String field, BigDecimal value, List<FieldError> errors) {
+        return !outOfRange(field, StoreLimits.decimalProblem(value), errors);
+    }
+
+    private static void text(String field, String value, List<FieldError> errors) {
+        outOfRange(field, StoreLimits.textProblem(value), errors);
+    }
+
+    private static boolean outOfRange(String field, String problem, List<FieldError> errors) {
+        if (problem != null) {
+            errors.add(new FieldError(field, problem, ReasonCode.VALUE_OUT_OF_RANGE));
+        }
+        return problem != null;
     }
 
     private static ReasonCode reasonFor(ConstraintViolation<?> violation) {

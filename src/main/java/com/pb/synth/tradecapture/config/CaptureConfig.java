@@ -35,6 +35,44 @@ public interface CaptureConfig {
 
     Store store();
 
+    Isolation isolation();
+
+    Sequence sequence();
+
+    Stall stall();
+
+    /** How a batch that fails for some record's data is split until that record is found and set aside. */
+    interface Isolation {
+        /**
+         * Attempts of a batch whose failure fits no known kind before it is split like a data error.
+         * A single record is set aside for such a failure only while Redis and the database answer.
+         */
+        @WithDefault("3")
+        int unclassifiedAttempts();
+    }
+
+    /** Upstream sequence numbers per partition key: gaps are held back, not applied out of order. */
+    interface Sequence {
+        /** How long a trade waits for the gap before it; then it goes to exceptions (SEQUENCE_GAP). */
+        @WithDefault("30s")
+        Duration gapTimeout();
+
+        /** Most trades held per instance; beyond it the newest held go to exceptions at once. */
+        @WithDefault("100000")
+        int maxHeld();
+
+        /** How often held trades are looked at for an expired gap timeout. */
+        @WithDefault("1s")
+        Duration sweepInterval();
+    }
+
+    /** When capture counts as stalled: readiness DOWN and one ERROR line naming partition, offset and cause. */
+    interface Stall {
+        /** Age of the oldest record handed to capture and not yet captured, per partition. */
+        @WithDefault("30s")
+        Duration threshold();
+    }
+
     /** Which database capture writes to: PostgreSQL (the Quarkus datasource) or SQL Server (built here). */
     interface Store {
         /** {@code postgresql} or {@code mssql} (DB_KIND; else taken from DATABASE_URL's form). */
@@ -115,6 +153,14 @@ public interface CaptureConfig {
         /** A batch waiting longer than this for its locks is logged as a warning (it keeps waiting). */
         @WithDefault("10s")
         Duration waitWarning();
+
+        /**
+         * Keys per pipelined Redis round trip (two commands each). A batch's keys go in chunks of this
+         * size one after another, so a batch of any key diversity stays within the client's queue of
+         * commands awaiting replies (2,048 by default).
+         */
+        @WithDefault("500")
+        int keysPerRoundTrip();
     }
 
     interface Retry {
@@ -144,6 +190,18 @@ public interface CaptureConfig {
         /** Compression of published events (none, lz4, zstd, snappy, gzip); JSON blotters shrink ~4x with lz4. */
         @WithDefault("lz4")
         String compression();
+
+        /**
+         * The producer's {@code max.request.size}; a captured event larger than this (less 1 KiB for the
+         * key and framing) is set aside as EVENT_TOO_LARGE before anything is stored. Keep it within the
+         * broker's {@code message.max.bytes}.
+         */
+        @WithDefault("1048576")
+        int maxRequestSize();
+
+        /** Bytes of a batch's events sent before waiting for their acknowledgements; the rest follow. */
+        @WithDefault("16777216")
+        int maxInFlightBytes();
     }
 
     interface Http {

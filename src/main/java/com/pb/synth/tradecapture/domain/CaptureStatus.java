@@ -7,5 +7,10 @@ public enum CaptureStatus {
     /** An older version than the one stored: changed nothing. */
     SUPERSEDED,
     /** This exact version was captured before: changed nothing, republished as first captured. */
-    DUPLICATE
+    DUPLICATE,
+    /**
+     * Waits for a gap in its key's sequence numbers: not applied, not published; decided again when
+     * the gap fills or its gap timeout passes. Never on the wire.
+     */
+    HELD
 }

@@ -10,7 +10,8 @@ public record Lot(List<LotIdentifier> identifiers, BigDecimal quantity, String f
     public record LotIdentifier(String identifier, String identifierType) {
     }
 
+    /** Quantity x price at the stores' scale (half-even to 8 places, {@link StoreLimits#money}). */
     public BigDecimal notional() {
-        return quantity.multiply(price);
+        return StoreLimits.money(quantity.multiply(price));
     }
 }

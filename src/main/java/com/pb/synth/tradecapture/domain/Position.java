@@ -5,15 +5,32 @@ import java.math.MathContext;
 
 /**
  * A key's position: signed quantity, signed notional, live trades and how many of those wait
- * for approval, and the fencing token of the writer that stored it.
+ * for approval, the fencing token of the writer that stored it, and the highest upstream sequence
+ * number applied in order ({@code lastSequence}, 0 before the first).
  */
 public record Position(String partitionKey, BigDecimal quantity, BigDecimal notional, int tradeCount,
-                       int pendingCount, long fencingToken) {
+                       int pendingCount, long fencingToken, long lastSequence) {
 
     private static final MathContext PRICE = new MathContext(20);
 
+    public Position(String partitionKey, BigDecimal quantity, BigDecimal notional, int tradeCount, int pendingCount,
+                    long fencingToken) {
+        this(partitionKey, quantity, notional, tradeCount, pendingCount, fencingToken, 0);
+    }
+
     public static Position empty(String partitionKey) {
-        return new Position(partitionKey, BigDecimal.ZERO, BigDecimal.ZERO, 0, 0, 0);
+        return new Position(partitionKey, BigDecimal.ZERO, BigDecimal.ZERO, 0, 0, 0, 0);
+    }
+
+    /** This position with its sequence moved on to {@code sequence}, written under {@code token}. */
+    public Position sequenced(long sequence, long token) {
+        return new Position(partitionKey, quantity, notional, tradeCount, pendingCount, token,
+                Math.max(lastSequence, sequence));
+    }
+
+    /** True while quantity and notional fit the stores' {@code DECIMAL(28,8)}. */
+    public boolean fits() {
+        return StoreLimits.fits(quantity) && StoreLimits.fits(notional);
     }
 
     /** Replaces {@code before} by {@code after} in this position. */
@@ -23,7 +40,7 @@ public record Position(String partitionKey, BigDecimal quantity, BigDecimal noti
                 notional.subtract(before.notional()).add(after.notional()),
                 tradeCount - count(before.live()) + count(after.live()),
                 pendingCount - count(before.live() && before.pending()) + count(after.live() && after.pending()),
-                token);
+                token, lastSequence);
     }
 
     public BigDecimal averagePrice() {

@@ -16,6 +16,22 @@ public enum ReasonCode {
     KEY_MISMATCH,
     /** A later version of a trade names another account, book or security than its first version. */
     KEY_CHANGED,
+    /**
+     * A value the stores cannot hold: a decimal of 20 or more integer digits or more than 8 decimal
+     * places ({@code DECIMAL(28,8)}), a notional (quantity x price) past that, a date or instant outside
+     * 0001-01-01..9999-12-31, text that is not valid Unicode or holds control characters.
+     */
+    VALUE_OUT_OF_RANGE,
+    /** The key's position would leave {@code DECIMAL(28,8)}: the trade is set aside, the position unchanged. */
+    POSITION_OVERFLOW,
+    /** The store refused the record for its data (a constraint, a conversion) while it accepted the rest. */
+    STORE_REJECTED,
+    /** The captured event would be larger than the broker accepts. */
+    EVENT_TOO_LARGE,
+    /** The record failed alone, the same way each time, while every dependency worked for the records beside it. */
+    CAPTURE_FAILED,
+    /** Held for a gap in the key's sequence numbers that did not fill within the gap timeout. */
+    SEQUENCE_GAP,
     /*
      * Captured, but enrichment is partial (not a reject): the trade waits for approval while
      * operations repair the reference data. One exception per missing item, each with its code.

@@ -25,6 +25,9 @@ import org.jboss.logging.Logger;
  * <p>All or nothing: if any key is held elsewhere, the keys won are released at once and the whole
  * set is tried again after a jittered backoff, so two instances never hold halves of each other's
  * sets. Waiting is non-blocking and never gives up: a trade is never dropped for a lock.
+ *
+ * <p>A batch's keys go in chunks ({@code capture.lock.keys-per-round-trip}), one round trip after
+ * another: the Redis client refuses more commands awaiting replies than its waiting queue holds.
  */
 @ApplicationScoped
 public class PartitionLock {
@@ -54,20 +57,56 @@ public class PartitionLock {
     /** Acquires every key, waiting (without blocking a thread) while any is held elsewhere. */
     public Uni<LockLease> acquireAll(Collection<String> keys) {
         long start = System.nanoTime();
-        return Uni.createFrom().deferred(() -> tryAcquire(keys, start, 0));
+        List<List<String>> chunks = chunks(keys);
+        return Uni.createFrom().deferred(() -> tryAcquire(chunks, keys.size(), start, 0));
     }
 
-    private Uni<LockLease> tryAcquire(Collection<String> keys, long start, int attempt) {
+    /** The keys in chunks of {@code keys-per-round-trip}: one pipelined round trip each, one after another. */
+    private List<List<String>> chunks(Collection<String> keys) {
+        List<String> all = List.copyOf(keys);
+        int size = Math.max(1, config.keysPerRoundTrip());
+        List<List<String>> chunks = new ArrayList<>((all.size() + size - 1) / size);
+        for (int i = 0; i < all.size(); i += size) {
+            chunks.add(all.subList(i, Math.min(all.size(), i + size)));
+        }
+        return chunks;
+    }
+
+    private Uni<LockLease> tryAcquire(List<List<String>> chunks, int total, long start, int attempt) {
         String token = UUID.randomUUID().toString();
+        Map<String, Long> fences = new HashMap<>(total * 2);
+        List<String> won = new ArrayList<>(total);
+        Uni<Void> all = Uni.createFrom().voidItem();
+        for (List<String> chunk : chunks) {
+            all = all.flatMap(v -> acquireChunk(chunk, token, fences, won));
+        }
+        return all.onFailure().call(f -> releaseKeys(won, token).onFailure().recoverWithNull())
+                .flatMap(v -> {
+                    if (won.size() == total) {
+                        metrics.lockAcquired(System.nanoTime() - start);
+                        return Uni.createFrom().item(new LockLease(token, fences, System.nanoTime()));
+                    }
+                    metrics.lockContended(total - won.size());
+                    long waited = System.nanoTime() - start;
+                    if (waited > config.waitWarning().toNanos() && attempt % 20 == 0) {
+                        LOG.warnf("waited %d ms for %d of %d partition locks", waited / 1_000_000, total - won.size(),
+                                total);
+                    }
+                    return releaseKeys(won, token)
+                            .onItem().delayIt().by(backoff(attempt))
+                            .flatMap(x -> tryAcquire(chunks, total, start, attempt + 1));
+                });
+    }
+
+    /** One round trip: SET NX PX and INCR for each key of the chunk; records the keys won and their fences. */
+    private Uni<Void> acquireChunk(List<String> keys, String token, Map<String, Long> fences, List<String> won) {
         List<Request> batch = new ArrayList<>(keys.size() * 2);
         String ttl = Long.toString(config.ttl().toMillis());
         for (String key : keys) {
             batch.add(Request.cmd(Command.SET).arg(lockKey(key)).arg(token).arg("NX").arg("PX").arg(ttl));
             batch.add(Request.cmd(Command.INCR).arg(fenceKey(key)));
         }
-        return redis.batch(batch).flatMap(responses -> {
-            Map<String, Long> fences = new HashMap<>(keys.size() * 2);
-            List<String> won = new ArrayList<>(keys.size());
+        return redis.batch(batch).invoke(responses -> {
             int i = 0;
             for (String key : keys) {
                 Response set = responses.get(i++);
@@ -77,20 +116,12 @@ public class PartitionLock {
                     fences.put(key, fence.toLong());
                 }
             }
-            if (won.size() == keys.size()) {
-                metrics.lockAcquired(System.nanoTime() - start);
-                return Uni.createFrom().item(new LockLease(token, fences, System.nanoTime()));
-            }
-            metrics.lockContended(keys.size() - won.size());
-            long waited = System.nanoTime() - start;
-            if (waited > config.waitWarning().toNanos() && attempt % 20 == 0) {
-                LOG.warnf("waited %d ms for %d of %d partition locks", waited / 1_000_000,
-                        keys.size() - won.size(), keys.size());
-            }
-            return releaseKeys(won, token)
-                    .onItem().delayIt().by(backoff(attempt))
-                    .flatMap(x -> tryAcquire(keys, start, attempt + 1));
-        });
+        }).replaceWithVoid();
+    }
+
+    /** True when Redis answers a PING within its timeout. */
+    public Uni<Boolean> ping() {
+        return redis.send(Request.cmd(Command.PING)).map(r -> true).onFailure().recoverWithItem(false);
     }
 
     private java.time.Duration backoff(int attempt) {
@@ -109,10 +140,14 @@ public class PartitionLock {
         if (keys.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        List<Request> batch = new ArrayList<>(keys.size());
-        for (String key : keys) {
-            batch.add(Request.cmd(Command.EVAL).arg(RELEASE).arg(1).arg(lockKey(key)).arg(token));
+        Uni<Void> all = Uni.createFrom().voidItem();
+        for (List<String> chunk : chunks(keys)) {
+            List<Request> batch = new ArrayList<>(chunk.size());
+            for (String key : chunk) {
+                batch.add(Request.cmd(Command.EVAL).arg(RELEASE).arg(1).arg(lockKey(key)).arg(token));
+            }
+            all = all.flatMap(v -> redis.batch(batch).replaceWithVoid());
         }
-        return redis.batch(batch).replaceWithVoid();
+        return all;
     }
 }

@@ -24,6 +24,7 @@ public class CaptureMetrics {
     private final Timer lockAcquisition;
     private final Counter lockContention;
     private final Counter batchRetries;
+    private final Counter batchSplits;
     private final Timer batchTime;
     private final AtomicInteger activePartitions = new AtomicInteger();
     private final Map<Stage, Timer> stages = new EnumMap<>(Stage.class);
@@ -49,6 +50,8 @@ public class CaptureMetrics {
                 .description("Partition locks found held by another writer").register(registry);
         batchRetries = Counter.builder("capture.batch.retries").tags(tags)
                 .description("Batches retried after a dependency failure or a fenced write").register(registry);
+        batchSplits = Counter.builder("capture.batch.splits").tags(tags)
+                .description("Batches split in two to find a record that can never be captured").register(registry);
         batchTime = Timer.builder("capture.batch.time").tags(tags)
                 .description("Capture time of one poll batch").publishPercentiles(0.5, 0.99).register(registry);
         registry.gauge("partitions.active", tags, activePartitions);
@@ -77,6 +80,10 @@ public class CaptureMetrics {
 
     public void batchRetried() {
         batchRetries.increment();
+    }
+
+    public void batchSplit() {
+        batchSplits.increment();
     }
 
     public void batchCaptured(long nanos) {

@@ -3,9 +3,13 @@ package com.pb.synth.tradecapture.metrics;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -18,18 +22,27 @@ public class ConsumerAssignment implements KafkaConsumerRebalanceListener {
 
     private static final Logger LOG = Logger.getLogger(ConsumerAssignment.class);
 
+    /** Partitions this instance stopped owning; what it kept for them (held records, ages) is dropped. */
+    public record PartitionsRevoked(Collection<TopicPartition> partitions) {
+    }
+
     private final Set<TopicPartition> assigned = ConcurrentHashMap.newKeySet();
+    private final Map<TopicPartition, AtomicLong> epochs = new ConcurrentHashMap<>();
     private final Set<Consumer<?, ?>> joined = ConcurrentHashMap.newKeySet();
     private final int consumers;
+    private final Event<PartitionsRevoked> revoked;
 
     public ConsumerAssignment(
-            @ConfigProperty(name = "mp.messaging.incoming.trades-in.concurrency", defaultValue = "1") int consumers) {
+            @ConfigProperty(name = "mp.messaging.incoming.trades-in.concurrency", defaultValue = "1") int consumers,
+            Event<PartitionsRevoked> revoked) {
         this.consumers = consumers;
+        this.revoked = revoked;
     }
 
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         joined.add(consumer);
+        partitions.forEach(tp -> epochs.computeIfAbsent(tp, k -> new AtomicLong()).incrementAndGet());
         assigned.addAll(partitions);
         LOG.infof("partitions assigned: %s", partitions);
     }
@@ -37,7 +50,20 @@ public class ConsumerAssignment implements KafkaConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         assigned.removeAll(partitions);
+        partitions.forEach(tp -> epochs.computeIfAbsent(tp, k -> new AtomicLong()).incrementAndGet());
+        if (!partitions.isEmpty()) {
+            revoked.fire(new PartitionsRevoked(List.copyOf(partitions)));
+        }
         LOG.infof("partitions revoked: %s", partitions);
+    }
+
+    /**
+     * The partition's ownership epoch: it changes whenever the partition is assigned or revoked, so a
+     * holder of an older epoch knows the records it has are no longer its to acknowledge.
+     */
+    public long epoch(String topic, int partition) {
+        AtomicLong epoch = epochs.get(new TopicPartition(topic, partition));
+        return epoch == null ? 0 : epoch.get();
     }
 
     @Override

@@ -57,7 +57,8 @@ public final class SqlServerBatch {
             new Column("book_id", String.class), new Column("security_id", String.class),
             new Column("quantity", BigDecimal.class), new Column("notional", BigDecimal.class),
             new Column("trade_count", Integer.class), new Column("pending_count", Integer.class),
-            new Column("fencing_token", Long.class), new Column("updated_at", OffsetDateTime.class)),
+            new Column("fencing_token", Long.class), new Column("updated_at", OffsetDateTime.class),
+            new Column("last_sequence", Long.class)),
             List.of("partition_key"));
 
     public static final Table TRADE_VERSIONS = new Table("trade_versions", List.of(
@@ -154,7 +155,7 @@ public final class SqlServerBatch {
 
     /** Reads and update-locks the positions of {@code keys} key values, in key order. */
     public static String lockPositions(int keys) {
-        return "SELECT partition_key, quantity, notional, trade_count, pending_count, fencing_token "
+        return "SELECT partition_key, quantity, notional, trade_count, pending_count, fencing_token, last_sequence "
                 + "FROM positions WITH (UPDLOCK, HOLDLOCK, ROWLOCK) WHERE partition_key IN (" + list(keys) + ") "
                 + "ORDER BY partition_key";
     }
@@ -163,7 +164,8 @@ public final class SqlServerBatch {
     public static String updatePositions(int rows) {
         Table t = POSITIONS;
         return "UPDATE p SET quantity = v.quantity, notional = v.notional, trade_count = v.trade_count, "
-                + "pending_count = v.pending_count, fencing_token = v.fencing_token, updated_at = v.updated_at "
+                + "pending_count = v.pending_count, fencing_token = v.fencing_token, updated_at = v.updated_at, "
+                + "last_sequence = v.last_sequence "
                 + "FROM positions p WITH (UPDLOCK, SERIALIZABLE) JOIN (VALUES " + values(rows, t.columns().size())
                 + ") AS v (" + t.names() + ") ON " + keyMatch(t, "p", "v") + " WHERE p.fencing_token <= v.fencing_token";
     }

@@ -75,4 +75,27 @@ class TradeRequestMapperTest {
         var settlesEarly = TradeRequests.trade("T-9").node().put("settlementDate", "2026-11-20");
         assertThat(map(settlesEarly.toString(), null).rejection().detail()).contains("settlementDate");
     }
+
+    @Test
+    void refusesEveryValueTheStoresCannotHoldNamingTheField() {
+        for (var c : com.pb.synth.tradecapture.support.OutOfRange.cases("ACC-001", "BOOK-01", "US0378331005")) {
+            var result = map(c.json().apply("T-OOR"), null);
+            assertThat(result.rejection()).as(c.name()).isNotNull();
+            assertThat(result.rejection().reasonCode()).as(c.name()).isEqualTo(ReasonCode.VALUE_OUT_OF_RANGE);
+            assertThat(result.rejection().detail()).as(c.name()).startsWith(c.field() + " ");
+        }
+    }
+
+    @Test
+    void acceptsValuesAtTheEdgeOfWhatTheStoresHold() {
+        var edge = TradeRequests.trade("T-EDGE").quantity("99999999999999999999.99999999").price("0.00000001").node()
+                .put("tradeDate", "9999-12-31").put("tradeTimestamp", "9999-12-31T23:59:59.999Z")
+                .put("idempotencyKey", "k".repeat(128));
+        var result = map(edge.toString(), null);
+        assertThat(result.rejection()).isNull();
+        // Notional is quantity x price rounded half-even to 8 places.
+        assertThat(result.trade().notional()).isEqualByComparingTo("1000000000000.00000000");
+        var trailingZeros = TradeRequests.trade("T-ZEROS").price("10.500000000000").json();
+        assertThat(map(trailingZeros, null).rejection()).isNull();
+    }
 }

@@ -96,4 +96,62 @@ class CaptureDeciderTest {
         assertThat(end.tradeCount()).isEqualTo(2);
         assertThat(end.pendingCount()).isEqualTo(1);
     }
+
+    private static Trade sequenced(String id, long seq) {
+        Trade t = trade(id, 1, TradeAction.NEW, Side.BUY, "1", "10");
+        return new Trade(t.tradeId(), t.version(), t.action(), t.side(), t.key(), t.source(), t.tradeDate(), null, null,
+                null, List.of(), seq, null, null, Map.of(), t.lots());
+    }
+
+    @Test
+    void aTradeAfterASequenceGapIsHeldAndReleasedInSequenceOrderWhenTheGapFills() {
+        var first = CaptureDecider.decide(List.of(sequenced("S1", 1), sequenced("S2", 2), sequenced("S5", 5)),
+                t -> false, Map.of(), Map.of(), key -> 7L, t -> false);
+        assertThat(first.decisions()).extracting(d -> d.trade().tradeId() + ":" + d.status())
+                .containsExactly("S1:CAPTURED", "S2:CAPTURED", "S5:HELD");
+        Position afterFirst = first.positions().get(KEY.value());
+        assertThat(afterFirst.lastSequence()).isEqualTo(2);
+        assertThat(afterFirst.quantity()).isEqualByComparingTo("2");
+
+        // The held trade comes back ahead of the batch that fills the gap; it is applied after 3 and 4.
+        var second = CaptureDecider.decide(List.of(sequenced("S5", 5), sequenced("S4", 4), sequenced("S3", 3)),
+                t -> false, Map.of(KEY.value(), afterFirst), Map.of(), key -> 8L, t -> false);
+        assertThat(second.decisions()).extracting(d -> d.trade().tradeId() + ":" + d.status())
+                .containsExactly("S3:CAPTURED", "S4:CAPTURED", "S5:CAPTURED");
+        assertThat(second.decisions()).extracting(d -> d.positionAfter().quantity().intValue()).containsExactly(3, 4, 5);
+        assertThat(second.positions().get(KEY.value()).lastSequence()).isEqualTo(5);
+    }
+
+    @Test
+    void aHeldTradeWhoseGapTimedOutIsRejectedAndReleasesWhatFollowsIt() {
+        Position at2 = Position.empty(KEY.value()).sequenced(2, 1);
+        var plan = CaptureDecider.decide(List.of(sequenced("S5", 5), sequenced("S6", 6), sequenced("S9", 9)),
+                t -> false, Map.of(KEY.value(), at2), Map.of(), key -> 8L, t -> t.tradeId().equals("S5"));
+        assertThat(plan.decisions()).extracting(d -> d.trade().tradeId() + ":" + (d.rejected() ? d.rejectReason()
+                : d.status())).containsExactly("S5:SEQUENCE_GAP", "S6:CAPTURED", "S9:HELD");
+        assertThat(plan.positions().get(KEY.value()).lastSequence()).isEqualTo(6);
+        assertThat(plan.positions().get(KEY.value()).quantity()).isEqualByComparingTo("1");
+    }
+
+    @Test
+    void tradesWithoutSequenceNumbersOrAtOrBelowTheLastAreNeverHeld() {
+        Position at5 = Position.empty(KEY.value()).sequenced(5, 1);
+        var plan = CaptureDecider.decide(List.of(sequenced("S3", 3), trade("N1", 1, TradeAction.NEW, Side.BUY, "1", "1")),
+                t -> false, Map.of(KEY.value(), at5), Map.of(), key -> 8L, t -> false);
+        assertThat(plan.decisions()).extracting(Decision::status)
+                .containsExactly(CaptureStatus.CAPTURED, CaptureStatus.CAPTURED);
+        assertThat(plan.positions().get(KEY.value()).lastSequence()).isEqualTo(5);
+    }
+
+    @Test
+    void aTradeThatWouldOverflowThePositionIsRejectedAndLaterTradesStillApply() {
+        String big = "99999999999999999999.99999999".substring(0, 20);  // 20 nines: fits a trade, not twice
+        Position nearLimit = new Position(KEY.value(), new BigDecimal(big), new BigDecimal("1"), 1, 0, 1);
+        var plan = decide(List.of(trade("OV", 1, TradeAction.NEW, Side.BUY, "1", "1"),
+                trade("OK", 1, TradeAction.NEW, Side.SELL, "5", "1")), Map.of(KEY.value(), nearLimit), Map.of());
+        assertThat(plan.decisions().get(0).rejectReason()).isEqualTo("POSITION_OVERFLOW");
+        assertThat(plan.decisions().get(1).status()).isEqualTo(CaptureStatus.CAPTURED);
+        assertThat(plan.positions().get(KEY.value()).quantity())
+                .isEqualByComparingTo(new BigDecimal(big).subtract(new BigDecimal("5")));
+    }
 }

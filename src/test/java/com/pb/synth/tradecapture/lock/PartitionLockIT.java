@@ -81,11 +81,11 @@ class PartitionLockIT extends ServiceTestBase {
         LockLease second = lock.acquireAll(List.of(key)).await().atMost(WAIT);
         assertThat(second.fence(key)).isGreaterThan(first.fence(key));
 
-        transaction.apply(List.of(item(fresh, 2)), second, System.nanoTime()).await().atMost(WAIT);
+        transaction.apply(List.of(item(fresh, 2)), second, System.nanoTime(), i -> false).await().atMost(WAIT);
         lock.release(second).await().atMost(WAIT);
 
         // The first writer wakes up and tries to write with its old fencing token.
-        assertThatThrownBy(() -> transaction.apply(List.of(item(stale, 1)), first, System.nanoTime())
+        assertThatThrownBy(() -> transaction.apply(List.of(item(stale, 1)), first, System.nanoTime(), i -> false)
                 .await().atMost(WAIT)).isInstanceOf(ConcurrentCaptureException.class);
 
         Position position = Fixtures.position(pool, key).orElseThrow();

@@ -148,9 +148,9 @@ class SqlServerStatementsTest {
     void repositoriesBuildRowsInTheDeclaredOrderAndTypes() {
         OffsetDateTime now = OffsetDateTime.parse("2026-11-24T15:30:00Z");
         Object[] position = PositionRepository.row(new Position("ACC-001_BOOK-01_US0378331005", new BigDecimal("10"),
-                new BigDecimal("100"), 1, 0, 7), now);
+                new BigDecimal("100"), 1, 0, 7, 42), now);
         assertThat(position).containsExactly("ACC-001_BOOK-01_US0378331005", "ACC-001", "BOOK-01", "US0378331005",
-                new BigDecimal("10"), new BigDecimal("100"), 1, 0, 7L, now);
+                new BigDecimal("10"), new BigDecimal("100"), 1, 0, 7L, now, 42L);
         matches(SqlServerBatch.POSITIONS, position);
 
         Object[] version = TradeVersionRepository.row(new TradeVersionRow("T1", 2, "K", "NEW", BigDecimal.ONE,

@@ -88,7 +88,7 @@ public final class TradeRequests {
         }
 
         public BigDecimal signedNotional() {
-            return signedQuantity().multiply(price);
+            return com.pb.synth.tradecapture.domain.StoreLimits.money(signedQuantity().multiply(price));
         }
 
         public String tradeId() {
