@@ -134,6 +134,33 @@ class HttpIngestIT extends ServiceTestBase {
     }
 
     @Test
+    void valuesTheStoresCannotHoldGetFourHundredNamingTheFieldAndNothingIsPublished() {
+        String account = Fixtures.accounts(pool, reference, "HTTPOOR", 1).get(0);
+        String run = TradeRequests.unique("HOOR");
+        int i = 0;
+        for (var c : com.pb.synth.tradecapture.support.OutOfRange.cases(account, "BOOK-02", "US0378331005")) {
+            Response r = as(WRITER).body(c.json().apply(run + "-" + i++)).post(CAPTURE);
+            assertThat(r.statusCode()).as(c.name() + ": " + r.asString()).isEqualTo(400);
+            assertThat(r.contentType()).as(c.name()).startsWith("application/problem+json");
+            assertThat(r.jsonPath().getList("errors.field", String.class)).as(c.name() + ": " + r.asString())
+                    .contains(c.field());
+            assertThat(r.jsonPath().getString("reasonCode")).as(c.name()).isEqualTo("VALUE_OUT_OF_RANGE");
+        }
+        // Nothing reached the topic: the first record of this key to be captured is the next one.
+        TradeRequests.Builder sentinel = TradeRequests.trade(run + "-SENTINEL").key(account, "BOOK-02", "US0378331005");
+        try (CapturedEvents events = new CapturedEvents(bootstrap, List.of(key(account)))) {
+            as(WRITER).body(sentinel.json()).post(CAPTURE).then().statusCode(202);
+            await().atMost(Duration.ofSeconds(30)).until(() -> !events.ofKey(key(account)).isEmpty());
+            assertThat(events.ofKey(key(account))).extracting(e -> e.get("tradeId").asText())
+                    .containsExactly(sentinel.tradeId());
+        }
+        assertThat(Fixtures.count(pool, "SELECT count(*) FROM trade_exceptions WHERE partition_key = $1", key(account)))
+                .isZero();
+        assertThat(Fixtures.count(pool, "SELECT count(*) FROM ingest_jobs WHERE trade_id LIKE $1", run + "-%"))
+                .isEqualTo(1);
+    }
+
+    @Test
     void sameIdempotencyKeyTwiceAndConcurrentlyIsOneTradeAndOneJob() throws Exception {
         String account = Fixtures.accounts(pool, reference, "HTTPIDEM", 1).get(0);
         TradeRequests.Builder trade = TradeRequests.trade(TradeRequests.unique("IDEM")).key(account, "BOOK-02", "US0378331005");

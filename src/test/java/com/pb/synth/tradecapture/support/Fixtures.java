@@ -65,4 +65,22 @@ public final class Fixtures {
     public static boolean same(BigDecimal a, BigDecimal b) {
         return a.compareTo(b) == 0;
     }
+
+    /** The sum of a meter's series on the service's Prometheus endpoint (0 when it has none yet). */
+    public static double meter(String name) {
+        double sum = 0;
+        for (String line : io.restassured.RestAssured.get("/q/metrics").asString().split("\n")) {
+            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
+    /** One readiness check as /q/health/ready reports it: its status and data (empty when absent). */
+    public static java.util.Map<String, Object> check(String name) {
+        java.util.Map<String, Object> c = io.restassured.RestAssured.get("/q/health/ready").jsonPath()
+                .getMap("checks.find { it.name == '" + name + "' }");
+        return c == null ? java.util.Map.of() : c;
+    }
 }

@@ -2,11 +2,15 @@ package com.pb.synth.tradecapture.support;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -58,6 +62,20 @@ public final class Topics {
     /** Input records for the given requests, each keyed by its partition key. */
     public static List<ProducerRecord<String, byte[]>> inputs(List<TradeRequests.Builder> trades) {
         return trades.stream().map(t -> record(RealServers.IN, t.key(), t.json())).toList();
+    }
+
+    /** The group's committed offset of each partition (absent: nothing committed). */
+    public static Map<TopicPartition, Long> committed(String bootstrap, String group) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(props)) {
+            Map<TopicPartition, Long> offsets = new HashMap<>();
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
+                    .forEach((tp, om) -> offsets.put(tp, om == null ? 0 : om.offset()));
+            return offsets;
+        } catch (Exception e) {
+            throw new IllegalStateException("could not read the committed offsets of " + group, e);
+        }
     }
 
     /** Reads a whole topic from its beginning, accumulating across calls to {@link #poll()}. */
