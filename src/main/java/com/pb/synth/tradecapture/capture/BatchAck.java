@@ -41,6 +41,12 @@ public final class BatchAck {
         }
     }
 
+    /** True while this consumer still owns the partition it polled the batch's records of. */
+    public boolean owns(int partition) {
+        Part part = parts.get(partition);
+        return part == null || part.stillOwned().getAsBoolean();
+    }
+
     /** A held record of this partition is resolved (captured or set aside). */
     public void resolved(int partition) {
         done(partition);

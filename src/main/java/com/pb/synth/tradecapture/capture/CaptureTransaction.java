@@ -175,9 +175,11 @@ public class CaptureTransaction {
         changed.sort(Comparator.comparing(Position::partitionKey));
         // The three writes go out together (pipelined, executed in this order); any failed check
         // fails the Uni and the transaction rolls back as a whole.
+        List<String> lateIds = plan.late().stream().map(Trade::tradeId).toList();
+        List<Integer> lateVersions = plan.late().stream().map(Trade::version).toList();
         return Uni.combine().all().unis(positions.upsert(conn, changed, at), versions.insert(conn, rows),
-                        exceptions.insert(conn, exceptionRows))
-                .with((upserted, inserted, ignored) -> {
+                        exceptions.insert(conn, exceptionRows), exceptions.resolveSequenceGaps(conn, lateIds, lateVersions, at))
+                .with((upserted, inserted, ignored, resolved) -> {
                     if (upserted != expectedPositions) {
                         throw new ConcurrentCaptureException((expectedPositions - upserted)
                                 + " position(s) refused by the fencing check: a newer lock holder wrote them");

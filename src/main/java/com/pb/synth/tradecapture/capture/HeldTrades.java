@@ -58,6 +58,9 @@ public class HeldTrades {
      */
     public void putBack(List<CaptureItem> items) {
         for (CaptureItem item : items) {
+            if (!item.record().ack().owns(item.record().partition())) {
+                continue;  // revoked meanwhile: the new owner reads it again
+            }
             CaptureItem kept = count.incrementAndGet() > config.maxHeld() ? item.heldAt(0) : item;
             byKey.compute(item.key(), (k, list) -> {
                 List<CaptureItem> l = list == null ? new ArrayList<>(2) : list;

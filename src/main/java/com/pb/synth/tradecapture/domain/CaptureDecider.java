@@ -37,7 +37,16 @@ public final class CaptureDecider {
     private CaptureDecider() {
     }
 
-    public record Plan(List<Decision> decisions, Map<String, Position> positions) {
+    /**
+     * @param late trades captured although their sequence number was not beyond the key's last
+     *             (they came after their gap timed out, or were redelivered after being set aside
+     *             as SEQUENCE_GAP): any such exception of theirs is no longer open
+     */
+    public record Plan(List<Decision> decisions, Map<String, Position> positions, List<Trade> late) {
+
+        public Plan(List<Decision> decisions, Map<String, Position> positions) {
+            this(decisions, positions, List.of());
+        }
 
         public List<Decision> captured() {
             return decisions.stream().filter(Decision::captured).toList();
@@ -58,7 +67,7 @@ public final class CaptureDecider {
             batch.offer(trade);
         }
         batch.finish(gapExpired);
-        return new Plan(batch.decisions, batch.positions);
+        return new Plan(batch.decisions, batch.positions, batch.late);
     }
 
     /** The state of one decision run. */
@@ -70,6 +79,7 @@ public final class CaptureDecider {
         private final Map<String, Map<Integer, Object>> versions = new HashMap<>();
         private final Map<String, TreeMap<Long, ArrayDeque<Trade>>> waiting = new LinkedHashMap<>();
         private final List<Decision> decisions;
+        private final List<Trade> late = new ArrayList<>();
 
         Batch(Predicate<Trade> pending, Map<String, Position> stored, Map<String, List<StoredVersion>> history,
               ToLongFunction<String> fence, int size) {
@@ -94,7 +104,7 @@ public final class CaptureDecider {
         void offer(Trade trade) {
             String key = trade.key().value();
             Long seq = trade.sequenceNumber();
-            if (seq != null && seq > position(key).lastSequence() + 1) {
+            if (seq != null && seq - 1 > position(key).lastSequence()) {
                 waiting.computeIfAbsent(key, k -> new TreeMap<>()).computeIfAbsent(seq, s -> new ArrayDeque<>())
                         .add(trade);
                 return;
@@ -106,7 +116,7 @@ public final class CaptureDecider {
         /** Releases the key's held trades that are now next in sequence (or below it). */
         private void drain(String key) {
             TreeMap<Long, ArrayDeque<Trade>> held = waiting.get(key);
-            while (held != null && !held.isEmpty() && held.firstKey() <= position(key).lastSequence() + 1) {
+            while (held != null && !held.isEmpty() && held.firstKey() - 1 <= position(key).lastSequence()) {
                 ArrayDeque<Trade> same = held.firstEntry().getValue();
                 Trade next = same.poll();
                 if (same.isEmpty()) {
@@ -179,6 +189,9 @@ public final class CaptureDecider {
             known.put(trade.version(), decision);
             decisions.add(decision);
             positions.put(key, next);
+            if (trade.sequenceNumber() != null && trade.sequenceNumber() <= position.lastSequence()) {
+                late.add(trade);
+            }
             sequence(trade, next);
         }
 

@@ -19,6 +19,10 @@ public class ExceptionRepository {
             + "$7::int[], $8::bigint[], $9::bytea[], $10::timestamptz[]) "
             + "ON CONFLICT (source_topic, source_partition, source_offset, reason_code) DO NOTHING";
 
+    private static final String RESOLVE_GAPS = "UPDATE trade_exceptions e SET status = 'RESOLVED', resolved_at = $3 "
+            + "FROM unnest($1::varchar[], $2::int[]) AS v(trade_id, version) WHERE e.trade_id = v.trade_id "
+            + "AND e.version = v.version AND e.reason_code = 'SEQUENCE_GAP' AND e.status = 'OPEN'";
+
     private final boolean sqlServer;
 
     public ExceptionRepository(CaptureConfig config) {
@@ -59,6 +63,36 @@ public class ExceptionRepository {
         Tuple params = Tuple.tuple(List.of(codes, details, ids, versions, keys, topics, partitions, offsets,
                 payloads, at));
         return conn.preparedQuery(INSERT).execute(params).map(result -> result.rowCount());
+    }
+
+    /**
+     * Closes the open SEQUENCE_GAP exceptions of trade versions that were captured after all (a late
+     * arrival, or a redelivery after the set-aside): the exception no longer needs a repair.
+     */
+    public Uni<Integer> resolveSequenceGaps(SqlConnection conn, List<String> tradeIds, List<Integer> versions,
+                                            OffsetDateTime at) {
+        if (tradeIds.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        if (sqlServer) {
+            List<Integer> index = java.util.stream.IntStream.range(0, tradeIds.size()).boxed().toList();
+            return SqlServerBatch.run(SqlServerBatch.chunks(index, (SqlServerBatch.PARAMETER_BUDGET - 1) / 2), chunk -> {
+                StringBuilder pairs = new StringBuilder();
+                List<Object> values = new java.util.ArrayList<>(chunk.size() * 2 + 1);
+                values.add(at);
+                for (int i : chunk) {
+                    pairs.append(pairs.isEmpty() ? "" : " OR ").append("(trade_id = @p").append(values.size() + 1)
+                            .append(" AND version = @p").append(values.size() + 2).append(')');
+                    values.add(tradeIds.get(i));
+                    values.add(versions.get(i));
+                }
+                return conn.preparedQuery("UPDATE trade_exceptions SET status = 'RESOLVED', resolved_at = @p1 "
+                        + "WHERE reason_code = 'SEQUENCE_GAP' AND status = 'OPEN' AND (" + pairs + ")")
+                        .execute(Tuple.from(values)).map(result -> result.rowCount());
+            });
+        }
+        return conn.preparedQuery(RESOLVE_GAPS).execute(Tuple.of(tradeIds.toArray(String[]::new),
+                versions.toArray(Integer[]::new), at)).map(result -> result.rowCount());
     }
 
     /** An exception as {@link SqlServerBatch#TRADE_EXCEPTIONS} binds it. */

@@ -108,5 +108,12 @@ class SequenceGapIT extends ServiceTestBase {
         Topics.send(bootstrap, Topics.inputs(List.of(s4)));
         await().atMost(Duration.ofSeconds(30)).until(() -> captured(s4.tradeId()) == 1);
         assertThat(Fixtures.position(pool, s1.key()).orElseThrow().quantity()).isEqualByComparingTo("50");
+
+        // Upstream sends 3 again (a repair by resend): it applies once, and its exception is closed.
+        Topics.send(bootstrap, Topics.inputs(List.of(s3, s3)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> captured(s3.tradeId()) == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> "RESOLVED".equals(Fixtures.query(pool,
+                "SELECT status FROM trade_exceptions WHERE trade_id = $1", s3.tradeId()).iterator().next().getString(0)));
+        assertThat(Fixtures.position(pool, s1.key()).orElseThrow().quantity()).isEqualByComparingTo("80");
     }
 }
