@@ -69,10 +69,12 @@ public final class TradeMix {
         this.random = new SplittableRandom(seed);
         this.correctPercent = correctPercent;
         this.cancelPercent = cancelPercent;
-        // All demo keys (20 accounts x 10 books x 50 securities), shuffled, restricted to the regions run.
+        // All demo keys (20 accounts x 10 books x 50 securities), shuffled, restricted to the regions run
+        // when several run side by side (each region's trades go to its own topic); a single-region run
+        // draws on every demo account, so it reaches 10,000 keys.
         List<String[]> all = new ArrayList<>();
         for (int a = 1; a <= 20; a++) {
-            String region = REGIONS[(a - 1) % 3];
+            String region = regions.size() == 1 ? regions.get(0) : REGIONS[(a - 1) % 3];
             if (!regions.contains(region)) {
                 continue;
             }

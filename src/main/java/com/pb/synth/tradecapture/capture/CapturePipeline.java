@@ -201,10 +201,17 @@ public class CapturePipeline {
         IncomingTrade r = item.record();
         LOG.errorf("record %s-%d@%d (%s) could not be stored in trade_exceptions (%s); it goes to the DLQ only",
                 r.topic(), r.partition(), r.offset(), item.rejection().reasonCode(), describe(f));
+        return publishDlqOnly(item, 0).invoke(() -> {
+            metrics.processed(Outcome.REJECTED, 1);
+            settle(List.of(item), List.of(), List.of());
+        });
+    }
+
+    private Uni<Void> publishDlqOnly(CaptureItem item, int attempt) {
         return publisher.publish(List.of(transaction.dlqOnly(item))).onFailure().recoverWithUni(e -> {
             logFailure(1, e);
-            return pause(0).flatMap(v -> lastResort(item, e));
-        }).invoke(() -> settle(List.of(item), List.of(), List.of()));
+            return pause(attempt).flatMap(v -> publishDlqOnly(item, attempt + 1));
+        });
     }
 
     private Uni<Void> lockAndApply(List<CaptureItem> items, long start, boolean claim) {

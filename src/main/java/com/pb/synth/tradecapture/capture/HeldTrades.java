@@ -2,6 +2,7 @@ package com.pb.synth.tradecapture.capture;
 
 import com.pb.synth.tradecapture.config.CaptureConfig;
 import com.pb.synth.tradecapture.metrics.ConsumerAssignment.PartitionsRevoked;
+import com.pb.synth.tradecapture.metrics.InstanceId;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,9 +30,10 @@ public class HeldTrades {
     private final AtomicInteger count = new AtomicInteger();
     private final CaptureConfig.Sequence config;
 
-    public HeldTrades(CaptureConfig config, MeterRegistry registry) {
+    public HeldTrades(CaptureConfig config, MeterRegistry registry, InstanceId instance) {
         this.config = config.sequence();
         Gauge.builder("capture.held.records", count, AtomicInteger::get).tag("region", config.region())
+                .tag("instance", instance.value())
                 .description("Trades held for a gap in their key's sequence numbers (their offsets are not committed)")
                 .register(registry);
     }

@@ -10,9 +10,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.Cancellable;
+import io.quarkus.scheduler.Scheduled;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
@@ -51,7 +50,6 @@ public class CallbackDelivery {
     private final Counter retried;
     private final Counter failed;
     private WebClient client;
-    private Cancellable sweeper;
 
     public CallbackDelivery(IngestJobRepository jobs, CaptureConfig config, Vertx vertx, ObjectMapper mapper,
                             MeterRegistry registry, InstanceId instance) {
@@ -74,18 +72,19 @@ public class CallbackDelivery {
         int timeoutMs = (int) config.timeout().toMillis();
         client = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(timeoutMs)
                 .setIdleTimeout(30).setFollowRedirects(false).setUserAgent("pb-synth-tradecapture-callback"));
-        sweeper = Multi.createFrom().ticks().every(config.interval())
-                .onOverflow().drop()
-                .onItem().transformToUniAndConcatenate(tick -> sweep()
-                        .onFailure().invoke(f -> LOG.warnf("callback sweep failed: %s", f.toString()))
-                        .onFailure().recoverWithNull())
-                .subscribe().with(n -> { }, f -> LOG.error("callback delivery stopped", f));
+    }
+
+    /** Every interval, one sweep; a sweep still running skips the next tick. */
+    @Scheduled(every = "${capture.http.callback.interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> tick() {
+        if (client == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return sweep().onFailure().invoke(f -> LOG.warnf("callback sweep failed: %s", f.toString()))
+                .onFailure().recoverWithNull();
     }
 
     void stop(@Observes ShutdownEvent event) {
-        if (sweeper != null) {
-            sweeper.cancel();
-        }
         if (client != null) {
             client.close();
         }

@@ -1,14 +1,9 @@
 package com.pb.synth.tradecapture.ingest;
 
 import com.pb.synth.tradecapture.config.CaptureConfig;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import io.smallrye.mutiny.Multi;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.function.BiFunction;
@@ -24,30 +19,21 @@ import org.jboss.logging.Logger;
 public class IngestJobJanitor {
 
     private static final Logger LOG = Logger.getLogger(IngestJobJanitor.class);
-    private static final Duration INTERVAL = Duration.ofMinutes(1);
     private static final int BATCH = 1_000;
 
     private final IngestJobRepository jobs;
     private final CaptureConfig.Http config;
-    private Cancellable ticks;
 
     public IngestJobJanitor(IngestJobRepository jobs, CaptureConfig config) {
         this.jobs = jobs;
         this.config = config.http();
     }
 
-    void start(@Observes StartupEvent event) {
-        ticks = Multi.createFrom().ticks().every(INTERVAL).onOverflow().drop()
-                .onItem().transformToUniAndConcatenate(tick -> clean()
-                        .onFailure().invoke(f -> LOG.warnf("ingest job clean-up failed: %s", f.toString()))
-                        .onFailure().recoverWithNull())
-                .subscribe().with(n -> { }, f -> LOG.error("ingest job clean-up stopped", f));
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        if (ticks != null) {
-            ticks.cancel();
-        }
+    /** Once a minute; a clean-up still running skips the next tick. */
+    @Scheduled(every = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> tick() {
+        return clean().onFailure().invoke(f -> LOG.warnf("ingest job clean-up failed: %s", f.toString()))
+                .onFailure().recoverWithNull();
     }
 
     Uni<Void> clean() {

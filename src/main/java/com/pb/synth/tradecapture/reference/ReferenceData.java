@@ -8,13 +8,9 @@ import com.pb.synth.tradecapture.domain.rules.CompiledRule;
 import com.pb.synth.tradecapture.domain.rules.RuleCompiler;
 import com.pb.synth.tradecapture.domain.rules.RuleEngine;
 import com.pb.synth.tradecapture.rules.RuleRepository;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import io.smallrye.mutiny.Multi;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +37,6 @@ public class ReferenceData {
     private final RuleRepository ruleRepository;
     private final CaptureConfig config;
     private volatile Snapshot snapshot;
-    private Cancellable refresher;
 
     public ReferenceData(ReferenceDataRepository repository, RuleRepository ruleRepository, CaptureConfig config) {
         this.repository = repository;
@@ -49,16 +44,10 @@ public class ReferenceData {
         this.config = config;
     }
 
-    void start(@Observes StartupEvent event) {
-        refresher = Multi.createFrom().ticks().every(config.reference().maxStaleness()).onOverflow().drop()
-                .onItem().transformToUniAndConcatenate(tick -> refreshIfChanged().onFailure().recoverWithNull())
-                .subscribe().with(s -> { }, failure -> LOG.error("reference data refresh stopped", failure));
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        if (refresher != null) {
-            refresher.cancel();
-        }
+    /** Every max-staleness: reload when the database's reference-data version moved (a tick still running skips the next). */
+    @Scheduled(every = "${capture.reference.max-staleness}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> refresh() {
+        return refreshIfChanged().onFailure().recoverWithNull().replaceWithVoid();
     }
 
     /** The current snapshot, loading it first if this instance has none yet. */

@@ -1,16 +1,13 @@
 package com.pb.synth.tradecapture.store;
 
 import com.pb.synth.tradecapture.config.CaptureConfig;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.mutiny.Multi;
+import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
-import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.flywaydb.core.Flyway;
@@ -37,7 +34,6 @@ public class SqlServerStore {
     private final boolean active;
     private final AtomicReference<Status> status;
     private volatile boolean migrated;
-    private Cancellable ticks;
 
     public SqlServerStore(CaptureConfig config, @CaptureStore Pool pool) {
         this.config = config.store();
@@ -62,16 +58,12 @@ public class SqlServerStore {
         }
         LOG.infof("store: SQL Server %s (user %s, TLS %s)", status.get().server(), config.mssql().user(),
                 config.mssql().encrypt() ? "on" : "off");
-        ticks = Multi.createFrom().ticks().startingAfter(Duration.ofMillis(1)).every(config.retryInterval())
-                .onOverflow().drop()
-                .onItem().transformToUniAndConcatenate(tick -> check().onFailure().recoverWithNull())
-                .subscribe().with(v -> { }, f -> LOG.error("SQL Server store checks stopped", f));
     }
 
-    void stop(@Observes ShutdownEvent event) {
-        if (ticks != null) {
-            ticks.cancel();
-        }
+    /** Every retry interval while SQL Server is the store: migrate once, then check it answers. */
+    @Scheduled(every = "${capture.store.retry-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> tick() {
+        return active ? check().onFailure().recoverWithNull() : Uni.createFrom().voidItem();
     }
 
     /** Migrates once (blocking JDBC, on a worker thread), then checks the pool answers. */
