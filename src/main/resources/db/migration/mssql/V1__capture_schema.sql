@@ -10,7 +10,7 @@ CREATE TABLE securities (
     exchange     NVARCHAR(16),
     status       NVARCHAR(16) NOT NULL CONSTRAINT securities_status_df DEFAULT 'ACTIVE'
 );
-
+GO
 CREATE TABLE accounts (
     account_id       NVARCHAR(64)  NOT NULL CONSTRAINT accounts_pk PRIMARY KEY,
     legal_entity     NVARCHAR(64)  NOT NULL,
@@ -21,14 +21,14 @@ CREATE TABLE accounts (
     straight_through BIT           NOT NULL CONSTRAINT accounts_stp_df DEFAULT 1,
     status           NVARCHAR(16)  NOT NULL CONSTRAINT accounts_status_df DEFAULT 'ACTIVE'
 );
-
+GO
 CREATE TABLE books (
     book_id      NVARCHAR(64) NOT NULL CONSTRAINT books_pk PRIMARY KEY,
     desk         NVARCHAR(64) NOT NULL,
     legal_entity NVARCHAR(64) NOT NULL,
     status       NVARCHAR(16) NOT NULL CONSTRAINT books_status_df DEFAULT 'ACTIVE'
 );
-
+GO
 -- One row per captured trade version; idempotency is the primary key.
 CREATE TABLE trade_versions (
     trade_id         NVARCHAR(64)     NOT NULL,
@@ -48,8 +48,9 @@ CREATE TABLE trade_versions (
     captured_event   VARBINARY(MAX)   NOT NULL,
     CONSTRAINT trade_versions_pk PRIMARY KEY (trade_id, version)
 );
+GO
 CREATE INDEX trade_versions_key_idx ON trade_versions (partition_key, captured_at);
-
+GO
 -- One row per partition key; a writer with an older fencing token is refused.
 CREATE TABLE positions (
     partition_key  NVARCHAR(200)     NOT NULL CONSTRAINT positions_pk PRIMARY KEY,
@@ -63,7 +64,7 @@ CREATE TABLE positions (
     fencing_token  BIGINT            NOT NULL,
     updated_at     DATETIMEOFFSET(3) NOT NULL
 );
-
+GO
 -- Rejected records (payload kept for repair) and captured trades that need operations' attention.
 CREATE TABLE trade_exceptions (
     exception_id     BIGINT IDENTITY(1,1) NOT NULL CONSTRAINT trade_exceptions_pk PRIMARY KEY,
@@ -81,4 +82,6 @@ CREATE TABLE trade_exceptions (
     resolved_at      DATETIMEOFFSET(3),
     CONSTRAINT trade_exceptions_source_uq UNIQUE (source_topic, source_partition, source_offset, reason_code)
 );
+GO
 CREATE INDEX trade_exceptions_open_idx ON trade_exceptions (status, created_at);
+GO

@@ -2,3 +2,4 @@
 -- PostgreSQL. A SQL Server store is a production one: its reference data is loaded through the
 -- admin API. This migration keeps the version numbers of both kinds in step and does nothing.
 SELECT 1;
+GO

@@ -16,7 +16,10 @@ CREATE TABLE ingest_jobs (
     callback_attempts INT               NOT NULL CONSTRAINT ingest_jobs_attempts_df DEFAULT 0,
     callback_due_at   DATETIMEOFFSET(3)
 );
+GO
 -- A UNIQUE constraint on SQL Server admits one NULL only; a filtered unique index admits many, like
 -- PostgreSQL's UNIQUE: jobs without an Idempotency-Key are not limited to one.
 CREATE UNIQUE INDEX ingest_jobs_idempotency_key_key ON ingest_jobs (idempotency_key) WHERE idempotency_key IS NOT NULL;
+GO
 CREATE INDEX ingest_jobs_callback_idx ON ingest_jobs (callback_due_at) WHERE callback_status = 'PENDING';
+GO

@@ -9,4 +9,6 @@ CREATE TABLE approval_decisions (
     event       VARBINARY(MAX)    NOT NULL,
     CONSTRAINT approval_decisions_pk PRIMARY KEY (trade_id, version)
 );
+GO
 CREATE INDEX trade_versions_pending_idx ON trade_versions (captured_at) WHERE pending = 1 AND live = 1;
+GO

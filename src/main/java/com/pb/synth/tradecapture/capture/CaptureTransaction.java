@@ -227,6 +227,6 @@ public class CaptureTransaction {
         return new ExceptionRow(reason, detail, trade == null ? null : trade.tradeId(),
                 trade == null ? null : trade.version(),
                 trade == null ? StoreLimits.sanitize(in.key(), MAX_KEY) : trade.key().value(), in.topic(),
-                in.partition(), in.offset(), in.payload(), at);
+                in.partition(), in.offset(), in.payload() == null || in.payload().length == 0 ? null : in.payload(), at);
     }
 }

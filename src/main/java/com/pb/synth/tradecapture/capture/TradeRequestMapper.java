@@ -80,6 +80,9 @@ public class TradeRequestMapper {
 
     /** Reads one record; {@code recordKey} may be null for producers that send no key. */
     public Result map(byte[] payload, String recordKey) {
+        if (payload == null || payload.length == 0) {
+            return Result.reject(ReasonCode.EMPTY_PAYLOAD, "the record has no value (an empty record or a tombstone)");
+        }
         Parsed parsed = read(payload);
         if (!parsed.ok()) {
             return Result.reject(parsed.error().reason(), parsed.detail());

@@ -85,6 +85,14 @@ public interface CaptureConfig {
         @WithDefault("5s")
         Duration retryInterval();
 
+        /**
+         * Whether the service applies its schema migrations at start (Flyway). Off when a DBA applies
+         * the scripts (or Flyway cannot run, as on Babelfish): the service then checks the schema version
+         * it needs and stays not ready, naming the missing versions, until they are there.
+         */
+        @WithDefault("true")
+        boolean migrateAtStart();
+
         /** Attempts of a transaction the database chose as a deadlock or serialization victim. */
         @WithDefault("5")
         int transactionRetries();

@@ -4,6 +4,8 @@ package com.pb.synth.tradecapture.domain;
 public enum ReasonCode {
     /** The payload is not JSON at all. */
     NOT_JSON,
+    /** The record has no value: an empty record, or a tombstone. */
+    EMPTY_PAYLOAD,
     /** JSON, but not the request shape: wrong types, unknown enum values, not an object. */
     SCHEMA_INVALID,
     /** A required field is missing or empty. */

@@ -25,6 +25,8 @@ import java.util.List;
 @ApplicationScoped
 public class QueryRepository {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(QueryRepository.class);
+
     static final Statement VERSIONS = Statement.portable("trade versions",
             "SELECT captured_event FROM trade_versions WHERE trade_id = $1 ORDER BY version",
             bind("trade_versions.trade_id", String.class));
@@ -38,6 +40,13 @@ public class QueryRepository {
     static final Statement SNAPSHOT = Statement.of("read-only snapshot",
             "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY",
             "SET TRANSACTION ISOLATION LEVEL SNAPSHOT");
+    // SQL Server keeps a SET TRANSACTION ISOLATION LEVEL for the session, so the pooled connection
+    // would carry SNAPSHOT into whatever runs on it next (READPAST then fails, updates conflict).
+    static final Statement RESTORE_ISOLATION = Statement.of("restore read committed",
+            "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED",
+            "SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+    /** What a position read runs on its connection, in order; the last restores the session's isolation. */
+    public static final List<Statement> POSITION_READ = List.of(SNAPSHOT, POSITION, LIVE_TRADES, RESTORE_ISOLATION);
     static final Statement EXCEPTIONS = Statement.of("exceptions",
             "SELECT exception_id, reason_code, detail, trade_id, version, partition_key, source_topic, source_partition, "
                     + "source_offset, status, created_at FROM trade_exceptions WHERE status = $1 AND exception_id > $2 "
@@ -49,7 +58,8 @@ public class QueryRepository {
             bind(null, Integer.class));
 
     /** Every statement of the read API, for the dialect test. */
-    public static final List<Statement> STATEMENTS = List.of(VERSIONS, POSITION, LIVE_TRADES, SNAPSHOT, EXCEPTIONS);
+    public static final List<Statement> STATEMENTS = List.of(VERSIONS, POSITION, LIVE_TRADES, SNAPSHOT,
+            RESTORE_ISOLATION, EXCEPTIONS);
 
     private static String liveTrades(String key, String live) {
         return "SELECT trade_id, version, captured_event FROM (SELECT trade_id, version, live, captured_event, "
@@ -101,14 +111,20 @@ public class QueryRepository {
 
     /**
      * A key's position with its FIFO lot breakdown, both read in one repeatable-read snapshot so
-     * the open lots add up to the quantity.
+     * the open lots add up to the quantity ({@link #POSITION_READ}). After the transaction, on the
+     * same connection, the session goes back to READ COMMITTED before the pool has it again.
      */
     public Uni<PositionView> position(String partitionKey) {
-        return store.pool().withTransaction(conn -> store.run(conn, SNAPSHOT)
-                .flatMap(v -> store.run(conn, POSITION, partitionKey))
-                .flatMap(rows -> rows.size() == 0 ? Uni.createFrom().nullItem()
-                        : store.run(conn, LIVE_TRADES, partitionKey)
-                                .map(trades -> view(rows.iterator().next(), lots(trades)))));
+        return store.pool().withConnection(conn -> conn.begin().flatMap(tx -> store.run(conn, SNAPSHOT)
+                        .flatMap(v -> store.run(conn, POSITION, partitionKey))
+                        .flatMap(rows -> rows.size() == 0 ? Uni.createFrom().<PositionView>nullItem()
+                                : store.run(conn, LIVE_TRADES, partitionKey)
+                                        .map(trades -> view(rows.iterator().next(), lots(trades))))
+                        .call(view -> tx.commit())
+                        .onFailure().call(f -> tx.rollback().onFailure().recoverWithNull()))
+                .eventually(() -> store.run(conn, RESTORE_ISOLATION)
+                        .onFailure().invoke(f -> LOG.warnf("could not restore READ COMMITTED after a snapshot read: %s", f))
+                        .onFailure().recoverWithNull()));
     }
 
     private FifoLots.Breakdown lots(RowSet<Row> rows) {

@@ -88,7 +88,7 @@ public class ReferenceDataRepository {
      */
     private static String upsert(String update, String insert) {
         return "SET NOCOUNT ON; DECLARE @created BIT = 0; " + update + "; IF @@ROWCOUNT = 0 BEGIN " + insert
-                + "; SET @created = 1; END; SELECT @created AS created";
+                + "; SET @created = 1; END; SELECT @created AS created; SET NOCOUNT OFF";
     }
 
     private static final String ACTIVE = "ACTIVE";

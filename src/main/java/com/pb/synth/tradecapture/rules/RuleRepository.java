@@ -43,7 +43,8 @@ public class RuleRepository {
                     + "INSERT INTO rules (rule_id, version, kind, priority, definition, active, created_at, created_by) "
                     + "OUTPUT " + ("inserted." + COLUMNS).replace(", ", ", inserted.") + " INTO @added "
                     + "SELECT @p1, COALESCE(max(version), 0) + 1, @p2, @p3, @p4, @p5, SYSDATETIMEOFFSET(), @p6 "
-                    + "FROM rules WITH (UPDLOCK, SERIALIZABLE) WHERE rule_id = @p1; SELECT " + COLUMNS + " FROM @added",
+                    + "FROM rules WITH (UPDLOCK, SERIALIZABLE) WHERE rule_id = @p1; SELECT " + COLUMNS + " FROM @added; "
+                    + "SET NOCOUNT OFF",
             bind("rules.rule_id", String.class), bind("rules.kind", String.class), bind("rules.priority", Integer.class),
             bind("rules.definition", String.class), bind("rules.active", Boolean.class),
             bind("rules.created_by", String.class));

@@ -6,6 +6,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
+import io.vertx.sqlclient.data.NullValue;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -113,25 +114,49 @@ public final class SqlServerBatch {
                 .execute(Tuple.from(new ArrayList<Object>(chunk))).invoke(rows).replaceWith(0)).replaceWithVoid();
     }
 
-    /** The chunk's rows, flattened in binding order; bytes go as buffers. */
-    public static Tuple tuple(List<Object[]> rows) {
-        List<Object> values = new ArrayList<>(rows.size() * (rows.isEmpty() ? 0 : rows.get(0).length));
+    /**
+     * The chunk's rows, flattened in binding order; bytes go as buffers, and a null as a typed null
+     * of its column ({@link NullValue}): an untyped null goes out as TDS type 0x1F, which Babelfish
+     * refuses (error 8009) and drops the connection for.
+     */
+    public static Tuple tuple(List<Object[]> rows, Table table) {
+        List<Column> columns = table.columns();
+        List<Object> values = new ArrayList<>(rows.size() * columns.size());
         for (Object[] row : rows) {
-            for (Object v : row) {
-                values.add(v instanceof byte[] bytes ? Buffer.buffer(bytes) : v);
+            for (int c = 0; c < row.length; c++) {
+                values.add(bindable(row[c], columns.get(c).type()));
             }
         }
         return Tuple.from(values);
     }
 
-    /** {@code (@p1, @p2, …), (…)}: {@code rows} rows of {@code columns} parameters, numbered from 1. */
-    static String values(int rows, int columns) {
-        StringBuilder sql = new StringBuilder(rows * columns * 6);
+    /** A value as the SQL Server client must receive it: bytes as a buffer, null as a typed null. */
+    public static Object bindable(Object value, Class<?> type) {
+        if (value == null) {
+            return NullValue.of(type == byte[].class ? Buffer.class : type);
+        }
+        return value instanceof byte[] bytes ? Buffer.buffer(bytes) : value;
+    }
+
+    /**
+     * {@code (@p1, @p2, …), (…)}: {@code rows} rows of the table's parameters, numbered from 1. A
+     * decimal is cast to the column's {@code DECIMAL(28,8)}: the client declares each decimal
+     * parameter with its own value's scale, and a table value constructor types a column by the
+     * UNION rules, so a scale-0 row beside a scale-2 row would round the latter.
+     */
+    static String values(int rows, Table table) {
+        List<Column> columns = table.columns();
+        StringBuilder sql = new StringBuilder(rows * columns.size() * 8);
         int p = 1;
         for (int r = 0; r < rows; r++) {
             sql.append(r == 0 ? "(" : ", (");
-            for (int c = 0; c < columns; c++) {
-                sql.append(c == 0 ? "@p" : ", @p").append(p++);
+            for (int c = 0; c < columns.size(); c++) {
+                sql.append(c == 0 ? "" : ", ");
+                if (columns.get(c).type() == BigDecimal.class) {
+                    sql.append("CAST(@p").append(p++).append(" AS DECIMAL(28,8))");
+                } else {
+                    sql.append("@p").append(p++);
+                }
             }
             sql.append(')');
         }
@@ -166,14 +191,14 @@ public final class SqlServerBatch {
         return "UPDATE p SET quantity = v.quantity, notional = v.notional, trade_count = v.trade_count, "
                 + "pending_count = v.pending_count, fencing_token = v.fencing_token, updated_at = v.updated_at, "
                 + "last_sequence = v.last_sequence "
-                + "FROM positions p WITH (UPDLOCK, SERIALIZABLE) JOIN (VALUES " + values(rows, t.columns().size())
+                + "FROM positions p WITH (UPDLOCK, SERIALIZABLE) JOIN (VALUES " + values(rows, t)
                 + ") AS v (" + t.names() + ") ON " + keyMatch(t, "p", "v") + " WHERE p.fencing_token <= v.fencing_token";
     }
 
     /** Inserts the rows of {@code table} whose key is not stored yet. */
     public static String insertMissing(Table table, int rows) {
         return "INSERT INTO " + table.name() + " (" + table.names() + ") SELECT " + table.names() + " FROM (VALUES "
-                + values(rows, table.columns().size()) + ") AS v (" + table.names() + ") WHERE NOT EXISTS (SELECT 1 FROM "
+                + values(rows, table) + ") AS v (" + table.names() + ") WHERE NOT EXISTS (SELECT 1 FROM "
                 + table.name() + " s WITH (UPDLOCK, SERIALIZABLE) WHERE " + keyMatch(table, "s", "v") + ")";
     }
 

@@ -68,7 +68,7 @@ public class SqlServerStore {
 
     /** Migrates once (blocking JDBC, on a worker thread), then checks the pool answers. */
     Uni<Void> check() {
-        Uni<Void> migrate = migrated ? Uni.createFrom().voidItem()
+        Uni<Void> migrate = migrated || !config.migrateAtStart() ? Uni.createFrom().voidItem()
                 : Uni.createFrom().item(() -> {
                     migrate();
                     return (Void) null;

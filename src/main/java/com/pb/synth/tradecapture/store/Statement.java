@@ -37,6 +37,14 @@ public record Statement(String name, String postgresql, String sqlServer, List<B
 
     /** The parameters, checked against the binds: as many, each null or of its bind's type. */
     public Tuple tuple(Object... values) {
+        return tuple(false, values);
+    }
+
+    /**
+     * As {@link #tuple(Object...)}; for SQL Server a null goes as a typed null of its bind's type
+     * (an untyped one is TDS type 0x1F, which Babelfish refuses) and bytes as a buffer.
+     */
+    public Tuple tuple(boolean sqlServer, Object... values) {
         if (values.length != binds.size()) {
             throw new IllegalArgumentException(name + " binds " + binds.size() + " values, got " + values.length);
         }
@@ -46,6 +54,13 @@ public record Statement(String name, String postgresql, String sqlServer, List<B
                         + ") is " + binds.get(i).type().getSimpleName() + ", got " + values[i].getClass().getSimpleName());
             }
         }
-        return Tuple.from(Arrays.asList(values));
+        if (!sqlServer) {
+            return Tuple.from(Arrays.asList(values));
+        }
+        Object[] bound = new Object[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bound[i] = SqlServerBatch.bindable(values[i], binds.get(i).type());
+        }
+        return Tuple.from(Arrays.asList(bound));
     }
 }

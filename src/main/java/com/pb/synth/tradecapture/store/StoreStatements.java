@@ -36,6 +36,6 @@ public class StoreStatements {
     public Uni<RowSet<Row>> run(SqlClient client, Statement statement, Object... values) {
         String sql = statement.sql(sqlServer);
         return statement.binds().isEmpty() ? client.query(sql).execute()
-                : client.preparedQuery(sql).execute(statement.tuple(values));
+                : client.preparedQuery(sql).execute(statement.tuple(sqlServer, values));
     }
 }

@@ -16,7 +16,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Runs a whole transaction again when the database chose it as a victim: a deadlock (SQL Server
- * 1205, PostgreSQL 40P01) or a serialization failure (PostgreSQL 40001). Bounded: after
+ * 1205, PostgreSQL 40P01) or a serialization failure (PostgreSQL 40001, SQL Server 3960: a snapshot
+ * update conflict). Bounded: after
  * {@code capture.store.transaction-retries} attempts the failure goes to the caller (capture's own
  * backoff then takes over). Each retry is counted in {@code store.transaction.retries} by reason.
  */
@@ -82,6 +83,9 @@ public class TransactionRetry {
             }
             if (t instanceof MSSQLException ms && ms.number() == 1205) {
                 return Reason.DEADLOCK;
+            }
+            if (t instanceof MSSQLException ms && ms.number() == 3960) {
+                return Reason.SERIALIZATION;  // snapshot isolation update conflict
             }
         }
         return null;

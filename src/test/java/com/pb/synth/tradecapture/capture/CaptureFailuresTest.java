@@ -46,6 +46,9 @@ class CaptureFailuresTest {
                 .isEqualTo(Kind.TRANSIENT);
         assertThat(CaptureFailures.classify(ms(3960, "Snapshot isolation update conflict")).kind())
                 .isEqualTo(Kind.TRANSIENT);
+        assertThat(com.pb.synth.tradecapture.store.TransactionRetry.reason(ms(3960, "update conflict")))
+                .as("a snapshot update conflict runs the transaction again").isEqualTo(
+                        com.pb.synth.tradecapture.store.TransactionRetry.Reason.SERIALIZATION);
     }
 
     @Test

@@ -57,6 +57,8 @@ class TradeRequestMapperTest {
     @Test
     void rejectsEachKindOfBadInputWithItsReason() {
         assertThat(map("not json", null).rejection().reasonCode()).isEqualTo(ReasonCode.NOT_JSON);
+        assertThat(mapper.map(new byte[0], "K").rejection().reasonCode()).isEqualTo(ReasonCode.EMPTY_PAYLOAD);
+        assertThat(mapper.map(null, null).rejection().reasonCode()).isEqualTo(ReasonCode.EMPTY_PAYLOAD);
         assertThat(map("{\"tradeId\": 12, \"tradeLots\": {}}", null).rejection().reasonCode())
                 .isEqualTo(ReasonCode.SCHEMA_INVALID);
         var missing = TradeRequests.trade("T-3").node();

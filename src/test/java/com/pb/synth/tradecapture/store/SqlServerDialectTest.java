@@ -1,0 +1,134 @@
+package com.pb.synth.tradecapture.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.pb.synth.tradecapture.ingest.QueryRepository;
+import io.vertx.mutiny.sqlclient.Tuple;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a real TDS server (SQL Server, Babelfish) found wrong, checked on the statements themselves:
+ * no bound null, typed decimals in multi-row VALUES, NOCOUNT reset, one column per ADD, and the
+ * session's isolation restored after a snapshot read.
+ */
+class SqlServerDialectTest {
+
+    private static final List<SqlServerBatch.Table> TABLES = List.of(SqlServerBatch.POSITIONS,
+            SqlServerBatch.TRADE_VERSIONS, SqlServerBatch.TRADE_EXCEPTIONS);
+
+    @Test
+    void noStatementBindsAnUntypedNull() {
+        for (Statement st : SqlServerStatementsTest.STATEMENTS) {
+            Tuple bound = st.tuple(true, new Object[st.binds().size()]);
+            for (int i = 0; i < bound.size(); i++) {
+                assertThat(sent(bound, i)).as(st.name() + " parameter " + (i + 1))
+                        .isInstanceOf(io.vertx.sqlclient.data.NullValue.class);
+            }
+        }
+        for (SqlServerBatch.Table t : TABLES) {
+            Tuple bound = SqlServerBatch.tuple(List.of(new Object[t.columns().size()], new Object[t.columns().size()]), t);
+            assertThat(bound.size()).isEqualTo(2 * t.columns().size());
+            for (int i = 0; i < bound.size(); i++) {
+                assertThat(sent(bound, i)).as(t.name() + " parameter " + (i + 1))
+                        .isInstanceOf(io.vertx.sqlclient.data.NullValue.class);
+            }
+        }
+        // Values themselves pass unchanged, bytes as a buffer (never a zero-length one: see CaptureTransaction).
+        assertThat(SqlServerBatch.bindable(new BigDecimal("-5.25"), BigDecimal.class)).isEqualTo(new BigDecimal("-5.25"));
+        assertThat(SqlServerBatch.bindable(new byte[] {1}, byte[].class)).isInstanceOf(io.vertx.core.buffer.Buffer.class);
+    }
+
+    /** What the client sends for a parameter (getValue would hide a typed null as null). */
+    private static Object sent(Tuple tuple, int i) {
+        return ((io.vertx.sqlclient.impl.TupleInternal) tuple.getDelegate()).getValueInternal(i);
+    }
+
+    @Test
+    void everyDecimalInAMultiRowValuesIsCastToTheColumnsType() {
+        for (SqlServerBatch.Table t : TABLES) {
+            List<String> statements = new ArrayList<>(List.of(SqlServerBatch.insertMissing(t, 3)));
+            if (t == SqlServerBatch.POSITIONS) {
+                statements.add(SqlServerBatch.updatePositions(3));
+            }
+            for (String sql : statements) {
+                for (int row = 0; row < 3; row++) {
+                    for (int c = 0; c < t.columns().size(); c++) {
+                        String p = "@p" + (row * t.columns().size() + c + 1);
+                        boolean cast = Pattern.compile("CAST\\(" + p + " AS DECIMAL\\(28,8\\)\\)").matcher(sql).find();
+                        assertThat(cast).as(t.name() + "." + t.columns().get(c).name() + " as " + p)
+                                .isEqualTo(t.columns().get(c).type() == BigDecimal.class);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyBatchThatSetsNocountOnEndsBySettingItOff() {
+        int checked = 0;
+        for (Statement st : SqlServerStatementsTest.STATEMENTS) {
+            String sql = st.sqlServer().toUpperCase(Locale.ROOT);
+            if (sql.contains("NOCOUNT ON")) {
+                checked++;
+                assertThat(sql.strip()).as(st.name()).endsWith("SET NOCOUNT OFF");
+            }
+        }
+        assertThat(checked).as("the upserts and the rule insert set NOCOUNT").isGreaterThanOrEqualTo(4);
+    }
+
+    @Test
+    void noMigrationAddsSeveralColumnsInOneAlterTable() throws IOException {
+        Pattern add = Pattern.compile("ALTER\\s+TABLE\\s+\\w+\\s+ADD\\s+([^;]*);", Pattern.CASE_INSENSITIVE);
+        try (Stream<Path> files = Files.list(Path.of("src/main/resources/db/migration/mssql"))) {
+            for (Path f : files.sorted().toList()) {
+                Matcher m = add.matcher(Files.readString(f));
+                while (m.find()) {
+                    assertThat(topLevelCommas(m.group(1))).as(f.getFileName() + ": " + m.group()).isZero();
+                }
+            }
+        }
+    }
+
+    private static int topLevelCommas(String s) {
+        int depth = 0, commas = 0;
+        for (char c : s.toCharArray()) {
+            depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+            commas += c == ',' && depth == 0 ? 1 : 0;
+        }
+        return commas;
+    }
+
+    @Test
+    void aSnapshotReadEndsByRestoringReadCommittedOnItsConnection() {
+        List<Statement> read = QueryRepository.POSITION_READ;
+        assertThat(read.get(0).sqlServer()).contains("ISOLATION LEVEL SNAPSHOT");
+        Statement last = read.get(read.size() - 1);
+        assertThat(last.sqlServer()).isEqualTo("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+        assertThat(last.postgresql()).contains("READ COMMITTED");
+        // No statement but the first of a snapshot read sets an isolation level.
+        for (Statement st : SqlServerStatementsTest.STATEMENTS) {
+            if (st.sqlServer().contains("ISOLATION LEVEL") && st != read.get(0)) {
+                assertThat(st).isSameAs(last);
+            }
+        }
+    }
+
+    static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
