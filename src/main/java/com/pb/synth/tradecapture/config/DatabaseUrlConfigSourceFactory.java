@@ -37,7 +37,7 @@ public class DatabaseUrlConfigSourceFactory implements ConfigSourceFactory {
      * trustServerCertificate=…} URL selects the SQL Server store (unless DB_KIND says otherwise) and
      * switches the PostgreSQL datasource off.
      */
-    static Map<String, String> derive(String jdbcUrl, String dbKind) {
+    public static Map<String, String> derive(String jdbcUrl, String dbKind) {
         Map<String, String> props = new HashMap<>();
         boolean sqlServerUrl = jdbcUrl.startsWith("jdbc:sqlserver:");
         String kind = dbKind != null && !dbKind.isBlank() ? dbKind.trim().toLowerCase(java.util.Locale.ROOT)
