@@ -38,7 +38,7 @@ public class ExceptionRepository {
             List<Object[]> values = rows.stream().map(ExceptionRepository::row).toList();
             return SqlServerBatch.run(SqlServerBatch.chunks(values, SqlServerBatch.TRADE_EXCEPTIONS),
                     chunk -> conn.preparedQuery(SqlServerBatch.insertMissing(SqlServerBatch.TRADE_EXCEPTIONS,
-                            chunk.size())).execute(SqlServerBatch.tuple(chunk, SqlServerBatch.TRADE_EXCEPTIONS)).map(result -> result.rowCount()));
+                            chunk)).execute(SqlServerBatch.tuple(chunk)).map(result -> result.rowCount()));
         }
         int n = rows.size();
         String[] codes = new String[n], details = new String[n], ids = new String[n], keys = new String[n],

@@ -70,10 +70,10 @@ public class PositionRepository {
         if (sqlServer) {
             List<Object[]> rows = positions.stream().map(p -> row(p, now)).toList();
             return SqlServerBatch.run(SqlServerBatch.chunks(rows, SqlServerBatch.POSITIONS), chunk -> {
-                Tuple values = SqlServerBatch.tuple(chunk, SqlServerBatch.POSITIONS);
-                return conn.preparedQuery(SqlServerBatch.updatePositions(chunk.size())).execute(values)
+                Tuple values = SqlServerBatch.tuple(chunk);
+                return conn.preparedQuery(SqlServerBatch.updatePositions(chunk)).execute(values)
                         .flatMap(updated -> conn.preparedQuery(SqlServerBatch.insertMissing(SqlServerBatch.POSITIONS,
-                                chunk.size())).execute(values).map(inserted -> updated.rowCount() + inserted.rowCount()));
+                                chunk)).execute(values).map(inserted -> updated.rowCount() + inserted.rowCount()));
             });
         }
         int n = positions.size();

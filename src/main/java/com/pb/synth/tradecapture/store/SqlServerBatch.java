@@ -6,7 +6,6 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.sqlclient.data.NullValue;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -81,9 +80,22 @@ public final class SqlServerBatch {
             new Column("payload", byte[].class), new Column("created_at", OffsetDateTime.class)),
             List.of("source_topic", "source_partition", "source_offset", "reason_code"));
 
-    /** Splits rows into the chunks one statement each may bind. */
-    public static <T> List<List<T>> chunks(List<T> rows, Table table) {
-        return chunks(rows, table.rowsPerStatement());
+    /**
+     * Splits rows into the chunks one statement each may bind, rows with the same nulls together
+     * (a null is written into the text, so this keeps the number of distinct statement texts small).
+     */
+    public static List<List<Object[]>> chunks(List<Object[]> rows, Table table) {
+        List<Object[]> byNulls = new ArrayList<>(rows);
+        byNulls.sort(java.util.Comparator.comparingLong(SqlServerBatch::nullMask));
+        return chunks(byNulls, table.rowsPerStatement());
+    }
+
+    private static long nullMask(Object[] row) {
+        long mask = 0;
+        for (int c = 0; c < row.length && c < 64; c++) {
+            mask |= row[c] == null ? 1L << c : 0;
+        }
+        return mask;
     }
 
     /** Splits values into chunks of at most {@code size}. */
@@ -115,44 +127,41 @@ public final class SqlServerBatch {
     }
 
     /**
-     * The chunk's rows, flattened in binding order; bytes go as buffers, and a null as a typed null
-     * of its column ({@link NullValue}): an untyped null goes out as TDS type 0x1F, which Babelfish
-     * refuses (error 8009) and drops the connection for.
+     * The chunk's rows, flattened in binding order, for {@link #values}: nulls are in the text, not
+     * bound; bytes go as buffers.
      */
-    public static Tuple tuple(List<Object[]> rows, Table table) {
-        List<Column> columns = table.columns();
-        List<Object> values = new ArrayList<>(rows.size() * columns.size());
+    public static Tuple tuple(List<Object[]> rows) {
+        List<Object> values = new ArrayList<>(rows.size() * (rows.isEmpty() ? 0 : rows.get(0).length));
         for (Object[] row : rows) {
-            for (int c = 0; c < row.length; c++) {
-                values.add(bindable(row[c], columns.get(c).type()));
+            for (Object v : row) {
+                if (v != null) {
+                    values.add(v instanceof byte[] bytes ? Buffer.buffer(bytes) : v);
+                }
             }
         }
         return Tuple.from(values);
     }
 
-    /** A value as the SQL Server client must receive it: bytes as a buffer, null as a typed null. */
-    public static Object bindable(Object value, Class<?> type) {
-        if (value == null) {
-            return NullValue.of(type == byte[].class ? Buffer.class : type);
-        }
-        return value instanceof byte[] bytes ? Buffer.buffer(bytes) : value;
-    }
-
     /**
-     * {@code (@p1, @p2, …), (…)}: {@code rows} rows of the table's parameters, numbered from 1. A
-     * decimal is cast to the column's {@code DECIMAL(28,8)}: the client declares each decimal
-     * parameter with its own value's scale, and a table value constructor types a column by the
-     * UNION rules, so a scale-0 row beside a scale-2 row would round the latter.
+     * {@code (@p1, @p2, …), (…)}: the rows' values as parameters numbered from 1, each null written
+     * as a typed NULL instead ({@link #typedNull}). A decimal is cast to the column's
+     * {@code DECIMAL(28,8)}: the client declares each decimal parameter with its own value's scale,
+     * and a table value constructor types a column by the UNION rules, so a scale-0 row beside a
+     * scale-2 row would round the latter.
      */
-    static String values(int rows, Table table) {
+    static String values(List<Object[]> rows, Table table) {
         List<Column> columns = table.columns();
-        StringBuilder sql = new StringBuilder(rows * columns.size() * 8);
+        StringBuilder sql = new StringBuilder(rows.size() * columns.size() * 8);
         int p = 1;
-        for (int r = 0; r < rows; r++) {
+        for (int r = 0; r < rows.size(); r++) {
             sql.append(r == 0 ? "(" : ", (");
+            Object[] row = rows.get(r);
             for (int c = 0; c < columns.size(); c++) {
                 sql.append(c == 0 ? "" : ", ");
-                if (columns.get(c).type() == BigDecimal.class) {
+                Class<?> type = columns.get(c).type();
+                if (row != null && row[c] == null) {
+                    sql.append(typedNull(type));
+                } else if (type == BigDecimal.class) {
                     sql.append("CAST(@p").append(p++).append(" AS DECIMAL(28,8))");
                 } else {
                     sql.append("@p").append(p++);
@@ -161,6 +170,70 @@ public final class SqlServerBatch {
             sql.append(')');
         }
         return sql.toString();
+    }
+
+    /** {@code rows} rows without nulls, for tests of the statement shapes. */
+    private static List<Object[]> noNulls(int rows) {
+        List<Object[]> list = new ArrayList<>(rows);
+        for (int i = 0; i < rows; i++) {
+            list.add(null);
+        }
+        return list;
+    }
+
+    /**
+     * A NULL of a parameter's Java type, written into the statement: the Vert.x client sends every
+     * null parameter as TDS type 0x1F (even a {@code NullValue}), which Babelfish refuses with error
+     * 8009 and drops the connection for. A statement therefore binds no null at all.
+     */
+    public static String typedNull(Class<?> type) {
+        String sqlType = type == String.class ? "NVARCHAR(4000)"
+                : type == Integer.class ? "INT"
+                : type == Long.class ? "BIGINT"
+                : type == BigDecimal.class ? "DECIMAL(28,8)"
+                : type == Boolean.class ? "BIT"
+                : type == OffsetDateTime.class ? "DATETIMEOFFSET(3)"
+                : type == byte[].class || type == Buffer.class ? "VARBINARY(MAX)"
+                : null;
+        if (sqlType == null) {
+            throw new IllegalArgumentException("no T-SQL type for " + type.getName());
+        }
+        return "CAST(NULL AS " + sqlType + ")";
+    }
+
+    private static final java.util.regex.Pattern PARAM = java.util.regex.Pattern.compile("@p(\\d+)\\b");
+
+    /** A statement's T-SQL and the values it binds once its nulls are written into the text. */
+    public record Bound(String sql, List<Object> values) {
+    }
+
+    /**
+     * Writes each null value into {@code sql} as a typed NULL ({@link #typedNull}) and numbers the
+     * remaining parameters 1..N again; bytes go as buffers.
+     */
+    public static Bound inlineNulls(String sql, List<Object> values, List<Class<?>> types) {
+        int[] renumbered = new int[values.size()];
+        List<Object> bound = new ArrayList<>(values.size());
+        for (int i = 0; i < values.size(); i++) {
+            Object v = values.get(i);
+            if (v == null) {
+                renumbered[i] = 0;
+            } else {
+                bound.add(v instanceof byte[] bytes ? Buffer.buffer(bytes) : v);
+                renumbered[i] = bound.size();
+            }
+        }
+        if (bound.size() == values.size()) {
+            return new Bound(sql, bound);
+        }
+        java.util.regex.Matcher m = PARAM.matcher(sql);
+        StringBuilder out = new StringBuilder(sql.length() + 32);
+        while (m.find()) {
+            int i = Integer.parseInt(m.group(1)) - 1;
+            m.appendReplacement(out, renumbered[i] == 0 ? typedNull(types.get(i)) : "@p" + renumbered[i]);
+        }
+        m.appendTail(out);
+        return new Bound(out.toString(), bound);
     }
 
     /** {@code @p1, …, @pN}. */
@@ -185,8 +258,13 @@ public final class SqlServerBatch {
                 + "ORDER BY partition_key";
     }
 
-    /** Updates the stored positions among {@code rows}, where the stored fencing token is not newer. */
+    /** The update of {@code rows} positions without nulls (the statement's shape). */
     public static String updatePositions(int rows) {
+        return updatePositions(noNulls(rows));
+    }
+
+    /** Updates the stored positions among {@code rows}, where the stored fencing token is not newer. */
+    public static String updatePositions(List<Object[]> rows) {
         Table t = POSITIONS;
         return "UPDATE p SET quantity = v.quantity, notional = v.notional, trade_count = v.trade_count, "
                 + "pending_count = v.pending_count, fencing_token = v.fencing_token, updated_at = v.updated_at, "
@@ -195,8 +273,13 @@ public final class SqlServerBatch {
                 + ") AS v (" + t.names() + ") ON " + keyMatch(t, "p", "v") + " WHERE p.fencing_token <= v.fencing_token";
     }
 
-    /** Inserts the rows of {@code table} whose key is not stored yet. */
+    /** The insert of {@code rows} rows without nulls (the statement's shape). */
     public static String insertMissing(Table table, int rows) {
+        return insertMissing(table, noNulls(rows));
+    }
+
+    /** Inserts the rows of {@code table} whose key is not stored yet. */
+    public static String insertMissing(Table table, List<Object[]> rows) {
         return "INSERT INTO " + table.name() + " (" + table.names() + ") SELECT " + table.names() + " FROM (VALUES "
                 + values(rows, table) + ") AS v (" + table.names() + ") WHERE NOT EXISTS (SELECT 1 FROM "
                 + table.name() + " s WITH (UPDLOCK, SERIALIZABLE) WHERE " + keyMatch(table, "s", "v") + ")";

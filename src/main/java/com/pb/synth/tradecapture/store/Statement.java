@@ -35,16 +35,18 @@ public record Statement(String name, String postgresql, String sqlServer, List<B
         return onSqlServer ? sqlServer : postgresql;
     }
 
-    /** The parameters, checked against the binds: as many, each null or of its bind's type. */
-    public Tuple tuple(Object... values) {
-        return tuple(false, values);
+    /**
+     * The T-SQL text and parameters for these values: checked like {@link #tuple}, each null written
+     * into the text as a typed NULL of its bind's type ({@link SqlServerBatch#typedNull}), so no
+     * null is ever bound.
+     */
+    public SqlServerBatch.Bound forSqlServer(Object... values) {
+        tuple(values);
+        return SqlServerBatch.inlineNulls(sqlServer, Arrays.asList(values), binds.stream().<Class<?>>map(Bind::type).toList());
     }
 
-    /**
-     * As {@link #tuple(Object...)}; for SQL Server a null goes as a typed null of its bind's type
-     * (an untyped one is TDS type 0x1F, which Babelfish refuses) and bytes as a buffer.
-     */
-    public Tuple tuple(boolean sqlServer, Object... values) {
+    /** The parameters, checked against the binds: as many, each null or of its bind's type. */
+    public Tuple tuple(Object... values) {
         if (values.length != binds.size()) {
             throw new IllegalArgumentException(name + " binds " + binds.size() + " values, got " + values.length);
         }
@@ -54,13 +56,6 @@ public record Statement(String name, String postgresql, String sqlServer, List<B
                         + ") is " + binds.get(i).type().getSimpleName() + ", got " + values[i].getClass().getSimpleName());
             }
         }
-        if (!sqlServer) {
-            return Tuple.from(Arrays.asList(values));
-        }
-        Object[] bound = new Object[values.length];
-        for (int i = 0; i < values.length; i++) {
-            bound[i] = SqlServerBatch.bindable(values[i], binds.get(i).type());
-        }
-        return Tuple.from(Arrays.asList(bound));
+        return Tuple.from(Arrays.asList(values));
     }
 }

@@ -6,6 +6,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -34,8 +35,14 @@ public class StoreStatements {
 
     /** Runs on a given client: a connection inside a transaction. */
     public Uni<RowSet<Row>> run(SqlClient client, Statement statement, Object... values) {
-        String sql = statement.sql(sqlServer);
-        return statement.binds().isEmpty() ? client.query(sql).execute()
-                : client.preparedQuery(sql).execute(statement.tuple(sqlServer, values));
+        if (statement.binds().isEmpty()) {
+            return client.query(statement.sql(sqlServer)).execute();
+        }
+        if (sqlServer) {
+            SqlServerBatch.Bound bound = statement.forSqlServer(values);
+            return bound.values().isEmpty() ? client.query(bound.sql()).execute()
+                    : client.preparedQuery(bound.sql()).execute(Tuple.from(bound.values()));
+        }
+        return client.preparedQuery(statement.sql(false)).execute(statement.tuple(values));
     }
 }

@@ -63,8 +63,8 @@ public class TradeVersionRepository {
         if (sqlServer) {
             List<Object[]> values = rows.stream().map(TradeVersionRepository::row).toList();
             return SqlServerBatch.run(SqlServerBatch.chunks(values, SqlServerBatch.TRADE_VERSIONS),
-                    chunk -> conn.preparedQuery(SqlServerBatch.insertMissing(SqlServerBatch.TRADE_VERSIONS, chunk.size()))
-                            .execute(SqlServerBatch.tuple(chunk, SqlServerBatch.TRADE_VERSIONS)).map(result -> result.rowCount()));
+                    chunk -> conn.preparedQuery(SqlServerBatch.insertMissing(SqlServerBatch.TRADE_VERSIONS, chunk))
+                            .execute(SqlServerBatch.tuple(chunk)).map(result -> result.rowCount()));
         }
         int n = rows.size();
         String[] ids = new String[n], keys = new String[n], actions = new String[n], idem = new String[n];

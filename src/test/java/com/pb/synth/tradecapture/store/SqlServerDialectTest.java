@@ -28,25 +28,69 @@ class SqlServerDialectTest {
             SqlServerBatch.TRADE_VERSIONS, SqlServerBatch.TRADE_EXCEPTIONS);
 
     @Test
-    void noStatementBindsAnUntypedNull() {
+    void noStatementBindsANullEachIsWrittenIntoTheTextAsATypedNull() {
+        int withNulls = 0;
         for (Statement st : SqlServerStatementsTest.STATEMENTS) {
-            Tuple bound = st.tuple(true, new Object[st.binds().size()]);
-            for (int i = 0; i < bound.size(); i++) {
-                assertThat(sent(bound, i)).as(st.name() + " parameter " + (i + 1))
-                        .isInstanceOf(io.vertx.sqlclient.data.NullValue.class);
+            Object[] values = new Object[st.binds().size()];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = st.binds().get(i).column() == null ? Integer.valueOf(10) : null;  // a limit is never null
             }
+            if (values.length == 0) {
+                continue;
+            }
+            SqlServerBatch.Bound bound = st.forSqlServer(values);
+            assertThat(bound.values()).as(st.name()).doesNotContainNull();
+            assertThat(params(bound.sql())).as(st.name()).isEqualTo(bound.values().size());
+            assertThat(bound.sql()).as(st.name()).contains("CAST(NULL AS ");
+            withNulls++;
         }
+        assertThat(withNulls).isGreaterThan(20);
         for (SqlServerBatch.Table t : TABLES) {
-            Tuple bound = SqlServerBatch.tuple(List.of(new Object[t.columns().size()], new Object[t.columns().size()]), t);
-            assertThat(bound.size()).isEqualTo(2 * t.columns().size());
-            for (int i = 0; i < bound.size(); i++) {
-                assertThat(sent(bound, i)).as(t.name() + " parameter " + (i + 1))
-                        .isInstanceOf(io.vertx.sqlclient.data.NullValue.class);
+            Object[] full = new Object[t.columns().size()];
+            for (int c = 0; c < full.length; c++) {
+                full[c] = sample(t.columns().get(c).type());
             }
+            Object[] sparse = full.clone();
+            sparse[full.length - 1] = null;
+            sparse[1] = null;
+            List<Object[]> rows = List.of(full, sparse, full);
+            Tuple bound = SqlServerBatch.tuple(rows);
+            String sql = SqlServerBatch.insertMissing(t, rows);
+            assertThat(bound.size()).as(t.name()).isEqualTo(3 * full.length - 2);
+            for (int i = 0; i < bound.size(); i++) {
+                assertThat(sent(bound, i)).as(t.name() + " parameter " + (i + 1)).isNotNull();
+            }
+            assertThat(params(sql)).as(t.name()).isEqualTo(bound.size());
+            assertThat(sql).contains(SqlServerBatch.typedNull(t.columns().get(1).type()));
         }
-        // Values themselves pass unchanged, bytes as a buffer (never a zero-length one: see CaptureTransaction).
-        assertThat(SqlServerBatch.bindable(new BigDecimal("-5.25"), BigDecimal.class)).isEqualTo(new BigDecimal("-5.25"));
-        assertThat(SqlServerBatch.bindable(new byte[] {1}, byte[].class)).isInstanceOf(io.vertx.core.buffer.Buffer.class);
+        // Rows with the same nulls go into the same statements, so the texts stay few.
+        List<Object[]> mixed = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            Object[] row = new Object[SqlServerBatch.TRADE_VERSIONS.columns().size()];
+            row[8] = i % 2 == 0 ? null : Long.valueOf(i);
+            mixed.add(row);
+        }
+        List<List<Object[]>> chunks = SqlServerBatch.chunks(mixed, SqlServerBatch.TRADE_VERSIONS);
+        assertThat(chunks.get(0).subList(0, 5)).allMatch(r -> r[8] != null);
+        assertThat(chunks.get(0).subList(5, 10)).allMatch(r -> r[8] == null);
+    }
+
+    private static int params(String sql) {
+        java.util.Set<String> distinct = new java.util.TreeSet<>();
+        Matcher m = Pattern.compile("@p(\\d+)\\b").matcher(sql);
+        while (m.find()) {
+            distinct.add(m.group(1));
+        }
+        for (int i = 1; i <= distinct.size(); i++) {
+            assertThat(distinct).as("parameters numbered 1..N in " + sql).contains(Integer.toString(i));
+        }
+        return distinct.size();
+    }
+
+    private static Object sample(Class<?> type) {
+        return type == String.class ? "x" : type == Integer.class ? 1 : type == Long.class ? 1L
+                : type == BigDecimal.class ? BigDecimal.ONE : type == Boolean.class ? true
+                : type == java.time.OffsetDateTime.class ? java.time.OffsetDateTime.now() : new byte[] {1};
     }
 
     /** What the client sends for a parameter (getValue would hide a typed null as null). */

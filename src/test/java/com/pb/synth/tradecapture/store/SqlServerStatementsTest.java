@@ -61,7 +61,8 @@ class SqlServerStatementsTest {
             for (int rows : new int[] {1, 3, t.rowsPerStatement()}) {
                 numberedOneToN(SqlServerBatch.insertMissing(t, rows), rows * cols);
             }
-            List<List<Integer>> chunks = SqlServerBatch.chunks(IntStream.range(0, 5_000).boxed().toList(), t);
+            List<List<Object[]>> chunks = SqlServerBatch.chunks(IntStream.range(0, 5_000)
+                    .mapToObj(i -> new Object[cols]).toList(), t);
             assertThat(chunks).allSatisfy(c -> assertThat(c.size() * cols).isLessThanOrEqualTo(2_100));
             assertThat(chunks.stream().mapToInt(List::size).sum()).isEqualTo(5_000);
         }
