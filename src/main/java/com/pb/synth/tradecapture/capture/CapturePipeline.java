@@ -180,10 +180,13 @@ public class CapturePipeline {
                 return lastResort(item, f);
             }
             if (c.kind() == Kind.UNCLASSIFIED) {
-                // Set a record aside for an unknown failure only while the dependencies answer.
-                return Uni.combine().all().unis(lock.ping(), transaction.ping()).with((redis, store) -> redis && store)
+                // Set a record aside for an unknown failure only while Redis answers and the store
+                // takes a canary capture (rolled back): a failure that hits every record is an
+                // outage, and capture waits it out instead.
+                return Uni.combine().all().unis(lock.ping(), transaction.canary()).with((redis, store) -> redis && store)
                         .flatMap(healthy -> healthy ? setAside(item, c.reason(), f, start)
-                                : pause(attempt).flatMap(v -> isolate(items, start, false, attempt + 1, 0)));
+                                : pause(attempt).flatMap(v -> isolate(items, start, false, attempt + 1,
+                                        unclassifiedAttempts)));
             }
             return setAside(item, c.reason(), f, start);
         });

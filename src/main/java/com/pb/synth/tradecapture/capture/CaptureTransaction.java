@@ -22,6 +22,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -203,9 +204,33 @@ public class CaptureTransaction {
         return new OutgoingRecord(topics.captured(), key, json, Map.of());
     }
 
-    /** True when the store answers a trivial query. */
-    public Uni<Boolean> ping() {
-        return pool.query("SELECT 1").execute().map(rows -> true).onFailure().recoverWithItem(false);
+    /**
+     * True when the store takes a capture's writes: one synthetic position, trade version and
+     * exception, written with the hot path's own statements in a transaction that is then rolled
+     * back. A record that fails alone while this passes is at fault, not the store.
+     */
+    public Uni<Boolean> canary() {
+        OffsetDateTime at = OffsetDateTime.now(ZoneOffset.UTC);
+        String id = "canary-" + java.util.UUID.randomUUID();
+        String key = "canary_canary_" + id;
+        Position position = new Position(key, BigDecimal.ONE, BigDecimal.ONE, 1, 0, 0);
+        TradeVersionRow version = new TradeVersionRow(id, 1, key, "NEW", BigDecimal.ONE, BigDecimal.ONE, true, false,
+                null, null, 0, 0, 0, at, new byte[] {'{', '}'});
+        ExceptionRow exception = new ExceptionRow(ReasonCode.CAPTURE_FAILED.name(), "canary", id, 1, key, "canary", 0, 0,
+                null, at);
+        return pool.withTransaction(conn -> positions.upsert(conn, List.of(position), at)
+                        .flatMap(n -> versions.insert(conn, List.of(version)))
+                        .flatMap(n -> exceptions.insert(conn, List.of(exception)))
+                        .flatMap(n -> Uni.createFrom().<Boolean>failure(new CanaryDone())))
+                .onFailure(CanaryDone.class).recoverWithItem(true)
+                .onFailure().recoverWithItem(false);
+    }
+
+    /** Rolls the canary's transaction back once its writes went through. */
+    private static final class CanaryDone extends RuntimeException {
+        CanaryDone() {
+            super("canary written", null, false, false);
+        }
     }
 
     /** The DLQ record of a record set aside, for when even its exception row cannot be stored. */

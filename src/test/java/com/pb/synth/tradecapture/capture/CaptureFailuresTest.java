@@ -32,6 +32,7 @@ class CaptureFailuresTest {
         assertThat(CaptureFailures.classify(pg("42P01")).kind()).as("a missing table concerns every record")
                 .isEqualTo(Kind.TRANSIENT);
         assertThat(CaptureFailures.classify(pg("08006")).kind()).isEqualTo(Kind.TRANSIENT);
+        assertThat(CaptureFailures.classify(pg("P0001")).kind()).as("a trigger's RAISE").isEqualTo(Kind.UNCLASSIFIED);
     }
 
     @Test
@@ -44,6 +45,12 @@ class CaptureFailuresTest {
                 .isEqualTo(Kind.DETERMINISTIC);
         assertThat(CaptureFailures.classify(ms(1205, "deadlock victim")).kind())
                 .isEqualTo(Kind.TRANSIENT);
+        assertThat(CaptureFailures.classify(ms(8009, "Data type 0x1F is unknown")).reason())
+                .isEqualTo(ReasonCode.STORE_REJECTED);
+        assertThat(CaptureFailures.classify(ms(208, "Invalid object name 'positions'")).kind())
+                .as("a missing table concerns every record").isEqualTo(Kind.TRANSIENT);
+        assertThat(CaptureFailures.classify(ms(33557097, "length for type varbinary must be at least 1")).kind())
+                .as("Babelfish's generic error").isEqualTo(Kind.UNCLASSIFIED);
         assertThat(CaptureFailures.classify(ms(3960, "Snapshot isolation update conflict")).kind())
                 .isEqualTo(Kind.TRANSIENT);
         assertThat(com.pb.synth.tradecapture.store.TransactionRetry.reason(ms(3960, "update conflict")))

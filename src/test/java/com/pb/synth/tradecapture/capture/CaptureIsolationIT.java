@@ -157,6 +157,79 @@ class CaptureIsolationIT extends ServiceTestBase {
         }
     }
 
+    @Test
+    void anUnclassifiedStoreErrorForOneRecordIsSetAsideWhileTheRestIsCaptured() {
+        List<String> accounts = Fixtures.accounts(pool, reference, "TRG", 1);
+        String run = TradeRequests.unique("TRG");
+        String name = "trg_" + run.replace('-', '_').toLowerCase();
+        // A trigger's RAISE (SQLSTATE P0001) for one trade: no class the service knows.
+        Fixtures.query(pool, "CREATE FUNCTION " + name + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                + "IF NEW.trade_id LIKE '" + run + "-BAD%' THEN RAISE EXCEPTION 'refused by the desk''s trigger'; END IF; "
+                + "RETURN NEW; END $$");
+        Fixtures.query(pool, "CREATE TRIGGER " + name + " BEFORE INSERT ON trade_versions FOR EACH ROW EXECUTE FUNCTION "
+                + name + "()");
+        try {
+            Map<String, BigDecimal> expected = new HashMap<>();
+            List<TradeRequests.Builder> trades = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                boolean bad = i == 120;
+                TradeRequests.Builder t = TradeRequests.trade(run + (bad ? "-BAD" : "-OK") + i)
+                        .key(accounts.get(0), "BOOK-06", SECURITIES[i % SECURITIES.length]).quantity(Integer.toString(5 + i));
+                if (!bad) {
+                    expected.merge(t.key(), t.signedQuantity(), BigDecimal::add);
+                }
+                trades.add(t);
+            }
+            Topics.send(bootstrap, Topics.inputs(trades));
+            await().atMost(Duration.ofSeconds(90)).until(() -> Fixtures.count(pool,
+                    "SELECT count(*) FROM trade_versions WHERE trade_id LIKE $1", run + "-OK%") == 199);
+            await().atMost(Duration.ofSeconds(90)).until(() -> Fixtures.count(pool,
+                    "SELECT count(*) FROM trade_exceptions WHERE trade_id = $1 AND reason_code = 'STORE_REJECTED'",
+                    run + "-BAD120") == 1);
+            assertThat(Fixtures.query(pool, "SELECT detail FROM trade_exceptions WHERE trade_id = $1", run + "-BAD120")
+                    .iterator().next().getString(0)).contains("refused by the desk's trigger");
+            for (var e : expected.entrySet()) {
+                assertThat(Fixtures.position(pool, e.getKey()).orElseThrow().quantity()).as(e.getKey())
+                        .isEqualByComparingTo(e.getValue());
+            }
+        } finally {
+            Fixtures.query(pool, "DROP TRIGGER " + name + " ON trade_versions");
+            Fixtures.query(pool, "DROP FUNCTION " + name + "()");
+        }
+    }
+
+    @Test
+    void anUnclassifiedErrorThatHitsEveryRecordIsWaitedOutAndSetsNothingAside() {
+        List<String> accounts = Fixtures.accounts(pool, reference, "TRGALL", 1);
+        String run = TradeRequests.unique("TRGALL");
+        String name = "trg_" + run.replace('-', '_').toLowerCase();
+        // Refuses every insert (the canary's too): an outage of the store's own making, not a record's fault.
+        Fixtures.query(pool, "CREATE FUNCTION " + name + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                + "RAISE EXCEPTION 'trade_versions closed for maintenance'; END $$");
+        Fixtures.query(pool, "CREATE TRIGGER " + name + " BEFORE INSERT ON trade_versions FOR EACH ROW EXECUTE FUNCTION "
+                + name + "()");
+        double splitsBefore = Fixtures.meter("capture_batch_splits_total");
+        List<TradeRequests.Builder> trades = new ArrayList<>();
+        try {
+            for (int i = 0; i < 40; i++) {
+                trades.add(TradeRequests.trade(run + "-" + i).key(accounts.get(0), "BOOK-07", SECURITIES[i % 2]));
+            }
+            Topics.send(bootstrap, Topics.inputs(trades));
+            // Capture bisects down to single records, whose canary fails: nothing is set aside.
+            await().atMost(Duration.ofSeconds(60)).until(() -> Fixtures.meter("capture_batch_splits_total") >= splitsBefore + 4);
+            await().atMost(Duration.ofSeconds(30)).until(() -> "DOWN".equals(Fixtures.check("capture-progress").get("status")));
+            assertThat(Fixtures.count(pool, "SELECT count(*) FROM trade_exceptions WHERE trade_id LIKE $1", run + "-%"))
+                    .isZero();
+        } finally {
+            Fixtures.query(pool, "DROP TRIGGER " + name + " ON trade_versions");
+            Fixtures.query(pool, "DROP FUNCTION " + name + "()");
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> Fixtures.count(pool,
+                "SELECT count(*) FROM trade_versions WHERE trade_id LIKE $1", run + "-%") == 40);
+        assertThat(Fixtures.count(pool, "SELECT count(*) FROM trade_exceptions WHERE trade_id LIKE $1", run + "-%"))
+                .isZero();
+    }
+
     private static String header(ConsumerRecord<String, byte[]> record, String name) {
         return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
