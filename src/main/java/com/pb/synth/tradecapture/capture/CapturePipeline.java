@@ -147,6 +147,12 @@ public class CapturePipeline {
      * @param unclassified how many of those fit no known kind
      */
     private Uni<Void> isolate(List<CaptureItem> items, long start, boolean claim, int attempt, int unclassified) {
+        return isolate(items, start, claim, attempt, unclassified, false);
+    }
+
+    /** As above; {@code canaryPassed}: the store took a canary capture just before this attempt. */
+    private Uni<Void> isolate(List<CaptureItem> items, long start, boolean claim, int attempt, int unclassified,
+                              boolean canaryPassed) {
         return lockAndApply(items, start, claim).onFailure().recoverWithUni(f -> {
             Classified c = CaptureFailures.classify(f);
             String failure = describe(f);
@@ -179,14 +185,14 @@ public class CapturePipeline {
             if (!item.accepted()) {
                 return lastResort(item, f);
             }
-            if (c.kind() == Kind.UNCLASSIFIED) {
-                // Set a record aside for an unknown failure only while Redis answers and the store
-                // takes a canary capture (rolled back): a failure that hits every record is an
-                // outage, and capture waits it out instead.
+            if (c.kind() == Kind.UNCLASSIFIED && !canaryPassed) {
+                // Set a record aside for an unknown failure only when it fails again right after
+                // Redis answered and the store took a canary capture (rolled back): a failure that
+                // hits every record is an outage, and capture waits it out instead.
                 return Uni.combine().all().unis(lock.ping(), transaction.canary()).with((redis, store) -> redis && store)
-                        .flatMap(healthy -> healthy ? setAside(item, c.reason(), f, start)
+                        .flatMap(healthy -> healthy ? isolate(items, start, false, attempt + 1, unclassifiedAttempts, true)
                                 : pause(attempt).flatMap(v -> isolate(items, start, false, attempt + 1,
-                                        unclassifiedAttempts)));
+                                        unclassifiedAttempts, false)));
             }
             return setAside(item, c.reason(), f, start);
         });

@@ -123,19 +123,7 @@ class CaptureIsolationIT extends ServiceTestBase {
                 + " CHECK (trade_id NOT LIKE '" + run + "-BAD%')");
         double splitsBefore = Fixtures.meter("capture_batch_splits_total");
         try {
-            Map<String, BigDecimal> expected = new HashMap<>();
-            List<TradeRequests.Builder> trades = new ArrayList<>();
-            for (int i = 0; i < 600; i++) {
-                boolean bad = i == 17 || i == 300 || i == 599;
-                TradeRequests.Builder t = TradeRequests.trade(run + (bad ? "-BAD" : "-OK") + i)
-                        .key(accounts.get(i % 2), "BOOK-05", SECURITIES[i % SECURITIES.length])
-                        .quantity(Integer.toString(10 + i));
-                if (!bad) {
-                    expected.merge(t.key(), t.signedQuantity(), BigDecimal::add);
-                }
-                trades.add(t);
-            }
-            Topics.send(bootstrap, Topics.inputs(trades));
+            Map<String, BigDecimal> expected = sendWithBad(run, accounts, "BOOK-05", 600, java.util.Set.of(17, 300, 599));
 
             await().atMost(Duration.ofSeconds(60)).until(() -> Fixtures.count(pool,
                     "SELECT count(*) FROM trade_exceptions WHERE trade_id LIKE $1", run + "-BAD%") == 3);
@@ -163,24 +151,10 @@ class CaptureIsolationIT extends ServiceTestBase {
         String run = TradeRequests.unique("TRG");
         String name = "trg_" + run.replace('-', '_').toLowerCase();
         // A trigger's RAISE (SQLSTATE P0001) for one trade: no class the service knows.
-        Fixtures.query(pool, "CREATE FUNCTION " + name + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                + "IF NEW.trade_id LIKE '" + run + "-BAD%' THEN RAISE EXCEPTION 'refused by the desk''s trigger'; END IF; "
-                + "RETURN NEW; END $$");
-        Fixtures.query(pool, "CREATE TRIGGER " + name + " BEFORE INSERT ON trade_versions FOR EACH ROW EXECUTE FUNCTION "
-                + name + "()");
+        createTrigger(name, "IF NEW.trade_id LIKE '" + run + "-BAD%' THEN RAISE EXCEPTION 'refused by the desk''s trigger'; "
+                + "END IF; RETURN NEW;");
         try {
-            Map<String, BigDecimal> expected = new HashMap<>();
-            List<TradeRequests.Builder> trades = new ArrayList<>();
-            for (int i = 0; i < 200; i++) {
-                boolean bad = i == 120;
-                TradeRequests.Builder t = TradeRequests.trade(run + (bad ? "-BAD" : "-OK") + i)
-                        .key(accounts.get(0), "BOOK-06", SECURITIES[i % SECURITIES.length]).quantity(Integer.toString(5 + i));
-                if (!bad) {
-                    expected.merge(t.key(), t.signedQuantity(), BigDecimal::add);
-                }
-                trades.add(t);
-            }
-            Topics.send(bootstrap, Topics.inputs(trades));
+            Map<String, BigDecimal> expected = sendWithBad(run, accounts, "BOOK-06", 200, java.util.Set.of(120));
             await().atMost(Duration.ofSeconds(90)).until(() -> Fixtures.count(pool,
                     "SELECT count(*) FROM trade_versions WHERE trade_id LIKE $1", run + "-OK%") == 199);
             await().atMost(Duration.ofSeconds(90)).until(() -> Fixtures.count(pool,
@@ -193,8 +167,7 @@ class CaptureIsolationIT extends ServiceTestBase {
                         .isEqualByComparingTo(e.getValue());
             }
         } finally {
-            Fixtures.query(pool, "DROP TRIGGER " + name + " ON trade_versions");
-            Fixtures.query(pool, "DROP FUNCTION " + name + "()");
+            dropTrigger(name);
         }
     }
 
@@ -204,10 +177,7 @@ class CaptureIsolationIT extends ServiceTestBase {
         String run = TradeRequests.unique("TRGALL");
         String name = "trg_" + run.replace('-', '_').toLowerCase();
         // Refuses every insert (the canary's too): an outage of the store's own making, not a record's fault.
-        Fixtures.query(pool, "CREATE FUNCTION " + name + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                + "RAISE EXCEPTION 'trade_versions closed for maintenance'; END $$");
-        Fixtures.query(pool, "CREATE TRIGGER " + name + " BEFORE INSERT ON trade_versions FOR EACH ROW EXECUTE FUNCTION "
-                + name + "()");
+        createTrigger(name, "RAISE EXCEPTION 'trade_versions closed for maintenance';");
         double splitsBefore = Fixtures.meter("capture_batch_splits_total");
         List<TradeRequests.Builder> trades = new ArrayList<>();
         try {
@@ -221,13 +191,46 @@ class CaptureIsolationIT extends ServiceTestBase {
             assertThat(Fixtures.count(pool, "SELECT count(*) FROM trade_exceptions WHERE trade_id LIKE $1", run + "-%"))
                     .isZero();
         } finally {
-            Fixtures.query(pool, "DROP TRIGGER " + name + " ON trade_versions");
-            Fixtures.query(pool, "DROP FUNCTION " + name + "()");
+            dropTrigger(name);
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> Fixtures.count(pool,
                 "SELECT count(*) FROM trade_versions WHERE trade_id LIKE $1", run + "-%") == 40);
         assertThat(Fixtures.count(pool, "SELECT count(*) FROM trade_exceptions WHERE trade_id LIKE $1", run + "-%"))
                 .isZero();
+    }
+
+    /** A row trigger on trade_versions inserts whose PL/pgSQL body is {@code body}. */
+    private void createTrigger(String name, String body) {
+        Fixtures.query(pool, "CREATE FUNCTION " + name + "() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN " + body
+                + " END $$");
+        Fixtures.query(pool, "CREATE TRIGGER " + name + " BEFORE INSERT ON trade_versions FOR EACH ROW EXECUTE FUNCTION "
+                + name + "()");
+    }
+
+    private void dropTrigger(String name) {
+        Fixtures.query(pool, "DROP TRIGGER " + name + " ON trade_versions");
+        Fixtures.query(pool, "DROP FUNCTION " + name + "()");
+    }
+
+    /**
+     * Sends {@code n} trades over the accounts' keys, those at the {@code bad} indexes with ids
+     * {@code <run>-BAD<i>}, the rest {@code <run>-OK<i>}; returns the positions the good ones make.
+     */
+    private Map<String, BigDecimal> sendWithBad(String run, List<String> accounts, String book, int n,
+                                                java.util.Set<Integer> bad) {
+        Map<String, BigDecimal> expected = new HashMap<>();
+        List<TradeRequests.Builder> trades = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            TradeRequests.Builder t = TradeRequests.trade(run + (bad.contains(i) ? "-BAD" : "-OK") + i)
+                    .key(accounts.get(i % accounts.size()), book, SECURITIES[i % SECURITIES.length])
+                    .quantity(Integer.toString(10 + i));
+            if (!bad.contains(i)) {
+                expected.merge(t.key(), t.signedQuantity(), BigDecimal::add);
+            }
+            trades.add(t);
+        }
+        Topics.send(bootstrap, Topics.inputs(trades));
+        return expected;
     }
 
     private static String header(ConsumerRecord<String, byte[]> record, String name) {
