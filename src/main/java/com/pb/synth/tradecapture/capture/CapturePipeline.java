@@ -212,7 +212,7 @@ public class CapturePipeline {
                 r.topic(), r.partition(), r.offset(), item.rejection().reasonCode(), describe(f));
         return publishDlqOnly(item, 0).invoke(() -> {
             metrics.processed(Outcome.REJECTED, 1);
-            settle(List.of(item), List.of(), List.of());
+            settle(List.of(item), List.of());
         });
     }
 
@@ -251,7 +251,7 @@ public class CapturePipeline {
         return applied.onFailure().invoke(f -> held.putBack(claimed))
                 .invoke(result -> {
                     record(all, result);
-                    settle(all, result.held(), claimed);
+                    settle(all, result.held());
                 })
                 .replaceWithVoid();
     }
@@ -273,7 +273,7 @@ public class CapturePipeline {
      * After a committed and published batch: what is held goes (back) to {@link HeldTrades}, a newly
      * held record keeps its batch unacknowledged, and a held record now decided releases it.
      */
-    private void settle(List<CaptureItem> all, List<CaptureItem> stillHeld, List<CaptureItem> claimed) {
+    private void settle(List<CaptureItem> all, List<CaptureItem> stillHeld) {
         Set<CaptureItem> heldNow = Collections.newSetFromMap(new IdentityHashMap<>());
         heldNow.addAll(stillHeld);
         long now = System.currentTimeMillis();

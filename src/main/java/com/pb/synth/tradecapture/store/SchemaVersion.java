@@ -1,9 +1,11 @@
 package com.pb.synth.tradecapture.store;
 
 import com.pb.synth.tradecapture.config.CaptureConfig;
+import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -44,6 +46,11 @@ public class SchemaVersion implements HealthCheck {
     public SchemaVersion(StoreStatements store, CaptureConfig config) {
         this.store = store;
         this.sqlServer = StoreKind.sqlServer(config);
+    }
+
+    /** A first check at start, so readiness does not wait a whole interval for it. */
+    void start(@Observes StartupEvent event) {
+        check().subscribe().with(v -> { }, f -> LOG.debugf("first schema check failed: %s", f));
     }
 
     @Scheduled(every = "${capture.store.retry-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
