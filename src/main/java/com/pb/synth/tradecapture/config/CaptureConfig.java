@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The capture pipeline's knobs. The three that matter most in production: {@code lock.ttl} (longer
- * than the slowest batch, or a stalled writer is fenced out and its batch redone),
+ * The capture pipeline's knobs. The three that matter most in production: {@code lock.ttl} (renewed
+ * while a batch runs, so it bounds how long a dead owner's keys stay locked),
  * {@code retry.max-backoff} (how quickly capture resumes after an outage) and the consumer's
  * {@code KAFKA_MAX_POLL_RECORDS} (the batch size, set on the channel).
  */
@@ -147,8 +147,11 @@ public interface CaptureConfig {
     }
 
     interface Lock {
-        /** Lock lease: must exceed the slowest batch's capture time. */
-        @WithDefault("30s")
+        /**
+         * Lock lease. A running batch renews its locks every third of this, so it bounds how long a
+         * dead or stalled owner's keys stay locked, not how long a batch may take.
+         */
+        @WithDefault("6s")
         Duration ttl();
 
         /** First wait after a contended acquisition; doubles up to {@link #maxBackoff()}, with jitter. */

@@ -35,6 +35,8 @@ public class PartitionLock {
     private static final Logger LOG = Logger.getLogger(PartitionLock.class);
     static final String RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then "
             + "return redis.call('del', KEYS[1]) else return 0 end";
+    static final String RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then "
+            + "return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
 
     private final Redis redis;
     private final CaptureConfig.Lock config;
@@ -129,6 +131,35 @@ public class PartitionLock {
         long cap = config.maxBackoff().toMillis();
         long ceiling = Math.min(cap, initial << Math.min(attempt, 16));
         return java.time.Duration.ofMillis(Math.max(1, ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1)));
+    }
+
+    /**
+     * Extends the lease's locks by a whole TTL, key by key where the lock is still this lease's;
+     * returns how many were. A batch renews its locks while it runs, so the TTL can be short: a
+     * stalled or dead owner's locks expire within one TTL, a slow batch keeps its own.
+     */
+    public Uni<Integer> renew(LockLease lease) {
+        String ttl = Long.toString(config.ttl().toMillis());
+        Uni<Integer> renewed = Uni.createFrom().item(0);
+        for (List<String> chunk : chunks(lease.fencingTokens().keySet())) {
+            List<Request> batch = new ArrayList<>(chunk.size());
+            for (String key : chunk) {
+                batch.add(Request.cmd(Command.EVAL).arg(RENEW).arg(1).arg(lockKey(key)).arg(lease.token()).arg(ttl));
+            }
+            renewed = renewed.flatMap(n -> redis.batch(batch).map(responses -> {
+                int ok = n;
+                for (Response r : responses) {
+                    ok += r != null && r.toLong() == 1 ? 1 : 0;
+                }
+                return ok;
+            }));
+        }
+        return renewed;
+    }
+
+    /** How often a running batch renews its locks: a third of the TTL, so two renewals may fail before expiry. */
+    public java.time.Duration renewalInterval() {
+        return config.ttl().dividedBy(3);
     }
 
     /** Releases what the lease still holds; a key whose lock expired and was taken by another is left alone. */
