@@ -255,8 +255,11 @@ public class ApprovalService {
     }
 
     private <T> Uni<T> underLock(String key, Function<LockLease, Uni<T>> work) {
-        return lock.acquireAll(List.of(key)).flatMap(lease -> work.apply(lease)
-                .onTermination().call(() -> lock.release(lease).onFailure().recoverWithNull()));
+        return lock.acquireAll(List.of(key)).flatMap(lease -> {
+            var renewal = lock.keepAlive(lease);
+            return work.apply(lease).onTermination().invoke(renewal::cancel)
+                    .onTermination().call(() -> lock.release(lease).onFailure().recoverWithNull());
+        });
     }
 
     private Uni<Void> publish(String key, byte[] event) {

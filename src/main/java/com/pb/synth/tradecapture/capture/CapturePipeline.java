@@ -14,7 +14,6 @@ import com.pb.synth.tradecapture.metrics.CaptureMetrics.Outcome;
 import com.pb.synth.tradecapture.metrics.CaptureMetrics.Stage;
 import com.pb.synth.tradecapture.metrics.CaptureProgress;
 import com.pb.synth.tradecapture.reference.ReferenceData;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -238,7 +237,7 @@ public class CapturePipeline {
             applied = lock.acquireAll(keys).flatMap(lease -> {
                 metrics.stage(Stage.LOCK, lockStart);
                 metrics.partitionsLocked(keys.size());
-                Cancellable renewal = renewWhileRunning(lease);
+                Cancellable renewal = lock.keepAlive(lease);
                 return applyAndPublish(all, lease, start).onTermination().invoke(renewal::cancel).onTermination().call(() -> {
                     long releaseStart = System.nanoTime();
                     return lock.release(lease)
@@ -257,26 +256,6 @@ public class CapturePipeline {
                     settle(all, result.held());
                 })
                 .replaceWithVoid();
-    }
-
-    /**
-     * Renews the lease's locks every third of their TTL until cancelled, so a batch slower than the
-     * TTL keeps its keys while a dead owner's expire within one TTL. A lock found lost is left to the
-     * fence: the batch's write is then refused and the batch captured again.
-     */
-    private Cancellable renewWhileRunning(LockLease lease) {
-        java.time.Duration every = lock.renewalInterval();
-        int held = lease.fencingTokens().size();
-        return Multi.createFrom().ticks().startingAfter(every).every(every).onOverflow().drop()
-                .onItem().transformToUniAndConcatenate(tick -> lock.renew(lease)
-                        .onFailure().invoke(f -> LOG.debugf("lock renewal failed: %s", describe(f)))
-                        .onFailure().recoverWithItem(held))
-                .subscribe().with(renewed -> {
-                    if (renewed < held) {
-                        LOG.warnf("%d of %d partition locks were lost before the batch ended (expired or taken); "
-                                + "the fence decides", held - renewed, held);
-                    }
-                });
     }
 
     private Uni<CaptureTransaction.Result> applyAndPublish(List<CaptureItem> items, LockLease lease, long start) {

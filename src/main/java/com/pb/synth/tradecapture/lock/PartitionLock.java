@@ -2,7 +2,9 @@ package com.pb.synth.tradecapture.lock;
 
 import com.pb.synth.tradecapture.config.CaptureConfig;
 import com.pb.synth.tradecapture.metrics.CaptureMetrics;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
 import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
@@ -157,9 +159,24 @@ public class PartitionLock {
         return renewed;
     }
 
-    /** How often a running batch renews its locks: a third of the TTL, so two renewals may fail before expiry. */
-    public java.time.Duration renewalInterval() {
-        return config.ttl().dividedBy(3);
+    /**
+     * Renews the lease's locks every third of their TTL (so two renewals may fail before expiry)
+     * until cancelled: work slower than the TTL keeps its keys while a dead owner's expire within
+     * one TTL. A lock found lost is logged and left to the fence, which refuses the late write.
+     */
+    public Cancellable keepAlive(LockLease lease) {
+        java.time.Duration every = config.ttl().dividedBy(3);
+        int held = lease.fencingTokens().size();
+        return Multi.createFrom().ticks().startingAfter(every).every(every).onOverflow().drop()
+                .onItem().transformToUniAndConcatenate(tick -> renew(lease)
+                        .onFailure().invoke(f -> LOG.debugf("lock renewal failed: %s", f))
+                        .onFailure().recoverWithItem(held))
+                .subscribe().with(renewed -> {
+                    if (renewed < held) {
+                        LOG.warnf("%d of %d partition locks were lost before their work ended (expired or taken); "
+                                + "the fence decides", held - renewed, held);
+                    }
+                });
     }
 
     /** Releases what the lease still holds; a key whose lock expired and was taken by another is left alone. */
