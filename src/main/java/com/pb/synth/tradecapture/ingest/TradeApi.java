@@ -28,7 +28,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 
 /**
- * The HTTP API of DESIGN.md, path-compatible with the service this one replaces. Every call is
+ * The HTTP API (README "HTTP API"), path-compatible with the service this one replaces. Every call is
  * non-blocking; errors are application/problem+json.
  */
 @Path("/api/v1")
