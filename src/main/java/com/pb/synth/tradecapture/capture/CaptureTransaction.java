@@ -8,7 +8,6 @@ import com.pb.synth.tradecapture.domain.Position;
 import com.pb.synth.tradecapture.domain.MissingReference;
 import com.pb.synth.tradecapture.domain.ReasonCode;
 import com.pb.synth.tradecapture.domain.StoreLimits;
-import com.pb.synth.tradecapture.domain.SwapBlotter;
 import com.pb.synth.tradecapture.domain.Trade;
 import com.pb.synth.tradecapture.lock.LockLease;
 import com.pb.synth.tradecapture.store.ExceptionRepository;
