@@ -168,6 +168,12 @@ public class CapturePipeline {
                 metrics.batchRetried();
                 logFailure(items.size(), f);
                 int nextUnclassified = c.kind() == Kind.UNCLASSIFIED ? unclassified + 1 : unclassified;
+                FencesBehindException behind = find(f, FencesBehindException.class);
+                if (behind != null) {
+                    // The fence counters restarted (Redis lost data): raise them and go again at once.
+                    return lock.raiseFences(behind.stored()).onFailure().recoverWithItem(0)
+                            .flatMap(v -> pause(0)).flatMap(v -> isolate(items, start, claim, attempt + 1, nextUnclassified));
+                }
                 return pause(attempt).flatMap(v -> isolate(items, start, claim, attempt + 1, nextUnclassified));
             }
             if (items.size() > 1) {
@@ -357,6 +363,15 @@ public class CapturePipeline {
         } else {
             LOG.debugf("capture of %d records failed again: %s", size, describe(f));
         }
+    }
+
+    private static <T extends Throwable> T find(Throwable f, Class<T> type) {
+        for (Throwable t = f; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+        }
+        return null;
     }
 
     static String describe(Throwable f) {

@@ -103,8 +103,19 @@ public class CaptureTransaction {
         // Both reads go out together (pipelined on the connection, executed in this order): the
         // row locks first, then the history, which no other writer can change while they are held.
         return Uni.combine().all().unis(positions.lockAll(conn, keys), versions.history(conn, tradeIds))
-                .with((stored, history) -> CaptureDecider.decide(trades, t -> byTrade.get(t).blotter().pending(),
-                        stored, history, lease::fence, t -> gapExpired.test(byTrade.get(t))))
+                .with((stored, history) -> {
+                    Map<String, Long> behind = new java.util.HashMap<>();
+                    stored.forEach((key, p) -> {
+                        if (p.fencingToken() > lease.fence(key)) {
+                            behind.put(key, p.fencingToken());
+                        }
+                    });
+                    if (!behind.isEmpty()) {
+                        throw new FencesBehindException(behind);
+                    }
+                    return CaptureDecider.decide(trades, t -> byTrade.get(t).blotter().pending(), stored, history,
+                            lease::fence, t -> gapExpired.test(byTrade.get(t)));
+                })
                 .flatMap(plan -> write(conn, items, byTrade, plan, lease, startNanos));
     }
 

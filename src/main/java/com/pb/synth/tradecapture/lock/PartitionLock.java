@@ -37,6 +37,16 @@ public class PartitionLock {
     private static final Logger LOG = Logger.getLogger(PartitionLock.class);
     static final String RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then "
             + "return redis.call('del', KEYS[1]) else return 0 end";
+    /** Raises a fence counter to at least ARGV[1]; never lowers it. */
+    static final String RAISE = "local c = tonumber(redis.call('get', KEYS[1]) or '0') "
+            + "if c < tonumber(ARGV[1]) then redis.call('set', KEYS[1], ARGV[1]) return 1 end return 0";
+    /**
+     * How far past a stored token a raised counter goes. A writer that took its token before Redis
+     * lost the counter and has not written yet holds a token at most the number of acquisitions of
+     * its key since the last stored write above it; a new writer's token must beat that, or a stale
+     * writer's late write could tie with a fresh one.
+     */
+    static final long RAISE_MARGIN = 1_000_000L;
     static final String RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then "
             + "return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end";
 
@@ -177,6 +187,35 @@ public class PartitionLock {
                                 + "the fence decides", held - renewed, held);
                     }
                 });
+    }
+
+    /**
+     * Raises the fence counters of these keys past their stored tokens (by {@link #RAISE_MARGIN}):
+     * after Redis lost its counters, the next acquisition then gets a token newer than anything
+     * stored or handed out before. Raising is always safe: a counter only ever goes up.
+     */
+    public Uni<Integer> raiseFences(Map<String, Long> stored) {
+        Uni<Integer> raised = Uni.createFrom().item(0);
+        for (List<String> chunk : chunks(stored.keySet())) {
+            List<Request> batch = new ArrayList<>(chunk.size());
+            for (String key : chunk) {
+                batch.add(Request.cmd(Command.EVAL).arg(RAISE).arg(1).arg(fenceKey(key))
+                        .arg(Long.toString(stored.get(key) + RAISE_MARGIN)));
+            }
+            raised = raised.flatMap(n -> redis.batch(batch).map(responses -> {
+                int ok = n;
+                for (Response r : responses) {
+                    ok += r != null && r.toLong() == 1 ? 1 : 0;
+                }
+                return ok;
+            }));
+        }
+        return raised.invoke(n -> {
+            if (n > 0) {
+                LOG.warnf("fencing counters of %d key(s) were behind their stored tokens (Redis lost data?): raised "
+                        + "past them", n);
+            }
+        });
     }
 
     /** Releases what the lease still holds; a key whose lock expired and was taken by another is left alone. */

@@ -95,6 +95,41 @@ class PartitionLockIT extends ServiceTestBase {
                 .isZero();
     }
 
+    @Test
+    void afterRedisLosesItsFenceCountersCaptureResumesAtOnceAndAStaleWriterIsStillRefused() {
+        String account = Fixtures.accounts(pool, reference, "FLOSS", 1).get(0);
+        TradeRequests.Builder before = TradeRequests.trade(TradeRequests.unique("FLOSS-1")).key(account, "BOOK-08", "US0378331005");
+        TradeRequests.Builder after = TradeRequests.trade(TradeRequests.unique("FLOSS-2")).key(account, "BOOK-08", "US0378331005")
+                .quantity("7");
+        TradeRequests.Builder stale = TradeRequests.trade(TradeRequests.unique("FLOSS-3")).key(account, "BOOK-08", "US0378331005")
+                .quantity("999");
+        String key = before.key();
+        // A key with a long history: its stored token is in the thousands.
+        redis.send(Request.cmd(Command.SET).arg(PartitionLock.fenceKey(key)).arg("5000")).await().atMost(WAIT);
+        Topics.send(bootstrap, Topics.inputs(List.of(before)));
+        await().atMost(WAIT).until(() -> Fixtures.position(pool, key).isPresent());
+        long storedBefore = Fixtures.position(pool, key).orElseThrow().fencingToken();
+        assertThat(storedBefore).isGreaterThan(5000);
+        // A writer takes its token, then stalls; meanwhile Redis loses everything (no persistence).
+        LockLease stalled = lock.acquireAll(List.of(key)).await().atMost(WAIT);
+        redis.send(Request.cmd(Command.FLUSHALL)).await().atMost(WAIT);
+
+        // Capture goes on within seconds, not after one refused attempt per lost token.
+        Topics.send(bootstrap, Topics.inputs(List.of(after)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> Fixtures.count(pool,
+                "SELECT count(*) FROM trade_versions WHERE trade_id = $1", after.tradeId()) == 1);
+        Position now = Fixtures.position(pool, key).orElseThrow();
+        assertThat(now.quantity()).isEqualByComparingTo(before.signedQuantity().add(after.signedQuantity()));
+        assertThat(now.fencingToken()).isGreaterThan(stalled.fence(key));
+
+        // The stalled writer wakes up: its token is older than the stored one, and it is refused.
+        assertThatThrownBy(() -> transaction.apply(List.of(item(stale, 3)), stalled, System.nanoTime(), i -> false)
+                .await().atMost(WAIT)).isInstanceOf(ConcurrentCaptureException.class);
+        assertThat(Fixtures.count(pool, "SELECT count(*) FROM trade_versions WHERE trade_id = $1", stale.tradeId()))
+                .isZero();
+        assertThat(Fixtures.position(pool, key).orElseThrow().quantity()).isEqualByComparingTo(now.quantity());
+    }
+
     private CaptureItem item(TradeRequests.Builder request, long offset) {
         byte[] payload = request.json().getBytes(StandardCharsets.UTF_8);
         Trade trade = mapper.map(payload, request.key()).trade();
