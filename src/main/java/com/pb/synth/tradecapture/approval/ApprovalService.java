@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.pb.synth.tradecapture.capture.ConcurrentCaptureException;
+import com.pb.synth.tradecapture.capture.FencesBehindException;
 import com.pb.synth.tradecapture.capture.EventPublisher;
 import com.pb.synth.tradecapture.capture.OutgoingRecord;
 import com.pb.synth.tradecapture.config.CaptureConfig;
@@ -148,6 +149,13 @@ public class ApprovalService {
     }
 
     public Uni<Outcome> decide(String tradeId, int version, String decision, String comment, String approver) {
+        // After Redis lost its fence counters: raise them past the stored token, then decide once more.
+        return decideOnce(tradeId, version, decision, comment, approver)
+                .onFailure(FencesBehindException.class).recoverWithUni(f -> lock.raiseFences(((FencesBehindException) f)
+                        .stored()).flatMap(n -> decideOnce(tradeId, version, decision, comment, approver)));
+    }
+
+    private Uni<Outcome> decideOnce(String tradeId, int version, String decision, String comment, String approver) {
         return stored(tradeId, version).flatMap(s -> {
             if (s.decision() != null) {
                 if (!s.decision().equals(decision)) {
@@ -205,6 +213,9 @@ public class ApprovalService {
                         throw conflict(tradeId + " v" + version + " was decided meanwhile");
                     }
                     Position before = t.getItem1().getOrDefault(s.key(), Position.empty(s.key()));
+                    if (before.fencingToken() > lease.fence(s.key())) {
+                        throw new FencesBehindException(java.util.Map.of(s.key(), before.fencingToken()));
+                    }
                     boolean approve = APPROVE.equals(decision);
                     Contribution was = new Contribution(s.quantity(), s.notional(), true, true);
                     Contribution now = approve ? new Contribution(s.quantity(), s.notional(), true, false)

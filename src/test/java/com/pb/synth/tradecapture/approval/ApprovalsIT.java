@@ -129,4 +129,31 @@ class ApprovalsIT extends ServiceTestBase {
                 .extract().jsonPath().getList("tradeId", String.class);
         assertThat(queued).doesNotContain(big.tradeId(), other.tradeId());
     }
+
+    @Test
+    void anApprovalAfterRedisLostItsFenceCountersGoesThroughAtOnce() {
+        String account = TradeRequests.unique("APPRLOSS");
+        Fixtures.query(pool, "INSERT INTO accounts (account_id, legal_entity, region, spread_bps, max_trade_notional) "
+                + "VALUES ($1, 'PB-US-LLC', 'us', 50, 10000)", account);
+        reference.load().await().atMost(Duration.ofSeconds(10));
+        TradeRequests.Builder big = TradeRequests.trade("BIG-" + TradeRequests.unique("T")).key(account, "BOOK-02", "US0378331005")
+                .quantity("200").price("100");
+        String key = big.key();
+        // The key's counter is far ahead of 1 when Redis loses it.
+        redis.send(io.vertx.mutiny.redis.client.Request.cmd(io.vertx.mutiny.redis.client.Command.SET)
+                .arg(com.pb.synth.tradecapture.lock.PartitionLock.fenceKey(key)).arg("3000")).await().atMost(Duration.ofSeconds(10));
+        as(OPS).body(manual(big)).post("/api/v1/trades/manual-entry").then().statusCode(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> Fixtures.position(pool, key).map(p -> p.pendingCount() == 1)
+                .orElse(false));
+        redis.send(io.vertx.mutiny.redis.client.Request.cmd(io.vertx.mutiny.redis.client.Command.FLUSHALL))
+                .await().atMost(Duration.ofSeconds(10));
+
+        as(APPROVER).body("{\"decision\":\"APPROVE\"}").post("/api/v1/approvals/" + big.tradeId() + "/1").then()
+                .statusCode(200);
+        assertThat(Fixtures.position(pool, key).orElseThrow().pendingCount()).isZero();
+        assertThat(Fixtures.position(pool, key).orElseThrow().fencingToken()).isGreaterThan(3000);
+    }
+
+    @jakarta.inject.Inject
+    io.vertx.mutiny.redis.client.Redis redis;
 }
