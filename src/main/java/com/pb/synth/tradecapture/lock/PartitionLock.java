@@ -152,13 +152,22 @@ public class PartitionLock {
      */
     public Uni<Integer> renew(LockLease lease) {
         String ttl = Long.toString(config.ttl().toMillis());
-        Uni<Integer> renewed = Uni.createFrom().item(0);
-        for (List<String> chunk : chunks(lease.fencingTokens().keySet())) {
+        return scriptPerKey(lease.fencingTokens().keySet(),
+                key -> Request.cmd(Command.EVAL).arg(RENEW).arg(1).arg(lockKey(key)).arg(lease.token()).arg(ttl));
+    }
+
+    /**
+     * One script call per key, pipelined in chunks of {@code keys-per-round-trip}, one round trip
+     * after another; returns how many calls answered 1.
+     */
+    private Uni<Integer> scriptPerKey(Collection<String> keys, java.util.function.Function<String, Request> call) {
+        Uni<Integer> done = Uni.createFrom().item(0);
+        for (List<String> chunk : chunks(keys)) {
             List<Request> batch = new ArrayList<>(chunk.size());
             for (String key : chunk) {
-                batch.add(Request.cmd(Command.EVAL).arg(RENEW).arg(1).arg(lockKey(key)).arg(lease.token()).arg(ttl));
+                batch.add(call.apply(key));
             }
-            renewed = renewed.flatMap(n -> redis.batch(batch).map(responses -> {
+            done = done.flatMap(n -> redis.batch(batch).map(responses -> {
                 int ok = n;
                 for (Response r : responses) {
                     ok += r != null && r.toLong() == 1 ? 1 : 0;
@@ -166,7 +175,7 @@ public class PartitionLock {
                 return ok;
             }));
         }
-        return renewed;
+        return done;
     }
 
     /**
@@ -195,22 +204,8 @@ public class PartitionLock {
      * stored or handed out before. Raising is always safe: a counter only ever goes up.
      */
     public Uni<Integer> raiseFences(Map<String, Long> stored) {
-        Uni<Integer> raised = Uni.createFrom().item(0);
-        for (List<String> chunk : chunks(stored.keySet())) {
-            List<Request> batch = new ArrayList<>(chunk.size());
-            for (String key : chunk) {
-                batch.add(Request.cmd(Command.EVAL).arg(RAISE).arg(1).arg(fenceKey(key))
-                        .arg(Long.toString(stored.get(key) + RAISE_MARGIN)));
-            }
-            raised = raised.flatMap(n -> redis.batch(batch).map(responses -> {
-                int ok = n;
-                for (Response r : responses) {
-                    ok += r != null && r.toLong() == 1 ? 1 : 0;
-                }
-                return ok;
-            }));
-        }
-        return raised.invoke(n -> {
+        return scriptPerKey(stored.keySet(), key -> Request.cmd(Command.EVAL).arg(RAISE).arg(1).arg(fenceKey(key))
+                .arg(Long.toString(stored.get(key) + RAISE_MARGIN))).invoke(n -> {
             if (n > 0) {
                 LOG.warnf("fencing counters of %d key(s) were behind their stored tokens (Redis lost data?): raised "
                         + "past them", n);
@@ -227,14 +222,7 @@ public class PartitionLock {
         if (keys.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        Uni<Void> all = Uni.createFrom().voidItem();
-        for (List<String> chunk : chunks(keys)) {
-            List<Request> batch = new ArrayList<>(chunk.size());
-            for (String key : chunk) {
-                batch.add(Request.cmd(Command.EVAL).arg(RELEASE).arg(1).arg(lockKey(key)).arg(token));
-            }
-            all = all.flatMap(v -> redis.batch(batch).replaceWithVoid());
-        }
-        return all;
+        return scriptPerKey(keys, key -> Request.cmd(Command.EVAL).arg(RELEASE).arg(1).arg(lockKey(key)).arg(token))
+                .replaceWithVoid();
     }
 }

@@ -42,7 +42,7 @@ public class ConsumerAssignment implements KafkaConsumerRebalanceListener {
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         joined.add(consumer);
-        partitions.forEach(tp -> epochs.computeIfAbsent(tp, k -> new AtomicLong()).incrementAndGet());
+        nextEpoch(partitions);
         assigned.addAll(partitions);
         LOG.infof("partitions assigned: %s", partitions);
     }
@@ -50,11 +50,15 @@ public class ConsumerAssignment implements KafkaConsumerRebalanceListener {
     @Override
     public void onPartitionsRevoked(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         assigned.removeAll(partitions);
-        partitions.forEach(tp -> epochs.computeIfAbsent(tp, k -> new AtomicLong()).incrementAndGet());
+        nextEpoch(partitions);
         if (!partitions.isEmpty()) {
             revoked.fire(new PartitionsRevoked(List.copyOf(partitions)));
         }
         LOG.infof("partitions revoked: %s", partitions);
+    }
+
+    private void nextEpoch(Collection<TopicPartition> partitions) {
+        partitions.forEach(tp -> epochs.computeIfAbsent(tp, k -> new AtomicLong()).incrementAndGet());
     }
 
     /**

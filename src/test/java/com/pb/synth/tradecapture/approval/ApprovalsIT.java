@@ -45,12 +45,18 @@ class ApprovalsIT extends ServiceTestBase {
                 .toList();
     }
 
-    @Test
-    void overTheLimitWaitsThenApproveFormsAndRejectRevertsInTheKeysOrder() {
-        String account = TradeRequests.unique("APPR");
+    /** A new account whose trades over a 10,000 notional wait for approval. */
+    private String accountWithLimit(String prefix) {
+        String account = TradeRequests.unique(prefix);
         Fixtures.query(pool, "INSERT INTO accounts (account_id, legal_entity, region, spread_bps, max_trade_notional) "
                 + "VALUES ($1, 'PB-US-LLC', 'us', 50, 10000)", account);
         reference.load().await().atMost(Duration.ofSeconds(10));
+        return account;
+    }
+
+    @Test
+    void overTheLimitWaitsThenApproveFormsAndRejectRevertsInTheKeysOrder() {
+        String account = accountWithLimit("APPR");
         String key = account + "_BOOK-01_US0378331005";
         TradeRequests.Builder big = TradeRequests.trade("BIG-" + TradeRequests.unique("T")).key(account, "BOOK-01", "US0378331005")
                 .quantity("200").price("100");
@@ -132,10 +138,7 @@ class ApprovalsIT extends ServiceTestBase {
 
     @Test
     void anApprovalAfterRedisLostItsFenceCountersGoesThroughAtOnce() {
-        String account = TradeRequests.unique("APPRLOSS");
-        Fixtures.query(pool, "INSERT INTO accounts (account_id, legal_entity, region, spread_bps, max_trade_notional) "
-                + "VALUES ($1, 'PB-US-LLC', 'us', 50, 10000)", account);
-        reference.load().await().atMost(Duration.ofSeconds(10));
+        String account = accountWithLimit("APPRLOSS");
         TradeRequests.Builder big = TradeRequests.trade("BIG-" + TradeRequests.unique("T")).key(account, "BOOK-02", "US0378331005")
                 .quantity("200").price("100");
         String key = big.key();
