@@ -1,5 +1,7 @@
 package com.pb.synth.tradecapture.capture;
 
+import com.pb.synth.tradecapture.lock.LockWaitAbandonedException;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.pb.synth.tradecapture.domain.ReasonCode;
 import io.vertx.mssqlclient.MSSQLException;
@@ -80,7 +82,7 @@ public final class CaptureFailures {
         if (t instanceof CaptureRejectedException r) {
             return deterministic(r.reason());
         }
-        if (t instanceof ConcurrentCaptureException) {
+        if (t instanceof ConcurrentCaptureException || t instanceof LockWaitAbandonedException) {
             return new Classified(Kind.TRANSIENT, null);
         }
         if (t instanceof PgException pg && pg.getSqlState() != null) {

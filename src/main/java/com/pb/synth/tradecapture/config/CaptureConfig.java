@@ -41,6 +41,59 @@ public interface CaptureConfig {
 
     Stall stall();
 
+    Kafka kafka();
+
+    Shutdown shutdown();
+
+    /**
+     * The input consumers' group membership. Only the keys of the protocol in use reach the client:
+     * under {@code consumer} (KIP-848) kafka-clients refuses the classic protocol's assignor and
+     * timeouts, whose equivalents are then the brokers' {@code group.consumer.*} settings.
+     */
+    interface Kafka {
+        /** {@code consumer} (KIP-848, broker-side incremental assignment) or {@code classic}. */
+        @WithDefault("consumer")
+        String groupProtocol();
+
+        /** Classic protocol only: the assignor; the source document's StickyAssignor stays selectable. */
+        @WithDefault("org.apache.kafka.clients.consumer.CooperativeStickyAssignor")
+        String partitionAssignmentStrategy();
+
+        /** Classic protocol only: how long a silent member keeps its partitions. */
+        @WithDefault("6000")
+        int sessionTimeoutMs();
+
+        /** Classic protocol only. */
+        @WithDefault("1500")
+        int heartbeatIntervalMs();
+
+        /** Consumer protocol only: the broker-side assignor ({@code uniform} or {@code range}); the broker's default when absent. */
+        Optional<String> groupRemoteAssignor();
+
+        /**
+         * Static membership: each consumer joins as {@code <instance id>-<n>}, so an instance that
+         * restarts within the session timeout gets its partitions back without a rebalance. Only
+         * with an explicit {@code INSTANCE_ID} (the pod name): two live members with one id fence
+         * each other.
+         */
+        @WithDefault("true")
+        boolean staticMembership();
+
+        /**
+         * Whether a static member leaves the group when the instance stops (its partitions move at
+         * once) instead of keeping them until the session times out. Scale-in needs this.
+         */
+        @WithDefault("true")
+        boolean leaveGroupOnShutdown();
+    }
+
+    /** What SIGTERM does: stop fetching, finish the batches in flight, commit, release, leave the group. */
+    interface Shutdown {
+        /** Longest wait for the batches in flight; what is not captured by then is read again by the next owner. */
+        @WithDefault("20s")
+        Duration drainTimeout();
+    }
+
     /** How a batch that fails for some record's data is split until that record is found and set aside. */
     interface Isolation {
         /**

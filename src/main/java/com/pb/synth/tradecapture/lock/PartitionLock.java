@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -30,6 +32,8 @@ import org.jboss.logging.Logger;
  *
  * <p>A batch's keys go in chunks ({@code capture.lock.keys-per-round-trip}), one round trip after
  * another: the Redis client refuses more commands awaiting replies than its waiting queue holds.
+ * Against a Redis Cluster ({@code quarkus.redis.client-type=cluster}) a round trip's keys are
+ * grouped by hash slot, one pipeline per slot, all in flight together.
  */
 @ApplicationScoped
 public class PartitionLock {
@@ -53,11 +57,14 @@ public class PartitionLock {
     private final Redis redis;
     private final CaptureConfig.Lock config;
     private final CaptureMetrics metrics;
+    private final boolean cluster;
 
-    public PartitionLock(Redis redis, CaptureConfig config, CaptureMetrics metrics) {
+    public PartitionLock(Redis redis, CaptureConfig config, CaptureMetrics metrics,
+                         @ConfigProperty(name = "quarkus.redis.client-type", defaultValue = "standalone") String clientType) {
         this.redis = redis;
         this.config = config.lock();
         this.metrics = metrics;
+        this.cluster = "cluster".equalsIgnoreCase(clientType.trim());
     }
 
     public static String lockKey(String partitionKey) {
@@ -70,29 +77,100 @@ public class PartitionLock {
 
     /** Acquires every key, waiting (without blocking a thread) while any is held elsewhere. */
     public Uni<LockLease> acquireAll(Collection<String> keys) {
+        return acquireAll(keys, () -> false);
+    }
+
+    /**
+     * As {@link #acquireAll(Collection)}, but gives up between two attempts once {@code giveUp} says
+     * so (the work the locks were for is no longer this instance's, e.g. its partitions were
+     * revoked), failing with {@link LockWaitAbandonedException}: the new owner is not kept waiting
+     * by a set of locks that keeps being tried for records it now captures itself.
+     */
+    public Uni<LockLease> acquireAll(Collection<String> keys, BooleanSupplier giveUp) {
         long start = System.nanoTime();
-        List<List<String>> chunks = chunks(keys);
-        return Uni.createFrom().deferred(() -> tryAcquire(chunks, keys.size(), start, 0));
+        List<List<List<String>>> rounds = rounds(keys);
+        return Uni.createFrom().deferred(() -> tryAcquire(rounds, keys.size(), start, 0, giveUp));
     }
 
-    /** The keys in chunks of {@code keys-per-round-trip}: one pipelined round trip each, one after another. */
-    private List<List<String>> chunks(Collection<String> keys) {
-        List<String> all = List.copyOf(keys);
-        int size = Math.max(1, config.keysPerRoundTrip());
-        List<List<String>> chunks = new ArrayList<>((all.size() + size - 1) / size);
-        for (int i = 0; i < all.size(); i += size) {
-            chunks.add(all.subList(i, Math.min(all.size(), i + size)));
+    /**
+     * The keys in round trips of at most {@code keys-per-round-trip} keys, one after another. Each
+     * round trip is one pipeline against a single Redis; against a Redis Cluster it is one pipeline
+     * per hash slot of its keys (a pipeline's keys must share a slot), all sent at once over one
+     * cluster connection, which routes each to its slot's master.
+     */
+    List<List<List<String>>> rounds(Collection<String> keys) {
+        return rounds(keys, config.keysPerRoundTrip(), cluster);
+    }
+
+    /** As above, for a round-trip size and a kind of Redis; a slot with more keys than a round trip holds is split. */
+    static List<List<List<String>>> rounds(Collection<String> keys, int keysPerRoundTrip, boolean cluster) {
+        int size = Math.max(1, keysPerRoundTrip);
+        List<List<List<String>>> rounds = new ArrayList<>();
+        if (!cluster) {
+            List<String> all = List.copyOf(keys);
+            for (int i = 0; i < all.size(); i += size) {
+                rounds.add(List.of(all.subList(i, Math.min(all.size(), i + size))));
+            }
+            return rounds;
         }
-        return chunks;
+        Map<Integer, List<String>> bySlot = new java.util.LinkedHashMap<>();
+        for (String key : keys) {
+            bySlot.computeIfAbsent(slot(key), s -> new ArrayList<>(2)).add(key);
+        }
+        List<List<String>> round = new ArrayList<>();
+        int inRound = 0;
+        List<List<String>> groups = new ArrayList<>(bySlot.size());
+        for (List<String> slotKeys : bySlot.values()) {
+            for (int i = 0; i < slotKeys.size(); i += size) {
+                groups.add(slotKeys.subList(i, Math.min(slotKeys.size(), i + size)));
+            }
+        }
+        for (List<String> group : groups) {
+            if (inRound > 0 && inRound + group.size() > size) {
+                rounds.add(round);
+                round = new ArrayList<>();
+                inRound = 0;
+            }
+            round.add(group);
+            inRound += group.size();
+        }
+        if (!round.isEmpty()) {
+            rounds.add(round);
+        }
+        return rounds;
     }
 
-    private Uni<LockLease> tryAcquire(List<List<String>> chunks, int total, long start, int attempt) {
+    /**
+     * The Redis Cluster hash slot of a partition key's lock and fence (they share the hash tag, so
+     * the slot), computed by the client's own slot function, the one it routes commands by.
+     */
+    static int slot(String partitionKey) {
+        return io.vertx.redis.client.impl.ZModem.generate(lockKey(partitionKey));
+    }
+
+    /** One round trip: each group's pipeline; one connection for all of them when there are several (a cluster). */
+    private Uni<List<List<Response>>> send(List<List<Request>> pipelines) {
+        if (pipelines.size() == 1) {
+            return redis.batch(pipelines.get(0)).map(List::of);
+        }
+        return redis.connect().flatMap(connection -> {
+            List<Uni<List<Response>>> sent = new ArrayList<>(pipelines.size());
+            for (List<Request> pipeline : pipelines) {
+                sent.add(connection.batch(pipeline));
+            }
+            return Uni.join().all(sent).andFailFast()
+                    .onTermination().call(() -> connection.close().onFailure().recoverWithNull());
+        });
+    }
+
+    private Uni<LockLease> tryAcquire(List<List<List<String>>> rounds, int total, long start, int attempt,
+                                      BooleanSupplier giveUp) {
         String token = UUID.randomUUID().toString();
         Map<String, Long> fences = new HashMap<>(total * 2);
         List<String> won = new ArrayList<>(total);
         Uni<Void> all = Uni.createFrom().voidItem();
-        for (List<String> chunk : chunks) {
-            all = all.flatMap(v -> acquireChunk(chunk, token, fences, won));
+        for (List<List<String>> round : rounds) {
+            all = all.flatMap(v -> acquireRound(round, token, fences, won));
         }
         return all.onFailure().call(f -> releaseKeys(won, token).onFailure().recoverWithNull())
                 .flatMap(v -> {
@@ -108,26 +186,35 @@ public class PartitionLock {
                     }
                     return releaseKeys(won, token)
                             .onItem().delayIt().by(backoff(attempt))
-                            .flatMap(x -> tryAcquire(chunks, total, start, attempt + 1));
+                            .flatMap(x -> giveUp.getAsBoolean()
+                                    ? Uni.createFrom().failure(new LockWaitAbandonedException(total - won.size(), total))
+                                    : tryAcquire(rounds, total, start, attempt + 1, giveUp));
                 });
     }
 
-    /** One round trip: SET NX PX and INCR for each key of the chunk; records the keys won and their fences. */
-    private Uni<Void> acquireChunk(List<String> keys, String token, Map<String, Long> fences, List<String> won) {
-        List<Request> batch = new ArrayList<>(keys.size() * 2);
+    /** One round trip: SET NX PX and INCR for each key of the round; records the keys won and their fences. */
+    private Uni<Void> acquireRound(List<List<String>> round, String token, Map<String, Long> fences, List<String> won) {
         String ttl = Long.toString(config.ttl().toMillis());
-        for (String key : keys) {
-            batch.add(Request.cmd(Command.SET).arg(lockKey(key)).arg(token).arg("NX").arg("PX").arg(ttl));
-            batch.add(Request.cmd(Command.INCR).arg(fenceKey(key)));
-        }
-        return redis.batch(batch).invoke(responses -> {
-            int i = 0;
+        List<List<Request>> pipelines = new ArrayList<>(round.size());
+        for (List<String> keys : round) {
+            List<Request> batch = new ArrayList<>(keys.size() * 2);
             for (String key : keys) {
-                Response set = responses.get(i++);
-                Response fence = responses.get(i++);
-                if (set != null && "OK".equals(set.toString())) {
-                    won.add(key);
-                    fences.put(key, fence.toLong());
+                batch.add(Request.cmd(Command.SET).arg(lockKey(key)).arg(token).arg("NX").arg("PX").arg(ttl));
+                batch.add(Request.cmd(Command.INCR).arg(fenceKey(key)));
+            }
+            pipelines.add(batch);
+        }
+        return send(pipelines).invoke(replies -> {
+            for (int g = 0; g < round.size(); g++) {
+                List<Response> responses = replies.get(g);
+                int i = 0;
+                for (String key : round.get(g)) {
+                    Response set = responses.get(i++);
+                    Response fence = responses.get(i++);
+                    if (set != null && "OK".equals(set.toString())) {
+                        won.add(key);
+                        fences.put(key, fence.toLong());
+                    }
                 }
             }
         }).replaceWithVoid();
@@ -152,8 +239,28 @@ public class PartitionLock {
      */
     public Uni<Integer> renew(LockLease lease) {
         String ttl = Long.toString(config.ttl().toMillis());
+        long asked = System.nanoTime();
+        int held = lease.fencingTokens().size();
         return scriptPerKey(lease.fencingTokens().keySet(),
-                key -> Request.cmd(Command.EVAL).arg(RENEW).arg(1).arg(lockKey(key)).arg(lease.token()).arg(ttl));
+                key -> Request.cmd(Command.EVAL).arg(RENEW).arg(1).arg(lockKey(key)).arg(lease.token()).arg(ttl))
+                .invoke(renewed -> {
+                    if (renewed == held) {
+                        lease.confirmed(asked);
+                    }
+                });
+    }
+
+    /**
+     * Whether every lock of the lease is still this lease's: true without a round trip while Redis
+     * confirmed them less than half a TTL ago, else asked (and renewed). A writer that was frozen
+     * past its TTL (a long GC pause, SIGSTOP) learns here that its keys may have a new owner.
+     */
+    public Uni<Boolean> stillHeld(LockLease lease) {
+        if (lease.fencingTokens().isEmpty()
+                || System.nanoTime() - lease.confirmedNanos() < config.ttl().toNanos() / 2) {
+            return Uni.createFrom().item(true);
+        }
+        return renew(lease).map(renewed -> renewed == lease.fencingTokens().size());
     }
 
     /**
@@ -162,15 +269,21 @@ public class PartitionLock {
      */
     private Uni<Integer> scriptPerKey(Collection<String> keys, java.util.function.Function<String, Request> call) {
         Uni<Integer> done = Uni.createFrom().item(0);
-        for (List<String> chunk : chunks(keys)) {
-            List<Request> batch = new ArrayList<>(chunk.size());
-            for (String key : chunk) {
-                batch.add(call.apply(key));
+        for (List<List<String>> round : rounds(keys)) {
+            List<List<Request>> pipelines = new ArrayList<>(round.size());
+            for (List<String> group : round) {
+                List<Request> batch = new ArrayList<>(group.size());
+                for (String key : group) {
+                    batch.add(call.apply(key));
+                }
+                pipelines.add(batch);
             }
-            done = done.flatMap(n -> redis.batch(batch).map(responses -> {
+            done = done.flatMap(n -> send(pipelines).map(replies -> {
                 int ok = n;
-                for (Response r : responses) {
-                    ok += r != null && r.toLong() == 1 ? 1 : 0;
+                for (List<Response> responses : replies) {
+                    for (Response r : responses) {
+                        ok += r != null && r.toLong() == 1 ? 1 : 0;
+                    }
                 }
                 return ok;
             }));

@@ -55,6 +55,8 @@ class LockRenewalIT extends ServiceTestBase {
 
         // Hold the key's position row: the next batch takes its Redis lock, then waits in the database.
         SqlConnection blocker = pool.getConnection().await().atMost(WAIT);
+        // this test's own blocker may stay idle in its transaction (the service's writers may not)
+        blocker.query("SET idle_in_transaction_session_timeout = 0").execute().await().atMost(WAIT);
         Transaction tx = blocker.begin().await().atMost(WAIT);
         try {
             blocker.preparedQuery("SELECT quantity FROM positions WHERE partition_key = $1 FOR UPDATE")
@@ -68,6 +70,7 @@ class LockRenewalIT extends ServiceTestBase {
                     .isZero();
         } finally {
             tx.rollback().await().atMost(WAIT);
+            blocker.query("RESET idle_in_transaction_session_timeout").execute().await().atMost(WAIT);
             blocker.close().await().atMost(WAIT);
         }
         await().atMost(WAIT).until(() -> Fixtures.count(pool,

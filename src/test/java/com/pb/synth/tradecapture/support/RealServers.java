@@ -39,12 +39,25 @@ public class RealServers implements QuarkusTestResourceLifecycleManager {
     private int pgPort;
     private Path pgData;
 
+    private boolean redisCluster;
+    private LocalRedisCluster cluster;
+
+    /** {@code redis=cluster}: a Redis Cluster of three masters with a replica each instead of one Redis. */
+    @Override
+    public void init(Map<String, String> initArgs) {
+        redisCluster = "cluster".equals(initArgs.get("redis"));
+    }
+
     @Override
     public Map<String, String> start() {
         try {
-            redisPort = freePort();
-            redis = newRedis();
-            redis.start();
+            if (redisCluster) {
+                cluster = LocalRedisCluster.start(3);
+            } else {
+                redisPort = freePort();
+                redis = newRedis();
+                redis.start();
+            }
 
             pgPort = freePort();
             pgData = Files.createTempDirectory("tradecapture-pg");
@@ -57,6 +70,10 @@ public class RealServers implements QuarkusTestResourceLifecycleManager {
                     .setConfigProp("transaction.state.log.replication.factor", "1")
                     .setConfigProp("transaction.state.log.min.isr", "1")
                     .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                    .setConfigProp("group.consumer.min.session.timeout.ms", "3000")
+                    .setConfigProp("group.consumer.session.timeout.ms", "6000")
+                    .setConfigProp("group.consumer.min.heartbeat.interval.ms", "500")
+                    .setConfigProp("group.consumer.heartbeat.interval.ms", "1500")
                     .build();
             kafka.format();
             kafka.startup();
@@ -69,7 +86,8 @@ public class RealServers implements QuarkusTestResourceLifecycleManager {
             String pgUrl = "postgresql://localhost:" + pgPort + "/postgres";
             return Map.ofEntries(
                     Map.entry("kafka.bootstrap.servers", kafka.bootstrapServers()),
-                    Map.entry("quarkus.redis.hosts", "redis://127.0.0.1:" + redisPort),
+                    Map.entry("quarkus.redis.hosts", redisCluster ? cluster.hosts() : "redis://127.0.0.1:" + redisPort),
+                    Map.entry("quarkus.redis.client-type", redisCluster ? "cluster" : "standalone"),
                     Map.entry("quarkus.datasource.jdbc.url", "jdbc:" + pgUrl),
                     Map.entry("quarkus.datasource.reactive.url", pgUrl),
                     Map.entry("quarkus.datasource.username", "postgres"),
@@ -171,6 +189,9 @@ public class RealServers implements QuarkusTestResourceLifecycleManager {
             }
         } catch (Exception ignored) {
             // best effort
+        }
+        if (cluster != null) {
+            cluster.stop();
         }
         try {
             if (postgres != null) {
