@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
@@ -66,6 +67,8 @@ public class CapturePipeline {
     private final HeldTrades held;
     private final CaptureConfig.Retry retry;
     private final int unclassifiedAttempts;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile long lastStart = System.nanoTime();
 
     public CapturePipeline(TradeRequestMapper mapper, ReferenceData reference, PartitionLock lock,
                            CaptureTransaction transaction, EventPublisher publisher, CaptureMetrics metrics,
@@ -84,6 +87,8 @@ public class CapturePipeline {
 
     public Uni<Void> capture(List<IncomingTrade> records) {
         long start = System.nanoTime();
+        inFlight.incrementAndGet();
+        lastStart = start;
         Map<String, IncomingTrade> firstByPartition = new LinkedHashMap<>();
         for (IncomingTrade r : records) {
             if (firstByPartition.putIfAbsent(r.topic() + "\u0000" + r.partition(), r) == null) {
@@ -95,7 +100,18 @@ public class CapturePipeline {
                 .invoke(() -> {
                     firstByPartition.values().forEach(r -> progress.captured(r.topic(), r.partition()));
                     metrics.batchCaptured(System.nanoTime() - start);
-                });
+                })
+                .onTermination().invoke(inFlight::decrementAndGet);
+    }
+
+    /** Poll batches handed to capture and not finished yet. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** {@link System#nanoTime()} when the last batch was handed to capture. */
+    public long lastStartNanos() {
+        return lastStart;
     }
 
     /** Held trades whose gap timeout has passed (with the rest of their keys' held trades), decided again. */
@@ -165,6 +181,14 @@ public class CapturePipeline {
                 }
             }
             if (c.kind() == Kind.TRANSIENT || c.kind() == Kind.UNCLASSIFIED && unclassified + 1 < unclassifiedAttempts) {
+                List<CaptureItem> owned = owned(items);
+                if (owned.size() < items.size()) {
+                    // Partitions moved to another instance meanwhile: their records are its to capture now.
+                    LOG.debugf("%d of %d records left to their partitions' new owner", items.size() - owned.size(),
+                            items.size());
+                    return owned.isEmpty() ? Uni.createFrom().voidItem()
+                            : isolate(owned, start, claim, attempt, unclassified, false);
+                }
                 metrics.batchRetried();
                 logFailure(items.size(), f);
                 int nextUnclassified = c.kind() == Kind.UNCLASSIFIED ? unclassified + 1 : unclassified;
@@ -240,7 +264,7 @@ public class CapturePipeline {
         } else {
             long lockStart = System.nanoTime();
             waiting(all, "waiting for Redis (partition locks)");
-            applied = lock.acquireAll(keys).flatMap(lease -> {
+            applied = lock.acquireAll(keys, () -> owned(all).size() < all.size()).flatMap(lease -> {
                 metrics.stage(Stage.LOCK, lockStart);
                 metrics.partitionsLocked(keys.size());
                 Cancellable renewal = lock.keepAlive(lease);
@@ -270,11 +294,22 @@ public class CapturePipeline {
         waiting(items, "waiting for the database (capture transaction)");
         return transaction.apply(items, lease, start, item -> held.expired(item, now))
                 .invoke(result -> metrics.stage(Stage.TRANSACTION, txStart))
-                .call(result -> {
+                .call(result -> lock.stillHeld(lease).flatMap(stillHeld -> {
+                    if (!stillHeld) {
+                        // Frozen past the lock TTL (a long pause): the keys may have a new owner, whose
+                        // capture publishes these events in order; a late publish here would not be.
+                        return Uni.createFrom().failure(new ConcurrentCaptureException("the batch's partition locks "
+                                + "were lost before its events were published; it is captured again"));
+                    }
                     waiting(items, "waiting for the broker (publishing events)");
                     long publishStart = System.nanoTime();
-                    return publisher.publish(result.outgoing()).invoke(() -> metrics.stage(Stage.PUBLISH, publishStart));
-                });
+                    return publisher.publish(result.outgoing()).invoke(() -> {
+                        metrics.stage(Stage.PUBLISH, publishStart);
+                        // a hint for whoever reads these records again; never holds the batch up
+                        transaction.markPublished(items, result.held()).subscribe().with(v -> { },
+                                f -> LOG.debugf("published offsets not recorded: %s", describe(f)));
+                    });
+                }));
     }
 
     /**
@@ -311,6 +346,21 @@ public class CapturePipeline {
                 last = item.record().partition();
             }
         }
+    }
+
+    /** The items whose partitions this instance still owns (records from no Kafka batch always count as owned). */
+    private static List<CaptureItem> owned(List<CaptureItem> items) {
+        List<CaptureItem> owned = null;
+        for (int i = 0; i < items.size(); i++) {
+            CaptureItem item = items.get(i);
+            boolean mine = item.record().ack().owns(item.record().partition());
+            if (!mine && owned == null) {
+                owned = new ArrayList<>(items.subList(0, i));
+            } else if (mine && owned != null) {
+                owned.add(item);
+            }
+        }
+        return owned == null ? items : owned;
     }
 
     private static Set<String> keys(List<CaptureItem> items) {

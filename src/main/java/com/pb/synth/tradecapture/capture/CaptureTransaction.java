@@ -8,11 +8,13 @@ import com.pb.synth.tradecapture.domain.Position;
 import com.pb.synth.tradecapture.domain.MissingReference;
 import com.pb.synth.tradecapture.domain.ReasonCode;
 import com.pb.synth.tradecapture.domain.StoreLimits;
+import com.pb.synth.tradecapture.domain.StoredVersion;
 import com.pb.synth.tradecapture.domain.Trade;
 import com.pb.synth.tradecapture.lock.LockLease;
 import com.pb.synth.tradecapture.store.ExceptionRepository;
 import com.pb.synth.tradecapture.store.ExceptionRow;
 import com.pb.synth.tradecapture.store.PositionRepository;
+import com.pb.synth.tradecapture.store.PublishedOffsets;
 import com.pb.synth.tradecapture.store.TradeVersionRepository;
 import com.pb.synth.tradecapture.store.TradeVersionRow;
 import com.pb.synth.tradecapture.store.CaptureStore;
@@ -63,10 +65,12 @@ public class CaptureTransaction {
     private final CapturedEventMapper events;
     private final CaptureConfig.Topics topics;
     private final int maxEventBytes;
+    private final PublishedOffsets published;
 
     public CaptureTransaction(@CaptureStore Pool pool, PositionRepository positions, TradeVersionRepository versions,
                               ExceptionRepository exceptions, CapturedEventMapper events, CaptureConfig config,
-                              TransactionRetry retry) {
+                              TransactionRetry retry, PublishedOffsets published) {
+        this.published = published;
         this.pool = pool;
         this.retry = retry;
         this.positions = positions;
@@ -98,7 +102,7 @@ public class CaptureTransaction {
             }
         }
         if (trades.isEmpty()) {
-            return write(conn, items, byTrade, new CaptureDecider.Plan(List.of(), Map.of()), lease, startNanos);
+            return write(conn, items, byTrade, new CaptureDecider.Plan(List.of(), Map.of()), lease, startNanos, Map.of());
         }
         // Both reads go out together (pipelined on the connection, executed in this order): the
         // row locks first, then the history, which no other writer can change while they are held.
@@ -116,11 +120,68 @@ public class CaptureTransaction {
                     return CaptureDecider.decide(trades, t -> byTrade.get(t).blotter().pending(), stored, history,
                             lease::fence, t -> gapExpired.test(byTrade.get(t)));
                 })
-                .flatMap(plan -> write(conn, items, byTrade, plan, lease, startNanos));
+                .flatMap(plan -> {
+                    // A record redelivered whose version it stored itself: was its event published?
+                    Set<String> topicsToCheck = new LinkedHashSet<>();
+                    for (Decision d : plan.decisions()) {
+                        IncomingTrade in = byTrade.get(d.trade()).record();
+                        if (d.duplicateOf() != null && d.duplicateOf().capturedFrom(in.partition(), in.offset())) {
+                            topicsToCheck.add(in.topic());
+                        }
+                    }
+                    if (topicsToCheck.isEmpty()) {
+                        return write(conn, items, byTrade, plan, lease, startNanos, Map.of());
+                    }
+                    Map<String, Map<Integer, Long>> marks = new java.util.HashMap<>();
+                    Uni<Void> read = Uni.createFrom().voidItem();
+                    for (String topic : topicsToCheck) {
+                        read = read.flatMap(v -> published.read(conn, topic).invoke(m -> marks.put(topic, m))
+                                .replaceWithVoid());
+                    }
+                    return read.flatMap(v -> write(conn, items, byTrade, plan, lease, startNanos, marks));
+                });
+    }
+
+    /**
+     * True when a redelivered record's stored version may never have had its event published: the
+     * version was captured from this very record, and the record is above its partition's mark.
+     */
+    private static boolean unpublished(StoredVersion stored, IncomingTrade in, Map<String, Map<Integer, Long>> marks) {
+        return stored.capturedFrom(in.partition(), in.offset())
+                && in.offset() > marks.getOrDefault(in.topic(), Map.of()).getOrDefault(in.partition(), -1L);
+    }
+
+    /** Records that the broker acknowledged these items' events: their partitions' marks rise to them. */
+    public Uni<Void> markPublished(List<CaptureItem> items, List<CaptureItem> held) {
+        Map<String, Map<Integer, Long>> highest = new java.util.HashMap<>();
+        Map<String, Long> lowestHeld = new java.util.HashMap<>();
+        for (CaptureItem h : held) {
+            lowestHeld.merge(h.record().topic() + "\u0000" + h.record().partition(), h.record().offset(), Math::min);
+        }
+        for (CaptureItem item : items) {
+            IncomingTrade in = item.record();
+            if (in.ack() == BatchAck.NONE) {
+                continue;
+            }
+            long offset = in.offset();
+            Long heldBelow = lowestHeld.get(in.topic() + "\u0000" + in.partition());
+            if (heldBelow != null) {
+                offset = Math.min(offset, heldBelow - 1); // a held record is not published yet
+            }
+            if (offset >= 0) {
+                highest.computeIfAbsent(in.topic(), t -> new java.util.HashMap<>()).merge(in.partition(), offset, Math::max);
+            }
+        }
+        Uni<Void> all = Uni.createFrom().voidItem();
+        for (Map.Entry<String, Map<Integer, Long>> e : highest.entrySet()) {
+            all = all.flatMap(v -> published.mark(e.getKey(), e.getValue()));
+        }
+        return all;
     }
 
     private Uni<Result> write(SqlConnection conn, List<CaptureItem> items, Map<Trade, CaptureItem> byTrade,
-                              CaptureDecider.Plan plan, LockLease lease, long startNanos) {
+                              CaptureDecider.Plan plan, LockLease lease, long startNanos,
+                              Map<String, Map<Integer, Long>> marks) {
         Instant now = Instant.now();
         OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
         long elapsedMillis = (System.nanoTime() - startNanos) / 1_000_000;
@@ -168,8 +229,14 @@ public class CaptureTransaction {
                 outgoing.add(event(key, json));
             } else if (d.status() == CaptureStatus.DUPLICATE) {
                 duplicates++;
-                byte[] first = d.duplicateOf() != null ? d.duplicateOf().capturedEvent() : capturedJson.get(d.firstInBatch());
-                outgoing.add(event(key, events.asDuplicate(first)));
+                StoredVersion stored = d.duplicateOf();
+                if (stored != null && unpublished(stored, in, marks)) {
+                    // its writer stopped between commit and publish: the event goes out as first written
+                    outgoing.add(event(key, stored.capturedEvent()));
+                } else {
+                    byte[] first = stored != null ? stored.capturedEvent() : capturedJson.get(d.firstInBatch());
+                    outgoing.add(event(key, events.asDuplicate(first)));
+                }
             } else {
                 superseded++;
                 byte[] json = events.toJson(trade, item.blotter(), CaptureStatus.SUPERSEDED, d.positionAfter(),
