@@ -6,6 +6,7 @@
 #   load-tests/performance-test.sh [--scenario NAME] [--instances N] [--region us | --regions us,emea,apac]
 #                                  [--trades N] [--rate R] [--keys K] [--duration S] [--set KEY=VALUE]...
 #                                  [--profile] [--keep-stack] [--rules FILE]
+#                                  [--chaos PLAN] [--group-protocol consumer|classic] [--env NAME=VALUE]...
 #   load-tests/performance-test.sh --http [--instances N] [--connections C] [--duration S] [--no-idempotency-key]
 #
 # Scenarios: load-tests/scenarios/NAME.properties (default max-throughput). --trades, --rate, --keys
@@ -13,6 +14,13 @@
 # array of rules, e.g. load-tests/rules/realistic.json) through the API before the run. --profile records a JFR profile of instance 1 in
 # the report folder. The report is load-tests/results/<scenario>-<timestamp>/ (summary.json,
 # index.html); the last line printed is the one-line result.
+#
+# --chaos PLAN (or the scenario's chaos= line) disrupts the run while it sends: scale (3 -> 5 -> 3),
+# kill (SIGKILL instance 2, restart; then instance 3), zombie (SIGSTOP instance 2 for 20 s),
+# redis-restart, redis-loss (FLUSHALL), db-restart, broker-restart, all (each in turn), ci (kill,
+# zombie, redis-loss). Events go to events.txt and are marked on the throughput chart; summary.json
+# adds the longest group-wide and per-partition capture gaps, per event. --group-protocol and --env
+# set the instances' environment (KAFKA_GROUP_PROTOCOL, any other).
 #
 # --http measures HTTP ingest instead: NGINX (deploy/nginx.conf) in front of the N instances, wrk posting
 # new trades to POST /api/v1/trades/capture through it (C connections, default 32, for S seconds, default
@@ -33,6 +41,9 @@ CONNECTIONS=32
 HTTP_DURATION=30
 NO_KEY=
 RULES=
+CHAOS=
+INSTANCE_ENV=()
+LOAD_PID=
 while [ $# -gt 0 ]; do
   case "$1" in
     --scenario) SCENARIO=$2; shift 2 ;;
@@ -49,12 +60,24 @@ while [ $# -gt 0 ]; do
     --connections) CONNECTIONS=$2; shift 2 ;;
     --no-idempotency-key) NO_KEY=1; shift ;;
     --rules) RULES=$2; shift 2 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    --chaos) CHAOS=$2; shift 2 ;;
+    --env) INSTANCE_ENV+=("$2"); shift 2 ;;
+    --group-protocol) INSTANCE_ENV+=("KAFKA_GROUP_PROTOCOL=$2"); shift 2 ;;
+    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
 SCENARIO_FILE=load-tests/scenarios/$SCENARIO.properties
 [ -n "$HTTP" ] || [ -f "$SCENARIO_FILE" ] || { echo "no scenario $SCENARIO_FILE" >&2; exit 2; }
+# The chaos plan: --chaos, else --set chaos=..., else the scenario's own chaos= line.
+for o in "${OVERRIDES[@]}"; do case "$o" in chaos=*) CHAOS=${CHAOS:-${o#chaos=}} ;; esac; done
+[ -n "$HTTP" ] || CHAOS=${CHAOS:-$(sed -n 's/^chaos=//p' "$SCENARIO_FILE")}
+case "${CHAOS:-none}" in
+  none|redis-restart|redis-loss|db-restart|broker-restart) ;;
+  scale|kill|zombie|all|ci) [ "$INSTANCES" -ge 3 ] || { echo "--chaos $CHAOS needs --instances 3 (or more)" >&2; exit 2; } ;;
+  *) echo "unknown chaos plan: $CHAOS" >&2; exit 2 ;;
+esac
+OVERRIDES+=("chaos=${CHAOS:-none}")
 IFS=',' read -r -a REGION_LIST <<<"$REGIONS"
 MULTI=()
 if [ ${#REGION_LIST[@]} -gt 1 ]; then
@@ -71,7 +94,7 @@ RSS_PID=
 cleanup() {
   trap - INT TERM EXIT
   [ -n "$RSS_PID" ] && kill "$RSS_PID" 2>/dev/null || true
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do kill -CONT "$pid" 2>/dev/null; kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   [ -z "$HTTP" ] || deploy/local/stack.sh nginx-down >/dev/null 2>&1 || true
   [ -n "$KEEP_STACK" ] || deploy/local/stack.sh down >/dev/null 2>&1 || true
@@ -97,30 +120,40 @@ if [ ${#MULTI[@]} -gt 0 ]; then
   done
 fi
 
-echo "[perf] starting $INSTANCES instance(s) for region(s) $REGIONS"
-for i in $(seq 1 "$INSTANCES"); do
-  region=${REGION_LIST[$(( (i - 1) % ${#REGION_LIST[@]} ))]}
-  env_extra=(REGION="$region" INSTANCE_ID="perf-$region-$i")
+# Instance i (1-based): its own JVM, HTTP port 18080+i, log instance-i.log (appended to on a restart).
+start_instance() {
+  local i=$1 region=${REGION_LIST[$(( ($1 - 1) % ${#REGION_LIST[@]} ))]}
+  local env_extra=(REGION="$region" INSTANCE_ID="perf-$region-$i" "${INSTANCE_ENV[@]}")
   if [ ${#MULTI[@]} -gt 0 ]; then
     env_extra+=(KAFKA_CONSUMER_GROUP_ID="pb-synth-tradecapture-svc-$region" TRADES_TOPIC="pb-synth.trades.v1.$region"
       CAPTURED_TOPIC="pb-synth.trades.captured.v1.$region" DLQ_TOPIC="pb-synth.trades.dlq.v1.$region")
   fi
-  jfr=()
+  local jfr=()
   if [ -n "$PROFILE" ] && [ "$i" = 1 ]; then
     jfr=(-XX:StartFlightRecording=filename="$OUT/instance-1.jfr",settings=profile,dumponexit=true)
   fi
   env "${env_extra[@]}" java -Xms512m -Xmx512m -XX:+UseParallelGC "${jfr[@]}" -Dquarkus.http.port=$((18080 + i)) \
-    -jar target/quarkus-app/quarkus-run.jar >"$OUT/instance-$i.log" 2>&1 &
-  PIDS+=($!)
-done
-for i in $(seq 1 "$INSTANCES"); do
-  port=$((18080 + i)); deadline=$((SECONDS + 120))
-  until (exec 3<>"/dev/tcp/127.0.0.1/$port" && printf 'GET /q/health/ready HTTP/1.0\r\n\r\n' >&3 && head -1 <&3 | grep -q ' 200 ') 2>/dev/null; do
-    kill -0 "${PIDS[$((i - 1))]}" 2>/dev/null || { tail -30 "$OUT/instance-$i.log"; echo "[perf] instance $i died" >&2; exit 1; }
-    [ $SECONDS -lt $deadline ] || { tail -30 "$OUT/instance-$i.log"; echo "[perf] instance $i not ready" >&2; exit 1; }
+    -jar target/quarkus-app/quarkus-run.jar >>"$OUT/instance-$i.log" 2>&1 &
+  PIDS[$((i - 1))]=$!
+}
+
+instance_ready() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$((18080 + $1))" && printf 'GET /q/health/ready HTTP/1.0\r\n\r\n' >&3 \
+    && head -1 <&3 | grep -q ' 200 ') 2>/dev/null
+}
+
+wait_ready() {
+  local i=$1 deadline=$((SECONDS + 120))
+  until instance_ready "$i"; do
+    kill -0 "${PIDS[$((i - 1))]}" 2>/dev/null || { tail -30 "$OUT/instance-$i.log"; echo "[perf] instance $i died" >&2; return 1; }
+    [ $SECONDS -lt $deadline ] || { tail -30 "$OUT/instance-$i.log"; echo "[perf] instance $i not ready" >&2; return 1; }
     sleep 0.5
   done
-done
+}
+
+echo "[perf] starting $INSTANCES instance(s) for region(s) $REGIONS"
+for i in $(seq 1 "$INSTANCES"); do start_instance "$i"; done
+for i in $(seq 1 "$INSTANCES"); do wait_ready "$i" || exit 1; done
 echo "[perf] all instances ready"
 if [ -n "$RULES" ]; then
   java -cp "load-tests/target/classes:load-tests/target/lib/*" com.pb.synth.loadtest.LoadRules "$RULES" \
@@ -134,6 +167,87 @@ fi
     sleep 1
   done ) >"$OUT/rss.txt" &
 RSS_PID=$!
+
+# --- The chaos driver: events at fixed times after the generator starts its measured sends ---
+event() { echo "$(date +%s%3N) $*" >>"$OUT/events.txt"; echo "[chaos] $*"; }
+
+# Waits until T seconds after the measured sends started; false once the generator has finished.
+at() {
+  local deadline=$((SECONDS + 600))
+  until [ -f "$OUT/sending-started" ]; do
+    kill -0 "$LOAD_PID" 2>/dev/null || return 1
+    [ $SECONDS -lt $deadline ] || return 1
+    sleep 0.2
+  done
+  local target=$(( $(cat "$OUT/sending-started") + $1 * 1000 ))
+  while [ "$(date +%s%3N)" -lt "$target" ]; do
+    kill -0 "$LOAD_PID" 2>/dev/null || return 1
+    sleep 0.1
+  done
+}
+
+# SIGTERM and wait for the exit (the graceful shutdown: drain, commit, release, leave the group).
+stop_instance() {
+  local i=$1 pid=${PIDS[$(($1 - 1))]} t0; t0=$(date +%s%3N)
+  kill -TERM "$pid" 2>/dev/null || return 0
+  local deadline=$((SECONDS + 60))
+  while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
+  wait "$pid" 2>/dev/null || true
+  echo "[chaos] instance $i exited $(( $(date +%s%3N) - t0 )) ms after SIGTERM"
+}
+
+chaos_step() {
+  local base=$1 what=$2
+  case "$what" in
+    scale)
+      at "$base" || return 1
+      event "scale out 3 -> 5"
+      start_instance 4; start_instance 5
+      wait_ready 4 && wait_ready 5 && event "instances 4 and 5 ready"
+      at $((base + 30)) || return 1
+      event "scale in 5 -> 3 (SIGTERM 4 and 5)"
+      stop_instance 4 & stop_instance 5 & wait
+      event "instances 4 and 5 exited" ;;
+    kill)
+      at "$base" || return 1
+      event "SIGKILL instance 2"; kill -KILL "${PIDS[1]}"; wait "${PIDS[1]}" 2>/dev/null
+      at $((base + 10)) || return 1
+      event "restart instance 2"; start_instance 2
+      at $((base + 30)) || return 1
+      event "SIGKILL instance 3"; kill -KILL "${PIDS[2]}"; wait "${PIDS[2]}" 2>/dev/null
+      at $((base + 40)) || return 1
+      event "restart instance 3"; start_instance 3 ;;
+    zombie)
+      at "$base" || return 1
+      event "SIGSTOP instance 2 (zombie)"; kill -STOP "${PIDS[1]}"
+      at $((base + 20)) || { kill -CONT "${PIDS[1]}"; return 1; }
+      event "SIGCONT instance 2"; kill -CONT "${PIDS[1]}" ;;
+    redis-restart)
+      at "$base" || return 1
+      event "restart Redis (data kept)"; deploy/local/stack.sh restart redis >/dev/null 2>&1; event "Redis back" ;;
+    redis-loss)
+      at "$base" || return 1
+      event "Redis loses all data (FLUSHALL)"; deploy/local/stack.sh redis-flush >/dev/null 2>&1 ;;
+    db-restart)
+      at "$base" || return 1
+      event "restart PostgreSQL"; deploy/local/stack.sh restart postgres >/dev/null 2>&1; event "PostgreSQL back" ;;
+    broker-restart)
+      at "$base" || return 1
+      event "restart the Kafka broker"; deploy/local/stack.sh restart kafka >/dev/null 2>&1; event "broker back" ;;
+  esac
+}
+
+# A plan: one step at 15 s, or (all) every step in turn; ci is the CI-sized set (kill, zombie, Redis loss).
+chaos_run() {
+  case "$1" in
+    none|"") ;;
+    all) chaos_step 15 scale && chaos_step 75 kill && chaos_step 140 zombie && chaos_step 175 redis-restart \
+           && chaos_step 195 redis-loss && chaos_step 215 db-restart && chaos_step 235 broker-restart ;;
+    ci) chaos_step 10 kill && chaos_step 60 zombie && chaos_step 90 redis-loss ;;
+    *) chaos_step 15 "$1" ;;
+  esac
+  true
+}
 
 if [ -n "$HTTP" ]; then
   command -v wrk >/dev/null || deploy/local/stack.sh apt-install wrk
@@ -161,11 +275,15 @@ if [ -n "$HTTP" ]; then
 fi
 
 set +e
-java -Xms512m -Xmx1g -XX:+UseParallelGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "load-tests/target/classes:load-tests/target/lib/*" \
+( java -Xms512m -Xmx1g -XX:+UseParallelGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "load-tests/target/classes:load-tests/target/lib/*" \
   com.pb.synth.loadtest.LoadTest --scenario "$SCENARIO_FILE" --out "$OUT" --bootstrap "$KAFKA_BOOTSTRAP_SERVERS" \
   --db-url "$DATABASE_URL" --db-user "$DB_USER" --db-password "$DB_PASSWORD" --rss-file "$OUT/rss.txt" \
-  --instances "$INSTANCES" "${MULTI[@]}" "${OVERRIDES[@]}" | tee "$OUT/load-test.log"
-status=${PIPESTATUS[0]}
+  --stack-script "$ROOT/deploy/local/stack.sh" --instances "$INSTANCES" "${MULTI[@]}" "${OVERRIDES[@]}" \
+  2>&1 | tee "$OUT/load-test.log" ) &
+LOAD_PID=$!
+chaos_run "$CHAOS"
+wait "$LOAD_PID"
+status=$?
 set -e
 cleanup
 tail -1 "$OUT/load-test.log"

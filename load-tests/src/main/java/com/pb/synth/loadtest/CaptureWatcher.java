@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Properties;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -32,6 +33,11 @@ public final class CaptureWatcher implements Runnable {
     private final TradeMix mix;
     private final AtomicLongArray intendedMs;
     private final AtomicIntegerArray capturedTimes;
+    private final AtomicLongArray capturedAtMs;
+    private final AtomicIntegerArray partitionOf;
+    private final Set<String> dlqTopics;
+    private final byte[] poisonPrefix;
+    private final Set<String> poisonInDlq = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> lastSequence = new HashMap<>();
     private final Histogram overall = new Histogram(MAX_LATENCY_MS, 3);
     private final List<Histogram> perSecond = new ArrayList<>();
@@ -48,8 +54,8 @@ public final class CaptureWatcher implements Runnable {
     private long duplicateEvents;
     private long otherEvents;
 
-    public CaptureWatcher(String bootstrap, List<String> topics, TradeMix mix, int capacity, long startMs,
-                          Semaphore sequential) {
+    public CaptureWatcher(String bootstrap, List<String> topics, List<String> dlqTopics, String run, TradeMix mix,
+                          int capacity, long startMs, Semaphore sequential) {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         p.put("group.id", "load-test-watcher-" + System.nanoTime());
@@ -61,11 +67,18 @@ public final class CaptureWatcher implements Runnable {
         for (String topic : topics) {
             consumer.partitionsFor(topic).forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
         }
+        for (String topic : dlqTopics) {
+            consumer.partitionsFor(topic).forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
+        }
+        this.dlqTopics = Set.copyOf(dlqTopics);
+        this.poisonPrefix = (run + "-P").getBytes(StandardCharsets.US_ASCII);
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position); // fix the start before anything is sent
         this.mix = mix;
         this.intendedMs = new AtomicLongArray(capacity);
+        this.capturedAtMs = new AtomicLongArray(capacity);
+        this.partitionOf = new AtomicIntegerArray(capacity);
         this.capturedTimes = new AtomicIntegerArray(capacity);
         this.startMs = startMs;
         this.sequential = sequential;
@@ -89,7 +102,25 @@ public final class CaptureWatcher implements Runnable {
         }
     }
 
+    /** Records the input partition op {@code index} went to (for per-partition capture gaps). */
+    public void sentTo(int index, int partition) {
+        partitionOf.set(index, partition);
+    }
+
     private void accept(ConsumerRecord<String, byte[]> r) {
+        if (dlqTopics.contains(r.topic())) {
+            int at = find(r.value(), poisonPrefix, 0);
+            if (at >= 0) {
+                int e = at;
+                while (e < r.value().length && r.value()[e] >= '0' && r.value()[e] <= '9') {
+                    e++;
+                }
+                poisonInDlq.add(new String(r.value(), at, e - at, StandardCharsets.US_ASCII));
+            } else {
+                otherEvents++;
+            }
+            return;
+        }
         String[] f = fields(r.value());
         String key = f[0];
         String status = f[2];
@@ -130,6 +161,7 @@ public final class CaptureWatcher implements Runnable {
             lastSequence.put(key, sequence);
         }
         lastCaptureMs = r.timestamp();
+        capturedAtMs.set(op, r.timestamp());
         distinct.incrementAndGet();
         lastProgressMs.set(System.currentTimeMillis());
         if (sequential != null) {
@@ -210,6 +242,24 @@ public final class CaptureWatcher implements Runnable {
             }
         }
         return json.length;
+    }
+
+    /** Distinct poison records (by their number) seen on the DLQ topics. */
+    public int poisonInDlq() {
+        return poisonInDlq.size();
+    }
+
+    public long intendedMs(int op) {
+        return intendedMs.get(op);
+    }
+
+    /** The broker timestamp of op's first CAPTURED event, 0 if none came. */
+    public long capturedAtMs(int op) {
+        return capturedAtMs.get(op);
+    }
+
+    public int partitionOf(int op) {
+        return partitionOf.get(op);
     }
 
     public void stop() {

@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.TreeMap;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -20,6 +22,7 @@ public final class LagSampler implements Runnable {
     private final Admin admin;
     private final Map<String, String> groupByTopic;
     private final List<long[]> samples = new ArrayList<>(); // {elapsed ms, lag}
+    private final List<Assignment> assignments = new ArrayList<>();
     private volatile long startMs;
     private volatile boolean running = true;
     private volatile long latest;
@@ -44,6 +47,11 @@ public final class LagSampler implements Runnable {
                     }
                 } catch (Exception e) {
                     // a sample missed: the broker is busy; the next one will do
+                }
+                try {
+                    sampleAssignment(t);
+                } catch (Exception e) {
+                    // as above
                 }
                 long wait = 1000 - (System.currentTimeMillis() - t);
                 if (wait > 0) {
@@ -73,6 +81,38 @@ public final class LagSampler implements Runnable {
             }
         }
         return total;
+    }
+
+    /**
+     * The groups' members and their partitions, as {@code kafka-consumer-groups --describe --members
+     * --verbose} shows them; kept each time it changes.
+     */
+    private void sampleAssignment(long now) throws Exception {
+        Map<String, List<Integer>> view = new TreeMap<>();
+        var described = admin.describeConsumerGroups(List.copyOf(groupByTopic.values())).all().get(5, TimeUnit.SECONDS);
+        for (var group : described.values()) {
+            for (MemberDescription m : group.members()) {
+                List<Integer> parts = new ArrayList<>();
+                m.assignment().topicPartitions().forEach(tp -> parts.add(tp.partition()));
+                parts.sort(null);
+                view.put(m.groupInstanceId().orElse(m.clientId()) + "@" + m.host(), parts);
+            }
+        }
+        synchronized (assignments) {
+            if (assignments.isEmpty() || !assignments.get(assignments.size() - 1).members().equals(view)) {
+                assignments.add(new Assignment(now, view));
+            }
+        }
+    }
+
+    /** One state of the groups: when it was first seen, and each member's partitions. */
+    public record Assignment(long atMs, Map<String, List<Integer>> members) {
+    }
+
+    public List<Assignment> assignments() {
+        synchronized (assignments) {
+            return new ArrayList<>(assignments);
+        }
     }
 
     /** Forgets the samples so far and counts time from {@code startMillis} (after a warm-up). */

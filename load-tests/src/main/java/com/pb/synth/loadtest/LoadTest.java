@@ -46,6 +46,18 @@ public final class LoadTest {
     private LagSampler lag;
     private long startMs;
     private int sent;
+    private TradeMix mix;
+    private final SplittableRandom chaosRandom = new SplittableRandom(7);
+    /** An op to send again once {@code sent} reaches {@code at}. */
+    private record Redelivery(int at, TradeMix.Op op) {
+    }
+
+    private final java.util.PriorityQueue<Redelivery> redeliveries =
+            new java.util.PriorityQueue<>(java.util.Comparator.comparingInt(Redelivery::at));
+    private int duplicatesSent;
+    private int poisonSent;
+    private long lagAtEnd = -1;
+    private long locksLeft = -1;
 
     LoadTest(Scenario scenario, Map<String, String> args) {
         this.scenario = scenario;
@@ -88,14 +100,17 @@ public final class LoadTest {
         int capacity = capacity();
         Map<String, String> groups = new LinkedHashMap<>();
         List<String> capturedTopics = new ArrayList<>();
+        List<String> dlqTopics = new ArrayList<>();
         for (String region : scenario.regions()) {
             groups.put(inputTopic(region, multiRegion), group(region, multiRegion));
             capturedTopics.add(capturedTopic(region, multiRegion));
+            dlqTopics.add(multiRegion ? "pb-synth.trades.dlq.v1." + region : "pb-synth.trades.dlq.v1");
         }
+        this.mix = mix;
         startMs = System.currentTimeMillis();
         Semaphore sequential = scenario.mode() == Scenario.Mode.SEQUENTIAL ? new Semaphore(0) : null;
         String bootstrap = args.get("bootstrap");
-        watcher = new CaptureWatcher(bootstrap, capturedTopics, mix, capacity, startMs, sequential);
+        watcher = new CaptureWatcher(bootstrap, capturedTopics, dlqTopics, run, mix, capacity, startMs, sequential);
         lag = new LagSampler(bootstrap, groups, startMs);
         Thread watcherThread = new Thread(watcher, "capture-watcher");
         Thread lagThread = new Thread(lag, "lag-sampler");
@@ -137,12 +152,21 @@ public final class LoadTest {
         }
         int measuredFrom = sent;
         long sendStart = System.currentTimeMillis();
+        if (args.containsKey("out")) {
+            // the chaos driver of performance-test.sh times its events from this
+            writeString(Path.of(args.get("out"), "sending-started"), Long.toString(sendStart));
+        }
         switch (scenario.mode()) {
             case OPEN -> paced(mix, scenario.trades(), scenario.rate(), null);
             case DRAIN -> paced(mix, scenario.trades(), 0, null);
             case SEQUENTIAL -> sequential(mix, sequential);
             case STEP -> stepped(mix);
             case DAY -> tradingDay(mix);
+        }
+        while (!redeliveries.isEmpty()) {
+            TradeMix.Op op = redeliveries.poll().op();
+            producer.send(new ProducerRecord<>(inputTopic(op.key().region, multiRegion), op.key().id, op.payload()));
+            duplicatesSent++;
         }
         producer.flush();
         long sendEnd = System.currentTimeMillis();
@@ -154,6 +178,12 @@ public final class LoadTest {
             Thread.sleep(100);
         }
         Thread.sleep(1500); // late duplicates, if any, would arrive now
+        // Offsets are committed once a second: the lag goes back to 0 shortly after the last capture.
+        long lagDeadline = System.currentTimeMillis() + 30_000;
+        while ((lagAtEnd = safeLag()) != 0 && System.currentTimeMillis() < lagDeadline) {
+            Thread.sleep(500);
+        }
+        locksLeft = countLocksLeft();
         lag.stop();
         watcher.stop();
         watcherThread.join();
@@ -177,10 +207,70 @@ public final class LoadTest {
         } + scenario.warmup() + (int) (scenario.rate() * scenario.warmupSeconds());
     }
 
+    private long safeLag() {
+        try {
+            return lag.lag();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Partition locks still in Redis once everything is captured (a released batch leaves none; a
+     * killed owner's expire within their TTL), counted by the stack script; -1 when it cannot say.
+     */
+    private long countLocksLeft() throws InterruptedException {
+        String script = args.get("stack-script");
+        if (script == null) {
+            return -1;
+        }
+        long deadline = System.currentTimeMillis() + Long.parseLong(args.getOrDefault("lock-ttl-ms", "6000")) + 5_000;
+        long n;
+        do {
+            n = -1;
+            try {
+                Process p = new ProcessBuilder(script, "redis-locks").redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes()).trim();
+                if (p.waitFor() == 0) {
+                    n = Long.parseLong(out.substring(out.lastIndexOf('\n') + 1).trim());
+                }
+            } catch (Exception e) {
+                n = -1;
+            }
+            if (n == 0) {
+                return 0;
+            }
+            Thread.sleep(500);
+        } while (System.currentTimeMillis() < deadline);
+        return n;
+    }
+
     private void send(TradeMix.Op op, long intendedMs) {
         watcher.sent(op.index(), intendedMs);
-        producer.send(new ProducerRecord<>(inputTopic(op.key().region, multiRegion), op.key().id, op.payload()));
+        String topic = inputTopic(op.key().region, multiRegion);
+        int index = op.index();
+        producer.send(new ProducerRecord<>(topic, op.key().id, op.payload()), (md, e) -> {
+            if (md != null) {
+                watcher.sentTo(index, md.partition());
+            }
+        });
         sent++;
+        // A duplicate storm: some records go again a few sends later, as a producer retry or an
+        // upstream replay would send them; each must come out as DUPLICATE, never captured twice.
+        if (scenario.duplicatePercent() > 0 && chaosRandom.nextDouble() * 100 < scenario.duplicatePercent()) {
+            redeliveries.add(new Redelivery(sent + 1 + chaosRandom.nextInt(50), op));
+        }
+        while (!redeliveries.isEmpty() && redeliveries.peek().at() <= sent) {
+            TradeMix.Op again = redeliveries.poll().op();
+            producer.send(new ProducerRecord<>(inputTopic(again.key().region, multiRegion), again.key().id,
+                    again.payload()));
+            duplicatesSent++;
+        }
+        // A poison storm: invalid records among the valid ones of the same keys.
+        if (scenario.poisonPercent() > 0 && chaosRandom.nextDouble() * 100 < scenario.poisonPercent()) {
+            producer.send(new ProducerRecord<>(topic, op.key().id, mix.poison(op.key(), poisonSent)));
+            poisonSent++;
+        }
         int second = (int) Math.max(0, (intendedMs - startMs) / 1000);
         while (offeredPerSecond.size() <= second) {
             offeredPerSecond.add(new long[1]);
@@ -304,6 +394,22 @@ public final class LoadTest {
             }
             sentSoFar += inHour;
         }
+    }
+
+    int duplicatesSent() {
+        return duplicatesSent;
+    }
+
+    int poisonSent() {
+        return poisonSent;
+    }
+
+    long lagAtEnd() {
+        return lagAtEnd;
+    }
+
+    long locksLeft() {
+        return locksLeft;
     }
 
     Scenario scenario() {

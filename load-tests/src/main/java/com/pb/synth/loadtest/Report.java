@@ -55,6 +55,16 @@ final class Report {
             failures.add((db.positionMismatches() + db.missingPositions()) + " positions wrong (" + db.firstMismatch() + ")");
         }
         if (db.exceptions() > 0) failures.add(db.exceptions() + " exceptions opened");
+        if (w.poisonInDlq() != t.poisonSent()) {
+            failures.add((t.poisonSent() - w.poisonInDlq()) + " of " + t.poisonSent() + " poison records not on the DLQ");
+        }
+        if (t.lagAtEnd() != 0) failures.add("consumer lag " + t.lagAtEnd() + " at the end, not 0");
+        if (t.locksLeft() > 0) failures.add(t.locksLeft() + " partition locks left in Redis");
+        List<Disruption.Gap> longGaps = new ArrayList<>();
+        Disruption.Gap[] gaps = Disruption.gaps(w, mix, measuredFrom, (int) sent, t.startMs(), longGaps);
+        List<Disruption.Event> events = Disruption.events(
+                t.args().containsKey("out") ? Path.of(t.args().get("out"), "events.txt") : null, t.startMs());
+        List<LagSampler.Assignment> assignments = t.lagSampler().assignments();
         check(failures, "p50", p50, s.p50Max());
         check(failures, "p95", p95, s.p95Max());
         check(failures, "p99", p99, s.p99Max());
@@ -90,6 +100,18 @@ final class Report {
         summary.put("storedVersions", db.storedVersions());
         summary.put("positionMismatches", db.positionMismatches() + db.missingPositions());
         summary.put("exceptions", db.exceptions());
+        summary.put("poisonSent", t.poisonSent());
+        summary.put("poisonOnDlq", w.poisonInDlq());
+        summary.put("duplicatesSent", t.duplicatesSent());
+        summary.put("lagAtEnd", t.lagAtEnd());
+        summary.put("locksLeftInRedis", t.locksLeft());
+        summary.put("longestGroupGapMs", gaps[0].ms());
+        summary.put("longestGroupGapEndedAtSeconds", gaps[0].endedAtSeconds());
+        summary.put("longestPartitionGapMs", gaps[1].ms());
+        summary.put("longestPartitionGapWhere", gaps[1].where() + " at " + gaps[1].endedAtSeconds() + " s");
+        summary.put("chaos", s.chaos());
+        summary.put("events", Disruption.perEvent(events, assignments, w.capturedPerSecond(), longGaps, t.startMs()));
+        summary.put("assignmentChanges", assignments.size());
         summary.put("steps", t.steps());
         summary.put("maxLag", t.lagSampler().samples().stream().mapToLong(x -> x[1]).max().orElse(0));
         Map<Long, Long> rss = rss(t.args().get("rss-file"), t.startMs());
@@ -125,6 +147,12 @@ final class Report {
 
         Files.createDirectories(dir);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("summary.json").toFile(), summary);
+        StringBuilder timeline = new StringBuilder("# the groups' members and their partitions, each time they changed\n");
+        for (LagSampler.Assignment a : assignments) {
+            timeline.append(String.format("%.1f s%n", (a.atMs() - t.startMs()) / 1000.0));
+            a.members().forEach((member, parts) -> timeline.append("  ").append(member).append(' ').append(parts).append('\n'));
+        }
+        Files.writeString(dir.resolve("assignment.txt"), timeline);
         try (var out = Files.newOutputStream(dir.resolve("latency-histogram.hgrm"));
              var ps = new java.io.PrintStream(out)) {
             h.outputPercentileDistribution(ps, 1.0);
@@ -145,8 +173,9 @@ final class Report {
             }
         }
         html.append("</table>");
-        html.append(chart("Throughput (trades/s)", "s", List.of(new Series("offered", "#888", offeredSeries),
-                new Series("captured", "#06c", capturedSeries))));
+        html.append(chart("Throughput (trades/s)" + (events.isEmpty() ? "" : ", chaos events marked"), "s",
+                List.of(new Series("offered", "#888", offeredSeries), new Series("captured", "#06c", capturedSeries)),
+                events));
         html.append(chart("Latency per second (ms, send → captured event)", "s", List.of(
                 new Series("p50", "#090", p50s), new Series("p99", "#f80", p99s), new Series("p99.9", "#c00", p999s))));
         html.append(chart("Consumer lag (records)", "s", List.of(new Series("lag", "#609", lagSeries))));
@@ -168,6 +197,10 @@ final class Report {
         if (max != null && value > max) {
             failures.add(name + " " + value + " ms > " + max + " ms");
         }
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     private static double round(double v) {
@@ -193,6 +226,10 @@ final class Report {
     }
 
     private static String chart(String title, String unit, List<Series> series) {
+        return chart(title, unit, series, List.of());
+    }
+
+    private static String chart(String title, String unit, List<Series> series, List<Disruption.Event> marks) {
         double maxX = 1, maxY = 1;
         for (Series s : series) {
             for (double[] p : s.points()) {
@@ -208,6 +245,13 @@ final class Report {
                 hgt - 5, maxX, unit));
         svg.append(String.format("<line x1=\"%d\" y1=\"5\" x2=\"%d\" y2=\"%d\" stroke=\"#aaa\"/><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#aaa\"/>",
                 left, left, hgt - bottom, left, hgt - bottom, w, hgt - bottom));
+        for (int i = 0; i < marks.size(); i++) {
+            Disruption.Event e = marks.get(i);
+            double x = left + (w - left) * Math.max(0, e.atSeconds()) / maxX;
+            svg.append(String.format("<line x1=\"%.1f\" y1=\"5\" x2=\"%.1f\" y2=\"%d\" stroke=\"#c00\" "
+                    + "stroke-dasharray=\"3,3\"/><text x=\"%.1f\" y=\"%d\" font-size=\"10\" fill=\"#c00\">%s</text>", x, x,
+                    hgt - bottom, x + 2, 30 + (i % 8) * 12, escape(e.label())));
+        }
         int legend = 0;
         for (Series s : series) {
             StringBuilder pts = new StringBuilder();

@@ -15,7 +15,8 @@ import java.util.Properties;
 public record Scenario(String name, Mode mode, int warmup, int warmupSeconds, int trades, double rate, int keys, int durationSeconds,
                        double zipf, int correctPercent, int cancelPercent, double stepStart, double stepIncrement,
                        int stepSeconds, double stepMax, double compression, Double p50Max, Double p95Max,
-                       Double p99Max, Double p999Max, List<String> regions, long seed) {
+                       Double p99Max, Double p999Max, List<String> regions, long seed, double poisonPercent,
+                       double duplicatePercent, String chaos) {
 
     /** How the generator offers load. */
     public enum Mode {
@@ -53,7 +54,8 @@ public record Scenario(String name, Mode mode, int warmup, int warmupSeconds, in
                 d(p, "step.increment", 5000), i(p, "step.seconds", 20), d(p, "step.max", 60000),
                 d(p, "compression", 0), opt(p, "assert.p50.ms"), opt(p, "assert.p95.ms"), opt(p, "assert.p99.ms"),
                 opt(p, "assert.p999.ms"), List.of(p.getProperty("regions", "us").split(",")),
-                Long.parseLong(p.getProperty("seed", "20261124")));
+                Long.parseLong(p.getProperty("seed", "20261124")), d(p, "poison.percent", 0),
+                d(p, "duplicate.percent", 0), p.getProperty("chaos", "none").trim());
     }
 
     private static int i(Properties p, String key, int def) {

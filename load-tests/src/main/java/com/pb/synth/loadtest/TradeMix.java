@@ -186,6 +186,31 @@ public final class TradeMix {
                 sequence));
     }
 
+    /**
+     * A record the service must set aside (DLQ and trade_exceptions) without holding up the key's
+     * other trades: malformed JSON, an unknown security, a negative quantity or a price with more
+     * decimals than the store keeps, in turn. It carries no sequence number and its trade id is
+     * {@code <run>-P<n>}, so the verifier can find it in the DLQ.
+     */
+    public byte[] poison(Key key, int n) {
+        String tradeId = run + "-P" + n;
+        String[] p = key.id.split("_");
+        String head = "{\"tradeId\":\"" + tradeId + "\",\"accountId\":\"" + p[0] + "\",\"bookId\":\"" + p[1]
+                + "\",\"securityId\":\"";
+        String tail = "\"source\":\"AUTOMATED\",\"tradeDate\":\"2026-11-24\",\"tradeTimestamp\":\"2026-11-24T15:30:00Z\","
+                + "\"counterpartyIds\":[\"CPTY-1\"],\"action\":\"NEW\",\"version\":1,\"side\":\"BUY\",\"tradeLots\":"
+                + "[{\"lotIdentifier\":[{\"identifier\":\"" + tradeId + "-L1\",\"identifierType\":\"LOT_ID\"}],"
+                + "\"priceQuantity\":[{\"quantity\":[{\"value\":%s,\"unit\":{\"financialUnit\":\"Share\"}}],"
+                + "\"price\":[{\"value\":%s,\"unit\":{\"currency\":\"" + key.currency + "\"}}]}]}]}";
+        String json = switch (n % 4) {
+            case 0 -> head + p[2] + "\",\"source\":";                                   // cut short
+            case 1 -> head + "XX0000000000\"," + String.format(tail, "100", "10.00");      // no such security
+            case 2 -> head + p[2] + "\"," + String.format(tail, "-100", "10.00");          // negative quantity
+            default -> head + p[2] + "\"," + String.format(tail, "100", "10.123456789012"); // 12 decimals
+        };
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
+
     private static void apply(Key key, int tradeNo, int version, boolean sell, long qty, long priceCents) {
         long signedQty = sell ? -qty : qty;
         long signedNotionalCents = signedQty * priceCents;

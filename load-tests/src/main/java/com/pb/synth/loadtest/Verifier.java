@@ -24,7 +24,9 @@ public final class Verifier {
             throws SQLException {
         try (Connection c = DriverManager.getConnection(url, user, password)) {
             long stored = count(c, "SELECT count(*) FROM trade_versions WHERE trade_id LIKE ?", run + "-%");
-            long exceptions = count(c, "SELECT count(*) FROM trade_exceptions WHERE trade_id LIKE ?", run + "-%");
+            // the run's poison records (trade ids <run>-P<n>) are meant to be set aside; nothing else is
+            long exceptions = count(c, "SELECT count(*) FROM trade_exceptions WHERE trade_id LIKE ? AND trade_id NOT LIKE ?",
+                    run + "-%", run + "-P%");
             Map<String, Object[]> positions = new HashMap<>();
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT partition_key, quantity, notional, trade_count FROM positions");
@@ -58,9 +60,11 @@ public final class Verifier {
         }
     }
 
-    static long count(Connection c, String sql, String arg) throws SQLException {
+    static long count(Connection c, String sql, String... args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, arg);
+            for (int i = 0; i < args.length; i++) {
+                ps.setString(i + 1, args[i]);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
