@@ -15,7 +15,8 @@
 # the report folder. The report is load-tests/results/<scenario>-<timestamp>/ (summary.json,
 # index.html); the last line printed is the one-line result.
 #
-# --chaos PLAN (or the scenario's chaos= line) disrupts the run while it sends: scale (3 -> 5 -> 3),
+# --chaos PLAN (or the scenario's chaos= line) disrupts the run while it sends: scale (3 -> 5, and back
+# 20 s after the two are ready),
 # kill (SIGKILL instance 2, restart; then instance 3), zombie (SIGSTOP instance 2 for 20 s),
 # redis-restart, redis-loss (FLUSHALL), db-restart, broker-restart, all (each in turn), ci (kill,
 # zombie, redis-loss). Events go to events.txt and are marked on the throughput chart; summary.json
@@ -94,7 +95,7 @@ RSS_PID=
 cleanup() {
   trap - INT TERM EXIT
   [ -n "$RSS_PID" ] && kill "$RSS_PID" 2>/dev/null || true
-  for pid in "${PIDS[@]}"; do kill -CONT "$pid" 2>/dev/null; kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do kill -CONT "$pid" 2>/dev/null || true; kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   [ -z "$HTTP" ] || deploy/local/stack.sh nginx-down >/dev/null 2>&1 || true
   [ -n "$KEEP_STACK" ] || deploy/local/stack.sh down >/dev/null 2>&1 || true
@@ -204,9 +205,13 @@ chaos_step() {
       event "scale out 3 -> 5"
       start_instance 4; start_instance 5
       wait_ready 4 && wait_ready 5 && event "instances 4 and 5 ready"
-      at $((base + 30)) || return 1
+      # in again once they have captured for a while (20 s after they are ready, 30 s after the start at least)
+      local ready_at=$(( ($(date +%s%3N) - $(cat "$OUT/sending-started")) / 1000 ))
+      at $(( ready_at + 20 > base + 30 ? ready_at + 20 : base + 30 )) || return 1
       event "scale in 5 -> 3 (SIGTERM 4 and 5)"
-      stop_instance 4 & stop_instance 5 & wait
+      stop_instance 4 & local s4=$!
+      stop_instance 5 & local s5=$!
+      wait "$s4" "$s5"
       event "instances 4 and 5 exited" ;;
     kill)
       at "$base" || return 1
@@ -241,8 +246,8 @@ chaos_step() {
 chaos_run() {
   case "$1" in
     none|"") ;;
-    all) chaos_step 15 scale && chaos_step 75 kill && chaos_step 140 zombie && chaos_step 175 redis-restart \
-           && chaos_step 195 redis-loss && chaos_step 215 db-restart && chaos_step 235 broker-restart ;;
+    all) chaos_step 15 scale && chaos_step 100 kill && chaos_step 160 zombie && chaos_step 200 redis-restart \
+           && chaos_step 220 redis-loss && chaos_step 240 db-restart && chaos_step 260 broker-restart ;;
     ci) chaos_step 10 kill && chaos_step 60 zombie && chaos_step 90 redis-loss ;;
     *) chaos_step 15 "$1" ;;
   esac

@@ -173,13 +173,7 @@ public class CapturePipeline {
         return lockAndApply(items, start, claim).onFailure().recoverWithUni(f -> {
             Classified c = CaptureFailures.classify(f);
             String failure = describe(f);
-            int last = -1;
-            for (CaptureItem item : items) {
-                if (item.record().partition() != last) {
-                    progress.failed(item.record().topic(), item.record().partition(), failure);
-                    last = item.record().partition();
-                }
-            }
+            failed(items, failure);
             if (c.kind() == Kind.TRANSIENT || c.kind() == Kind.UNCLASSIFIED && unclassified + 1 < unclassifiedAttempts) {
                 List<CaptureItem> owned = owned(items);
                 if (owned.size() < items.size()) {
@@ -294,22 +288,43 @@ public class CapturePipeline {
         waiting(items, "waiting for the database (capture transaction)");
         return transaction.apply(items, lease, start, item -> held.expired(item, now))
                 .invoke(result -> metrics.stage(Stage.TRANSACTION, txStart))
-                .call(result -> lock.stillHeld(lease).flatMap(stillHeld -> {
-                    if (!stillHeld) {
-                        // Frozen past the lock TTL (a long pause): the keys may have a new owner, whose
-                        // capture publishes these events in order; a late publish here would not be.
-                        return Uni.createFrom().failure(new ConcurrentCaptureException("the batch's partition locks "
-                                + "were lost before its events were published; it is captured again"));
-                    }
-                    waiting(items, "waiting for the broker (publishing events)");
+                .call(result -> {
                     long publishStart = System.nanoTime();
-                    return publisher.publish(result.outgoing()).invoke(() -> {
+                    return publishCommitted(items, result.outgoing(), lease, 0).invoke(() -> {
                         metrics.stage(Stage.PUBLISH, publishStart);
                         // a hint for whoever reads these records again; never holds the batch up
                         transaction.markPublished(items, result.held()).subscribe().with(v -> { },
                                 f -> LOG.debugf("published offsets not recorded: %s", describe(f)));
                     });
-                }));
+                });
+    }
+
+    /**
+     * Publishes a committed batch's events. Those the broker did not acknowledge are sent again, and
+     * only those (the acknowledged ones must not go out twice), while this instance still holds the
+     * batch's locks and partitions. Once it does not — it was frozen past the lock TTL, or its
+     * partitions moved during a broker outage — it publishes nothing more: the keys' new owner reads
+     * the records again and publishes what is above the partitions' published marks, in order.
+     */
+    private Uni<Void> publishCommitted(List<CaptureItem> items, List<OutgoingRecord> outgoing, LockLease lease,
+                                       int attempt) {
+        return lock.stillHeld(lease).flatMap(stillHeld -> {
+            if (!stillHeld || owned(items).size() < items.size()) {
+                return Uni.createFrom().failure(new ConcurrentCaptureException("the batch's partition locks or "
+                        + "partitions were lost before its events were published; it is captured again"));
+            }
+            waiting(items, "waiting for the broker (publishing events)");
+            return publisher.publish(outgoing).onFailure(f -> f instanceof PublishIncompleteException
+                    && CaptureFailures.classify(f).kind() == Kind.TRANSIENT).recoverWithUni(f -> {
+                // (a failure of another kind goes to the batch's isolation like any other)
+                PublishIncompleteException incomplete = (PublishIncompleteException) f;
+                metrics.batchRetried();
+                logFailure(incomplete.unacknowledged().size(), f);
+                failed(items, describe(f));
+                return pause(attempt).flatMap(v -> publishCommitted(items, incomplete.unacknowledged(), lease,
+                        attempt + 1));
+            });
+        });
     }
 
     /**
@@ -333,6 +348,17 @@ public class CapturePipeline {
         for (CaptureItem item : all) {
             if (item.heldSince() != null && !heldNow.contains(item)) {
                 item.record().ack().resolved(item.record().partition());
+            }
+        }
+    }
+
+    /** The items' batch failed this way, for a stall report. */
+    private void failed(List<CaptureItem> items, String failure) {
+        int last = -1;
+        for (CaptureItem item : items) {
+            if (item.record().partition() != last) {
+                progress.failed(item.record().topic(), item.record().partition(), failure);
+                last = item.record().partition();
             }
         }
     }

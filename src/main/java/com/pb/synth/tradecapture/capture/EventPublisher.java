@@ -7,10 +7,12 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -61,45 +63,89 @@ public class EventPublisher {
      * Sends the records in order and completes when the broker has acknowledged all of them. A batch
      * whose events add up to more than {@code capture.producer.max-in-flight-bytes} goes in chunks of
      * about that size, each acknowledged before the next is sent, so a batch of any size fits the
-     * producer's buffer.
+     * producer's buffer. When some are not acknowledged it fails, once every record sent has its
+     * answer, with {@link PublishIncompleteException} naming exactly those (and the chunks not sent),
+     * so that only they are sent again.
      */
     public Uni<Void> publish(List<OutgoingRecord> records) {
         if (records.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        Uni<Void> all = Uni.createFrom().voidItem();
+        List<List<OutgoingRecord>> chunks = new ArrayList<>();
         int from = 0;
         long bytes = 0;
         for (int i = 0; i < records.size(); i++) {
             bytes += records.get(i).value().length;
             if (bytes >= maxInFlightBytes || i == records.size() - 1) {
-                List<OutgoingRecord> chunk = records.subList(from, i + 1);
-                all = all.flatMap(v -> send(chunk));
+                chunks.add(records.subList(from, i + 1));
                 from = i + 1;
                 bytes = 0;
             }
         }
-        return all;
+        return publishChunks(chunks, 0);
     }
 
-    private Uni<Void> send(List<OutgoingRecord> records) {
-        return Uni.createFrom().<Void>emitter(em -> {
-            AtomicInteger remaining = new AtomicInteger(records.size());
-            for (OutgoingRecord r : records) {
+    private Uni<Void> publishChunks(List<List<OutgoingRecord>> chunks, int next) {
+        if (next == chunks.size()) {
+            return Uni.createFrom().voidItem();
+        }
+        return send(chunks.get(next)).flatMap(failed -> {
+            if (failed.unacknowledged().isEmpty()) {
+                return publishChunks(chunks, next + 1);
+            }
+            List<OutgoingRecord> unacknowledged = new ArrayList<>(failed.unacknowledged());
+            for (int c = next + 1; c < chunks.size(); c++) {
+                unacknowledged.addAll(chunks.get(c));
+            }
+            return Uni.createFrom().failure(new PublishIncompleteException(unacknowledged, failed.cause()));
+        });
+    }
+
+    /** What a chunk's sending left unacknowledged, in order, and the first error. */
+    private record Sent(List<OutgoingRecord> unacknowledged, Throwable cause) {
+    }
+
+    private Uni<Sent> send(List<OutgoingRecord> records) {
+        return Uni.createFrom().<Sent>emitter(em -> {
+            int n = records.size();
+            boolean[] failed = new boolean[n];
+            AtomicInteger pending = new AtomicInteger(n);
+            AtomicReference<Throwable> first = new AtomicReference<>();
+            Runnable answered = () -> {
+                if (pending.decrementAndGet() == 0) {
+                    List<OutgoingRecord> unacknowledged = new ArrayList<>();
+                    for (int i = 0; i < n; i++) {
+                        if (failed[i]) {
+                            unacknowledged.add(records.get(i));
+                        }
+                    }
+                    em.complete(new Sent(unacknowledged, first.get()));
+                }
+            };
+            for (int i = 0; i < n; i++) {
+                OutgoingRecord r = records.get(i);
                 ProducerRecord<String, byte[]> record = new ProducerRecord<>(r.topic(), r.key(), r.value());
                 for (Map.Entry<String, String> h : r.headers().entrySet()) {
                     record.headers().add(h.getKey(), h.getValue().getBytes(StandardCharsets.UTF_8));
                 }
+                int index = i;
                 try {
                     producer.send(record, (metadata, error) -> {
                         if (error != null) {
-                            em.fail(error);
-                        } else if (remaining.decrementAndGet() == 0) {
-                            em.complete(null);
+                            failed[index] = true;
+                            first.compareAndSet(null, error);
                         }
+                        answered.run();
                     });
                 } catch (RuntimeException e) {
-                    em.fail(e);
+                    // not sent (the broker's metadata unknown in time, the producer closed): neither is the rest
+                    first.compareAndSet(null, e);
+                    for (int j = i; j < n; j++) {
+                        failed[j] = true;
+                    }
+                    for (int j = i; j < n; j++) {
+                        answered.run();
+                    }
                     return;
                 }
             }

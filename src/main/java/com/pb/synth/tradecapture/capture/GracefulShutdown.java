@@ -97,13 +97,14 @@ public class GracefulShutdown {
         if (!config.kafka().leaveGroupOnShutdown()) {
             return;
         }
-        List<MemberToRemove> members = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
         for (int i = 1; i <= Math.max(1, consumers); i++) {
-            groupSettings.groupInstanceId(i).ifPresent(id -> members.add(new MemberToRemove(id)));
+            groupSettings.groupInstanceId(i).ifPresent(ids::add);
         }
-        if (members.isEmpty()) {
+        if (ids.isEmpty()) {
             return;
         }
+        List<MemberToRemove> members = ids.stream().map(MemberToRemove::new).toList();
         Map<String, Object> adminConfig = new HashMap<>(kafkaConfig);
         adminConfig.put("client.id", "pb-synth-tradecapture-shutdown");
         adminConfig.put("request.timeout.ms", 5000);
@@ -111,7 +112,7 @@ public class GracefulShutdown {
         try (Admin admin = Admin.create(adminConfig)) {
             admin.removeMembersFromConsumerGroup(groupId, new RemoveMembersFromConsumerGroupOptions(members))
                     .all().get(10, TimeUnit.SECONDS);
-            LOG.infof("shutdown: static members %s left group %s", members, groupId);
+            LOG.infof("shutdown: static members %s left group %s", ids, groupId);
         } catch (Exception e) {
             LOG.warnf("shutdown: static members could not leave group %s (their partitions move after the session "
                     + "timeout): %s", groupId, e.getMessage());

@@ -90,7 +90,7 @@ public interface CaptureConfig {
     /** What SIGTERM does: stop fetching, finish the batches in flight, commit, release, leave the group. */
     interface Shutdown {
         /** Longest wait for the batches in flight; what is not captured by then is read again by the next owner. */
-        @WithDefault("20s")
+        @WithDefault("10s")
         Duration drainTimeout();
     }
 
