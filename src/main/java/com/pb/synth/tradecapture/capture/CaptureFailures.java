@@ -82,7 +82,8 @@ public final class CaptureFailures {
         if (t instanceof CaptureRejectedException r) {
             return deterministic(r.reason());
         }
-        if (t instanceof ConcurrentCaptureException || t instanceof LockWaitAbandonedException) {
+        if (t instanceof ConcurrentCaptureException || t instanceof LockWaitAbandonedException
+                || t instanceof PublicationUnknownException) {
             return new Classified(Kind.TRANSIENT, null);
         }
         if (t instanceof PgException pg && pg.getSqlState() != null) {

@@ -66,11 +66,13 @@ public class CaptureTransaction {
     private final CaptureConfig.Topics topics;
     private final int maxEventBytes;
     private final PublishedOffsets published;
+    private final PublicationCheck check;
 
     public CaptureTransaction(@CaptureStore Pool pool, PositionRepository positions, TradeVersionRepository versions,
                               ExceptionRepository exceptions, CapturedEventMapper events, CaptureConfig config,
-                              TransactionRetry retry, PublishedOffsets published) {
+                              TransactionRetry retry, PublishedOffsets published, PublicationCheck check) {
         this.published = published;
+        this.check = check;
         this.pool = pool;
         this.retry = retry;
         this.positions = positions;
@@ -84,11 +86,27 @@ public class CaptureTransaction {
     /** Decides and writes the items; {@code gapExpired} tells which held items have waited out their gap. */
     public Uni<Result> apply(List<CaptureItem> items, LockLease lease, long batchStartNanos,
                              Predicate<CaptureItem> gapExpired) {
-        return retry.run(() -> pool.withTransaction(conn -> apply(conn, items, lease, batchStartNanos, gapExpired)));
+        return attempt(items, lease, batchStartNanos, gapExpired, Map.of())
+                .onFailure(PublicationUnknownException.class).recoverWithUni(f -> {
+                    // Records read again above their published mark: ask the topic, outside the
+                    // transaction, whether their events went out, then decide again with the answer.
+                    List<StoredVersion> unknown = ((PublicationUnknownException) f).versions();
+                    return check.published(unknown).flatMap(found -> {
+                        Map<String, Boolean> known = new java.util.HashMap<>();
+                        unknown.forEach(v -> known.put(PublicationCheck.id(v), found.contains(PublicationCheck.id(v))));
+                        return attempt(items, lease, batchStartNanos, gapExpired, known);
+                    });
+                });
+    }
+
+    private Uni<Result> attempt(List<CaptureItem> items, LockLease lease, long batchStartNanos,
+                                Predicate<CaptureItem> gapExpired, Map<String, Boolean> known) {
+        return retry.run(() -> pool.withTransaction(conn -> apply(conn, items, lease, batchStartNanos, gapExpired,
+                known)));
     }
 
     private Uni<Result> apply(SqlConnection conn, List<CaptureItem> items, LockLease lease, long startNanos,
-                              Predicate<CaptureItem> gapExpired) {
+                              Predicate<CaptureItem> gapExpired, Map<String, Boolean> known) {
         List<Trade> trades = new ArrayList<>(items.size());
         Map<Trade, CaptureItem> byTrade = new IdentityHashMap<>(items.size() * 2);
         Set<String> keys = new LinkedHashSet<>();
@@ -102,7 +120,8 @@ public class CaptureTransaction {
             }
         }
         if (trades.isEmpty()) {
-            return write(conn, items, byTrade, new CaptureDecider.Plan(List.of(), Map.of()), lease, startNanos, Map.of());
+            return write(conn, items, byTrade, new CaptureDecider.Plan(List.of(), Map.of()), lease, startNanos, Map.of(),
+                    known);
         }
         // Both reads go out together (pipelined on the connection, executed in this order): the
         // row locks first, then the history, which no other writer can change while they are held.
@@ -130,7 +149,7 @@ public class CaptureTransaction {
                         }
                     }
                     if (topicsToCheck.isEmpty()) {
-                        return write(conn, items, byTrade, plan, lease, startNanos, Map.of());
+                        return write(conn, items, byTrade, plan, lease, startNanos, Map.of(), known);
                     }
                     Map<String, Map<Integer, Long>> marks = new java.util.HashMap<>();
                     Uni<Void> read = Uni.createFrom().voidItem();
@@ -138,7 +157,7 @@ public class CaptureTransaction {
                         read = read.flatMap(v -> published.read(conn, topic).invoke(m -> marks.put(topic, m))
                                 .replaceWithVoid());
                     }
-                    return read.flatMap(v -> write(conn, items, byTrade, plan, lease, startNanos, marks));
+                    return read.flatMap(v -> write(conn, items, byTrade, plan, lease, startNanos, marks, known));
                 });
     }
 
@@ -181,7 +200,7 @@ public class CaptureTransaction {
 
     private Uni<Result> write(SqlConnection conn, List<CaptureItem> items, Map<Trade, CaptureItem> byTrade,
                               CaptureDecider.Plan plan, LockLease lease, long startNanos,
-                              Map<String, Map<Integer, Long>> marks) {
+                              Map<String, Map<Integer, Long>> marks, Map<String, Boolean> known) {
         Instant now = Instant.now();
         OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
         long elapsedMillis = (System.nanoTime() - startNanos) / 1_000_000;
@@ -190,6 +209,7 @@ public class CaptureTransaction {
         List<ExceptionRow> exceptionRows = new ArrayList<>();
         List<OutgoingRecord> outgoing = new ArrayList<>(items.size());
         List<CaptureItem> held = new ArrayList<>();
+        List<StoredVersion> unknown = new ArrayList<>();
         int captured = 0, duplicates = 0, superseded = 0, rejected = 0;
         for (CaptureItem item : items) {
             if (!item.accepted()) {
@@ -230,7 +250,11 @@ public class CaptureTransaction {
             } else if (d.status() == CaptureStatus.DUPLICATE) {
                 duplicates++;
                 StoredVersion stored = d.duplicateOf();
-                if (stored != null && unpublished(stored, in, marks)) {
+                Boolean wentOut = stored != null && unpublished(stored, in, marks)
+                        ? known.get(PublicationCheck.id(stored)) : Boolean.TRUE;
+                if (wentOut == null) {
+                    unknown.add(stored);
+                } else if (!wentOut) {
                     // its writer stopped between commit and publish: the event goes out as first written
                     outgoing.add(event(key, stored.capturedEvent()));
                 } else {
@@ -243,6 +267,9 @@ public class CaptureTransaction {
                         lease.fence(key), now, elapsedMillis);
                 outgoing.add(event(key, json));
             }
+        }
+        if (!unknown.isEmpty()) {
+            throw new PublicationUnknownException(unknown);
         }
         int expectedPositions = plan.positions().size();
         int expectedRows = rows.size();

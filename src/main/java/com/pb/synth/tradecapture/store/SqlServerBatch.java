@@ -288,7 +288,7 @@ public final class SqlServerBatch {
     /** Every stored version of {@code ids} trade ids. */
     public static String history(int ids) {
         return "SELECT trade_id, version, partition_key, signed_quantity, signed_notional, live, pending, captured_event, "
-                + "source_partition, source_offset "
+                + "source_partition, source_offset, captured_at "
                 + "FROM trade_versions WHERE trade_id IN (" + list(ids) + ")";
     }
 }

@@ -23,7 +23,8 @@ import java.util.Map;
 public class TradeVersionRepository {
 
     private static final String HISTORY = "SELECT trade_id, version, partition_key, signed_quantity, signed_notional, "
-            + "live, pending, captured_event, source_partition, source_offset FROM trade_versions WHERE trade_id = ANY($1)";
+            + "live, pending, captured_event, source_partition, source_offset, captured_at FROM trade_versions "
+            + "WHERE trade_id = ANY($1)";
     private static final String INSERT = "INSERT INTO trade_versions (trade_id, version, partition_key, action, "
             + "signed_quantity, signed_notional, live, pending, sequence_number, idempotency_key, fencing_token, "
             + "source_partition, source_offset, captured_at, captured_event) "
@@ -110,6 +111,7 @@ public class TradeVersionRepository {
                         row.getBoolean("live"), row.getBoolean("pending")),
                 row.getBuffer("captured_event").getBytes(),
                 row.getInteger("source_partition") == null ? -1 : row.getInteger("source_partition"),
-                row.getLong("source_offset") == null ? -1 : row.getLong("source_offset"));
+                row.getLong("source_offset") == null ? -1 : row.getLong("source_offset"),
+                row.getOffsetDateTime("captured_at").toInstant().toEpochMilli());
     }
 }

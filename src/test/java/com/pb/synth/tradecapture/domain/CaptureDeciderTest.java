@@ -49,7 +49,7 @@ class CaptureDeciderTest {
     @Test
     void storedVersionIsDuplicateAndOlderVersionIsSuperseded() {
         var stored = new StoredVersion("T1", 3, KEY.value(),
-                new Contribution(new BigDecimal("50"), new BigDecimal("500"), true, false), "{\"stored\":true}".getBytes(java.nio.charset.StandardCharsets.UTF_8), -1, -1);
+                new Contribution(new BigDecimal("50"), new BigDecimal("500"), true, false), "{\"stored\":true}".getBytes(java.nio.charset.StandardCharsets.UTF_8), -1, -1, 0);
         var position = new Position(KEY.value(), new BigDecimal("50"), new BigDecimal("500"), 1, 0, 3);
         var plan = decide(List.of(
                         trade("T1", 3, TradeAction.CORRECT, Side.BUY, "50", "10"),
