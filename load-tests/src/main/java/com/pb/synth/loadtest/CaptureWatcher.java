@@ -37,6 +37,7 @@ public final class CaptureWatcher implements Runnable {
     private final AtomicIntegerArray partitionOf;
     private final Set<String> dlqTopics;
     private final byte[] poisonPrefix;
+    private final List<double[]> duplicates = new ArrayList<>();
     private final Set<String> poisonInDlq = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> lastSequence = new HashMap<>();
     private final Histogram overall = new Histogram(MAX_LATENCY_MS, 3);
@@ -152,6 +153,10 @@ public final class CaptureWatcher implements Runnable {
         }
         if (capturedTimes.incrementAndGet(op) > 1) {
             duplicated++;
+            if (duplicates.size() < 20) {
+                // when the second CAPTURED came, and when the first did (seconds of the run)
+                duplicates.add(new double[] {(r.timestamp() - startMs) / 1000.0, (capturedAtMs.get(op) - startMs) / 1000.0});
+            }
             return;
         }
         Integer last = lastSequence.get(key);
@@ -242,6 +247,11 @@ public final class CaptureWatcher implements Runnable {
             }
         }
         return json.length;
+    }
+
+    /** The first duplicated trades: {second CAPTURED at, first at}, in seconds of the run. */
+    public List<double[]> duplicates() {
+        return duplicates;
     }
 
     /** Distinct poison records (by their number) seen on the DLQ topics. */

@@ -96,6 +96,7 @@ final class Report {
         summary.put("duplicated", duplicated);
         summary.put("reordered", reordered);
         summary.put("duplicateEventsRepublished", w.duplicateEvents());
+        summary.put("appliedTwiceAtSeconds", w.duplicates());
         summary.put("unrecognisedEvents", w.otherEvents());
         summary.put("storedVersions", db.storedVersions());
         summary.put("positionMismatches", db.positionMismatches() + db.missingPositions());
