@@ -10,7 +10,6 @@ import com.pb.synth.tradecapture.support.TradeRequests;
 import com.pb.synth.tradecapture.support.Topics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Row;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,13 +74,6 @@ class WideBacklogIT extends ServiceTestBase {
         assertThat(stallSeen).as("a stall was reported").isFalse();
         assertThat(Fixtures.meter("capture_batch_splits_total")).isEqualTo(splitsBefore);
         assertThat(Fixtures.meter("capture_batch_retries_total")).isEqualTo(retriesBefore);
-        Map<String, BigDecimal> stored = new HashMap<>();
-        for (Row r : Fixtures.query(pool, "SELECT partition_key, quantity, trade_count FROM positions "
-                + "WHERE partition_key = ANY($1)", (Object) keys.toArray(String[]::new))) {
-            assertThat(r.getInteger(2)).as(r.getString(0)).isEqualTo(PER_KEY);
-            stored.put(r.getString(0), r.getBigDecimal(1));
-        }
-        assertThat(stored).hasSameSizeAs(expected);
-        expected.forEach((key, qty) -> assertThat(stored.get(key)).as(key).isEqualByComparingTo(qty));
+        Fixtures.assertPositions(pool, expected, PER_KEY);
     }
 }

@@ -12,7 +12,6 @@ import com.pb.synth.tradecapture.support.TradeRequests;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Row;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,14 +81,7 @@ class RedisClusterIT extends ServiceTestBase {
 
         assertThat(Fixtures.count(pool, "SELECT count(DISTINCT trade_id) FROM trade_versions WHERE trade_id LIKE $1",
                 run + "-%")).isEqualTo((long) keys.size() * PER_KEY);
-        Map<String, BigDecimal> stored = new HashMap<>();
-        for (Row r : Fixtures.query(pool, "SELECT partition_key, quantity, trade_count FROM positions "
-                + "WHERE partition_key = ANY($1)", (Object) keys.toArray(String[]::new))) {
-            assertThat(r.getInteger(2)).as(r.getString(0)).isEqualTo(PER_KEY);
-            stored.put(r.getString(0), r.getBigDecimal(1));
-        }
-        assertThat(stored).hasSameSizeAs(expected);
-        expected.forEach((key, qty) -> assertThat(stored.get(key)).as(key).isEqualByComparingTo(qty));
+        Fixtures.assertPositions(pool, expected, PER_KEY);
     }
 
     private static List<ProducerRecord<String, byte[]>> trades(String run, List<String> keys, int round,

@@ -83,4 +83,17 @@ public final class Fixtures {
                 .getMap("checks.find { it.name == '" + name + "' }");
         return c == null ? java.util.Map.of() : c;
     }
+
+    /** Every key's stored quantity equals the expected one, and each key holds {@code tradesPerKey} trades. */
+    public static void assertPositions(Pool pool, java.util.Map<String, BigDecimal> expected, int tradesPerKey) {
+        java.util.Map<String, BigDecimal> stored = new java.util.HashMap<>();
+        for (Row r : query(pool, "SELECT partition_key, quantity, trade_count FROM positions "
+                + "WHERE partition_key = ANY($1)", (Object) expected.keySet().toArray(String[]::new))) {
+            org.assertj.core.api.Assertions.assertThat(r.getInteger(2)).as(r.getString(0)).isEqualTo(tradesPerKey);
+            stored.put(r.getString(0), r.getBigDecimal(1));
+        }
+        org.assertj.core.api.Assertions.assertThat(stored).hasSameSizeAs(expected);
+        expected.forEach((key, qty) -> org.assertj.core.api.Assertions.assertThat(stored.get(key)).as(key)
+                .isEqualByComparingTo(qty));
+    }
 }
