@@ -2,6 +2,7 @@ package com.pb.synth.tradecapture.capture;
 
 import com.pb.synth.tradecapture.config.CaptureConfig;
 import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,7 +19,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Publishes a committed batch's events and rejects. One idempotent producer (acks=all), records
@@ -38,10 +38,14 @@ public class EventPublisher {
     private final KafkaProducer<String, byte[]> producer;
     private final int maxInFlightBytes;
 
-    public EventPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
-                          CaptureConfig config) {
+    /**
+     * @param kafkaConfig every {@code kafka.*} setting (Quarkus's {@code default-kafka-broker}): the
+     *                    brokers and, on a secured cluster, the same security settings (SASL_SSL,
+     *                    mTLS) the input channel and HTTP ingest's emitter take
+     */
+    public EventPublisher(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, CaptureConfig config) {
         Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putAll(kafkaConfig);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.LINGER_MS_CONFIG, config.producer().lingerMs());

@@ -42,10 +42,24 @@ public class RealServers implements QuarkusTestResourceLifecycleManager {
     private boolean redisCluster;
     private LocalRedisCluster cluster;
 
-    /** {@code redis=cluster}: a Redis Cluster of three masters with a replica each instead of one Redis. */
+    private SecuredKafka secured;
+    private static volatile SecuredKafka currentSecured;
+
+    /**
+     * {@code redis=cluster}: a Redis Cluster of three masters with a replica each instead of one
+     * Redis; {@code kafka=sasl_ssl}: a broker whose only listener is SASL_SSL ({@link SecuredKafka}).
+     */
     @Override
     public void init(Map<String, String> initArgs) {
         redisCluster = "cluster".equals(initArgs.get("redis"));
+        securedKafka = "sasl_ssl".equals(initArgs.get("kafka"));
+    }
+
+    private boolean securedKafka;
+
+    /** The SASL_SSL broker the running test's servers use, if any. */
+    public static SecuredKafka secured() {
+        return currentSecured;
     }
 
     @Override
@@ -63,6 +77,14 @@ public class RealServers implements QuarkusTestResourceLifecycleManager {
             pgData = Files.createTempDirectory("tradecapture-pg");
             postgres = startPostgres();
 
+            if (securedKafka) {
+                secured = SecuredKafka.start();
+                currentSecured = secured;
+                secured.createTopics(topics());
+                java.util.Map<String, String> config = new java.util.HashMap<>(common(pgPort));
+                secured.clientSettings().forEach((k, v) -> config.put("kafka." + k, v));
+                return config;
+            }
             kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                     .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
                     .setConfigProp("offsets.topic.replication.factor", "1")
@@ -83,9 +105,20 @@ public class RealServers implements QuarkusTestResourceLifecycleManager {
             new ServerControl(this::stopRedis, this::restartRedis, this::stopPostgres,
                     () -> postgres = startPostgres(), this::stopBroker, this::startBroker).register();
 
-            String pgUrl = "postgresql://localhost:" + pgPort + "/postgres";
+            java.util.Map<String, String> config = new java.util.HashMap<>(common(pgPort));
+            config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+            return config;
+        } catch (Exception e) {
+            stop();
+            throw new IllegalStateException("could not start the test servers", e);
+        }
+    }
+
+    /** Everything but Kafka. */
+    private Map<String, String> common(int pgPort) throws IOException {
+        String pgUrl = "postgresql://localhost:" + pgPort + "/postgres";
+        {
             return Map.ofEntries(
-                    Map.entry("kafka.bootstrap.servers", kafka.bootstrapServers()),
                     Map.entry("quarkus.redis.hosts", redisCluster ? cluster.hosts() : "redis://127.0.0.1:" + redisPort),
                     Map.entry("quarkus.redis.client-type", redisCluster ? "cluster" : "standalone"),
                     Map.entry("quarkus.datasource.jdbc.url", "jdbc:" + pgUrl),
@@ -95,9 +128,6 @@ public class RealServers implements QuarkusTestResourceLifecycleManager {
                     Map.entry("quarkus.devservices.enabled", "false"),
                     Map.entry("mp.jwt.verify.publickey.location", Tokens.writePublicKey().toString()),
                     Map.entry("mp.jwt.verify.issuer", Tokens.ISSUER));
-        } catch (Exception e) {
-            stop();
-            throw new IllegalStateException("could not start the test servers", e);
         }
     }
 
@@ -161,10 +191,13 @@ public class RealServers implements QuarkusTestResourceLifecycleManager {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(props)) {
-            admin.createTopics(List.of(new NewTopic(IN, IN_PARTITIONS, (short) 1),
-                    new NewTopic(CAPTURED, IN_PARTITIONS, (short) 1),
-                    new NewTopic(DLQ, 3, (short) 1))).all().get();
+            admin.createTopics(topics()).all().get();
         }
+    }
+
+    private static List<NewTopic> topics() {
+        return List.of(new NewTopic(IN, IN_PARTITIONS, (short) 1), new NewTopic(CAPTURED, IN_PARTITIONS, (short) 1),
+                new NewTopic(DLQ, 3, (short) 1));
     }
 
     static int freePort() throws IOException {
@@ -192,6 +225,10 @@ public class RealServers implements QuarkusTestResourceLifecycleManager {
         }
         if (cluster != null) {
             cluster.stop();
+        }
+        if (secured != null) {
+            secured.close();
+            currentSecured = null;
         }
         try {
             if (postgres != null) {
