@@ -27,22 +27,9 @@ import org.junit.jupiter.api.Test;
 class ComposeFileTest {
 
     private static final List<String> REGIONS = List.of("us", "emea", "apac");
-    /** Read by the service besides application.properties' ${NAME}s (DatabaseUrlConfigSourceFactory). */
-    private static final Set<String> READ_IN_CODE = Set.of("DATABASE_URL", "DB_KIND");
 
     private static JsonNode compose() throws IOException {
         return new ObjectMapper(new YAMLFactory()).readTree(Path.of("deploy/docker-compose.scale.yml").toFile());
-    }
-
-    /** Every ${NAME} of application.properties, and the names read in code. */
-    private static Set<String> serviceEnvironmentNames() throws IOException {
-        Set<String> names = new TreeSet<>(READ_IN_CODE);
-        Matcher m = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)").matcher(
-                Files.readString(Path.of("src/main/resources/application.properties")));
-        while (m.find()) {
-            names.add(m.group(1));
-        }
-        return names;
     }
 
     private static List<String> nginxUpstreams() throws IOException {
@@ -89,7 +76,7 @@ class ComposeFileTest {
     @Test
     void everyInstanceSetsOnlyNamesTheServiceReadsWithItsRegionsGroupAndTopics() throws IOException {
         JsonNode services = compose().get("services");
-        Set<String> known = serviceEnvironmentNames();
+        Set<String> known = ServiceEnvironment.names();
         Set<String> instanceIds = new HashSet<>();
         int instances = 0;
         for (Iterator<Map.Entry<String, JsonNode>> it = services.fields(); it.hasNext(); ) {
