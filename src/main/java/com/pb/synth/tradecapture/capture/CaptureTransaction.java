@@ -91,6 +91,13 @@ public class CaptureTransaction {
                     // Records read again above their published mark: ask the topic, outside the
                     // transaction, whether their events went out, then decide again with the answer.
                     List<StoredVersion> unknown = ((PublicationUnknownException) f).versions();
+                    long settled = System.currentTimeMillis() - PublicationCheck.SETTLE_MS;
+                    if (unknown.stream().anyMatch(v -> v.capturedAtMillis() > settled)) {
+                        // Its writer may be frozen with the event in its producer's buffer: wait until
+                        // that event has either reached the topic or expired before reading the topic.
+                        return Uni.createFrom().failure(new ConcurrentCaptureException(unknown.size()
+                                + " stored version(s) captured too recently to tell whether their events went out"));
+                    }
                     return check.published(unknown).flatMap(found -> {
                         Map<String, Boolean> known = new java.util.HashMap<>();
                         unknown.forEach(v -> known.put(PublicationCheck.id(v), found.contains(PublicationCheck.id(v))));

@@ -35,6 +35,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
 @ApplicationScoped
 public class EventPublisher {
 
+    /** The producer's delivery timeout: an event reaches the topic within this of its send, or never. */
+    public static final int DELIVERY_TIMEOUT_MS = 8_000;
+
     private final KafkaProducer<String, byte[]> producer;
     private final int maxInFlightBytes;
 
@@ -51,8 +54,10 @@ public class EventPublisher {
         props.put(ProducerConfig.LINGER_MS_CONFIG, config.producer().lingerMs());
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.producer().compression());
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        // A record not acknowledged within this is failed, never sent later: it bounds how long after
+        // its capture a frozen writer's event can still reach the topic (see PublicationCheck).
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, DELIVERY_TIMEOUT_MS);
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "pb-synth-tradecapture-events");
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, config.producer().maxRequestSize());

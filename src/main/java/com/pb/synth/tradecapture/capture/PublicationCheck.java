@@ -34,6 +34,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public class PublicationCheck {
 
     private static final long MARGIN_MS = 5_000;
+    /**
+     * How old a stored version must be before its event's absence from the topic is conclusive: the
+     * producer's delivery timeout (its writer, frozen with the event in its buffer, sends it within
+     * that or never) plus a margin for clocks.
+     */
+    public static final long SETTLE_MS = EventPublisher.DELIVERY_TIMEOUT_MS + 2_000;
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
     private static final ObjectMapper JSON = new ObjectMapper();
 
