@@ -116,7 +116,8 @@ topic_java() { java -Xmx256m -cp "$STACK/lib/*" org.apache.kafka.tools.TopicComm
 if [ ${#MULTI[@]} -gt 0 ]; then
   for r in "${REGION_LIST[@]}"; do
     for t in "pb-synth.trades.v1.$r:12" "pb-synth.trades.captured.v1.$r:12" "pb-synth.trades.dlq.v1.$r:3"; do
-      topic_java --create --if-not-exists --topic "${t%%:*}" --partitions "${t##*:}" --replication-factor 1 >/dev/null
+      extra=(); case "$t" in *captured*) extra=(--config message.timestamp.before.max.ms=8000) ;; esac
+      topic_java --create --if-not-exists --topic "${t%%:*}" --partitions "${t##*:}" --replication-factor 1 "${extra[@]}" >/dev/null
     done
   done
 fi

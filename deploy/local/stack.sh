@@ -31,6 +31,7 @@ PG_PORT=${PG_PORT:-15432}
 INPUT_PARTITIONS=${INPUT_PARTITIONS:-12}
 TOPIC_IN=${TRADES_TOPIC:-pb-synth.trades.v1}
 TOPIC_CAPTURED=${CAPTURED_TOPIC:-pb-synth.trades.captured.v1}
+CAPTURED_TOPIC_CONFIG=message.timestamp.before.max.ms=8000
 TOPIC_DLQ=${DLQ_TOPIC:-pb-synth.trades.dlq.v1}
 DB_NAME=tradecapture
 DB_USER=tradecapture
@@ -223,8 +224,10 @@ YAML
   wait_for "kafka on $KAFKA_PORT" 60 port_open "$KAFKA_PORT"
   local t
   for t in "$TOPIC_IN:$INPUT_PARTITIONS" "$TOPIC_CAPTURED:$INPUT_PARTITIONS" "$TOPIC_DLQ:3"; do
+    # the captured topic refuses an event stamped more than 8 s before it arrives (a frozen writer's)
+    local extra=(); [ "${t%%:*}" = "$TOPIC_CAPTURED" ] && extra=(--config "$CAPTURED_TOPIC_CONFIG")
     kafka_java org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$KAFKA_PORT" --create \
-      --if-not-exists --topic "${t%%:*}" --partitions "${t##*:}" --replication-factor 1 >/dev/null
+      --if-not-exists --topic "${t%%:*}" --partitions "${t##*:}" --replication-factor 1 "${extra[@]}" >/dev/null
   done
   log "kafka up on 127.0.0.1:$KAFKA_PORT (topics $TOPIC_IN x$INPUT_PARTITIONS, $TOPIC_CAPTURED, $TOPIC_DLQ)"
 }

@@ -83,7 +83,9 @@ public final class CaptureFailures {
             return deterministic(r.reason());
         }
         if (t instanceof ConcurrentCaptureException || t instanceof LockWaitAbandonedException
-                || t instanceof PublicationUnknownException) {
+                || t instanceof PublicationUnknownException
+                // an event stamped too long before it reached the captured topic: capture the batch again
+                || t instanceof org.apache.kafka.common.errors.InvalidTimestampException) {
             return new Classified(Kind.TRANSIENT, null);
         }
         if (t instanceof PgException pg && pg.getSqlState() != null) {

@@ -315,7 +315,10 @@ public class CapturePipeline {
             }
             waiting(items, "waiting for the broker (publishing events)");
             return publisher.publish(outgoing).onFailure(f -> f instanceof PublishIncompleteException
-                    && CaptureFailures.classify(f).kind() == Kind.TRANSIENT).recoverWithUni(f -> {
+                    && CaptureFailures.classify(f).kind() == Kind.TRANSIENT
+                    // refused as too late: sending the same again is refused again; the batch goes again
+                    && find(f, org.apache.kafka.common.errors.InvalidTimestampException.class) == null)
+                    .recoverWithUni(f -> {
                 // (a failure of another kind goes to the batch's isolation like any other)
                 PublishIncompleteException incomplete = (PublishIncompleteException) f;
                 metrics.batchRetried();

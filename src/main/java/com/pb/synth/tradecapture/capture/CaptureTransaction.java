@@ -253,7 +253,8 @@ public class CaptureTransaction {
                 for (MissingReference missing : item.blotter().missingReferenceData()) {
                     exceptionRows.add(exception(in, missing.reason().name(), missing.detail(), trade, at));
                 }
-                outgoing.add(event(key, json));
+                // stamped with its capture time: the captured topic refuses it once it is too late
+                outgoing.add(new OutgoingRecord(topics.captured(), key, json, Map.of(), now.toEpochMilli()));
             } else if (d.status() == CaptureStatus.DUPLICATE) {
                 duplicates++;
                 StoredVersion stored = d.duplicateOf();

@@ -133,7 +133,8 @@ public class EventPublisher {
             };
             for (int i = 0; i < n; i++) {
                 OutgoingRecord r = records.get(i);
-                ProducerRecord<String, byte[]> record = new ProducerRecord<>(r.topic(), r.key(), r.value());
+                ProducerRecord<String, byte[]> record = new ProducerRecord<>(r.topic(), null, r.timestampMillis(),
+                        r.key(), r.value());
                 for (Map.Entry<String, String> h : r.headers().entrySet()) {
                     record.headers().add(h.getKey(), h.getValue().getBytes(StandardCharsets.UTF_8));
                 }

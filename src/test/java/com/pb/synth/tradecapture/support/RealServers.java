@@ -196,7 +196,8 @@ public class RealServers implements QuarkusTestResourceLifecycleManager {
     }
 
     private static List<NewTopic> topics() {
-        return List.of(new NewTopic(IN, IN_PARTITIONS, (short) 1), new NewTopic(CAPTURED, IN_PARTITIONS, (short) 1),
+        return List.of(new NewTopic(IN, IN_PARTITIONS, (short) 1), new NewTopic(CAPTURED, IN_PARTITIONS, (short) 1)
+                        .configs(Map.of("message.timestamp.before.max.ms", "8000")),
                 new NewTopic(DLQ, 3, (short) 1));
     }
 
