@@ -69,7 +69,7 @@ public class GracefulShutdown {
     void drain(@Observes @Priority(100) ShutdownEvent event) {
         long start = System.nanoTime();
         for (String channel : clients.getConsumerChannels()) {
-            if (channel.startsWith(ConsumerGroupSettings.CHANNEL)) {
+            if (ConsumerGroupSettings.isInputChannel(channel)) {
                 try {
                     clients.getConsumer(channel).pause().await().atMost(Duration.ofSeconds(5));
                 } catch (RuntimeException e) {

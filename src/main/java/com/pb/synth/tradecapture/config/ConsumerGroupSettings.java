@@ -87,7 +87,7 @@ public class ConsumerGroupSettings implements ClientCustomizer<Map<String, Objec
         return kafka.staticMembership() ? instanceId.map(id -> id + "-" + consumerIndex) : Optional.empty();
     }
 
-    static boolean isInputChannel(String channel) {
+    public static boolean isInputChannel(String channel) {
         return CHANNEL.equals(channel) || channel.startsWith(CHANNEL + "$");
     }
 
