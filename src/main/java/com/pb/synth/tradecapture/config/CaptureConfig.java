@@ -3,6 +3,7 @@ package com.pb.synth.tradecapture.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.Optional;
 
 /**
@@ -17,6 +18,13 @@ public interface CaptureConfig {
     /** Region this instance captures for: us, emea or apac. */
     @WithDefault("us")
     String region();
+
+    /**
+     * The region's business time zone (REGION_TIMEZONE: America/New_York, Europe/London, Asia/Tokyo);
+     * an unknown zone stops the service at start. What is timed by it (business hours) is an open issue.
+     */
+    @WithDefault("America/New_York")
+    ZoneId regionTimezone();
 
     /** Identifies this instance in events and metrics; defaults to the host name. */
     Optional<String> instanceId();

@@ -32,8 +32,10 @@ class HelmChartTest {
     private static final YAMLMapper YAML = new YAMLMapper();
     private static final Map<String, int[]> BOUNDS = Map.of("us", new int[] {3, 5}, "emea", new int[] {2, 3},
             "apac", new int[] {2, 3});
+    private static final Map<String, String> ZONES = Map.of("us", "America/New_York", "emea", "Europe/London",
+            "apac", "Asia/Tokyo");
 
-    private static List<JsonNode> render(String region, UnaryOperator<TemplateCommand> more) throws IOException {
+    static List<JsonNode> render(String region, UnaryOperator<TemplateCommand> more) throws IOException {
         TemplateCommand command = new Helm(CHART).template().withName("tc")
                 .withValuesFile(CHART.resolve("values-" + region + ".yaml"));
         String manifests = more.apply(command).call();
@@ -66,6 +68,7 @@ class HelmChartTest {
         List<JsonNode> docs = render(region, c -> c);
         JsonNode data = kind(docs, "ConfigMap").get("data");
         assertThat(data.get("REGION").asText()).isEqualTo(region);
+        assertThat(data.get("REGION_TIMEZONE").asText()).isEqualTo(ZONES.get(region));
         assertThat(data.get("KAFKA_CONSUMER_GROUP_ID").asText()).isEqualTo("pb-synth-tradecapture-svc-" + region);
         assertThat(data.get("TRADES_TOPIC").asText()).isEqualTo("pb-synth.trades.v1");
         assertThat(data.get("KAFKA_BOOTSTRAP_SERVERS").asText()).startsWith("kafka-" + region + "-1:9092");
