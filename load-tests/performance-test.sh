@@ -7,6 +7,7 @@
 #                                  [--trades N] [--rate R] [--keys K] [--duration S] [--set KEY=VALUE]...
 #                                  [--profile] [--keep-stack] [--rules FILE]
 #                                  [--chaos PLAN] [--group-protocol consumer|classic] [--env NAME=VALUE]...
+#                                  [--autoscale] [--chart-set KEY=VALUE]... [--autoscale-sync S]
 #   load-tests/performance-test.sh --http [--instances N] [--connections C] [--duration S] [--no-idempotency-key]
 #
 # Scenarios: load-tests/scenarios/NAME.properties (default max-throughput). --trades, --rate, --keys
@@ -22,6 +23,16 @@
 # zombie, redis-loss). Events go to events.txt and are marked on the throughput chart; summary.json
 # adds the longest group-wide and per-partition capture gaps, per event. --group-protocol and --env
 # set the instances' environment (KAFKA_GROUP_PROTOCOL, any other).
+#
+# --autoscale (or the scenario's autoscale=on) lets the chart scale the instances instead of --instances:
+# each region's ScaledObject is rendered from helm/pb-synth-tradecapture with values-<region>.yaml (plus
+# kafka.perRegionTopics=true, as the local stack is one shared cluster, the scenario's autoscale.chart
+# and --chart-set overrides), its instances take the rendered ConfigMap's group, topics and consumer
+# settings, and the KEDA Kafka rule with its HPA behaviour (LagScalingRule) is evaluated every
+# --autoscale-sync seconds (the scenario's autoscale.sync, else Kubernetes' 15) on the group's lag; the
+# harness starts instances or SIGTERMs the newest as it says. replicas.txt and autoscale.txt record it,
+# events.txt each scale event; the report charts replicas beside throughput, latency and lag. With the
+# scenario's autoscale.expect=cycle the run fails unless each region scaled out and came back.
 #
 # --http measures HTTP ingest instead: NGINX (deploy/nginx.conf) in front of the N instances, wrk posting
 # new trades to POST /api/v1/trades/capture through it (C connections, default 32, for S seconds, default
@@ -43,6 +54,10 @@ HTTP_DURATION=30
 NO_KEY=
 RULES=
 CHAOS=
+AUTOSCALE=
+CHART_SETS=()
+AUTOSCALE_SYNC=
+AUTOSCALER_PID=
 INSTANCE_ENV=()
 LOAD_PID=
 while [ $# -gt 0 ]; do
@@ -64,7 +79,10 @@ while [ $# -gt 0 ]; do
     --chaos) CHAOS=$2; shift 2 ;;
     --env) INSTANCE_ENV+=("$2"); shift 2 ;;
     --group-protocol) INSTANCE_ENV+=("KAFKA_GROUP_PROTOCOL=$2"); shift 2 ;;
-    -h|--help) sed -n '2,30p' "$0"; exit 0 ;;
+    --autoscale) AUTOSCALE=on; shift ;;
+    --chart-set) CHART_SETS+=("$2"); shift 2 ;;
+    --autoscale-sync) AUTOSCALE_SYNC=$2; shift 2 ;;
+    -h|--help) sed -n '2,40p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -80,8 +98,20 @@ case "${CHAOS:-none}" in
 esac
 OVERRIDES+=("chaos=${CHAOS:-none}")
 IFS=',' read -r -a REGION_LIST <<<"$REGIONS"
+scenario_line() { [ -n "$HTTP" ] || sed -n "s/^$1=//p" "$SCENARIO_FILE"; }
+AUTOSCALE=${AUTOSCALE:-$(scenario_line autoscale)}
 MULTI=()
-if [ ${#REGION_LIST[@]} -gt 1 ]; then
+if [ -n "$AUTOSCALE" ]; then
+  [ "${CHAOS:-none}" = none ] || { echo "--autoscale runs without a chaos plan (the scale events are its own)" >&2; exit 2; }
+  [ -z "$HTTP" ] || { echo "--autoscale does not go with --http" >&2; exit 2; }
+  # the local stack is one cluster for every region: per-region topics and groups, as the chart derives them
+  MULTI=(--multi-region)
+  OVERRIDES+=("regions=$REGIONS")
+  read -r -a scenario_sets <<<"$(scenario_line autoscale.chart)"
+  CHART_SETS=(kafka.perRegionTopics=true "${scenario_sets[@]}" "${CHART_SETS[@]}")
+  AUTOSCALE_SYNC=${AUTOSCALE_SYNC:-$(scenario_line autoscale.sync)}
+  AUTOSCALE_SYNC=${AUTOSCALE_SYNC:-15}
+elif [ ${#REGION_LIST[@]} -gt 1 ]; then
   MULTI=(--multi-region)
   OVERRIDES+=("regions=$REGIONS")
   [ "$INSTANCES" -ge ${#REGION_LIST[@]} ] || { echo "--instances must be at least the number of regions" >&2; exit 2; }
@@ -90,11 +120,15 @@ OUT=load-tests/results/$SCENARIO-$(date +%Y%m%d-%H%M%S)
 mkdir -p "$OUT"
 STACK=target/local-stack
 PIDS=()
+REGION_OF=()
 RSS_PID=
 
 cleanup() {
   trap - INT TERM EXIT
   [ -n "$RSS_PID" ] && kill "$RSS_PID" 2>/dev/null || true
+  if [ -n "$AUTOSCALER_PID" ]; then
+    touch "$OUT/stop-autoscaler"; kill "$AUTOSCALER_PID" 2>/dev/null || true; wait "$AUTOSCALER_PID" 2>/dev/null || true
+  fi
   for pid in "${PIDS[@]}"; do kill -CONT "$pid" 2>/dev/null || true; kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   [ -z "$HTTP" ] || deploy/local/stack.sh nginx-down >/dev/null 2>&1 || true
@@ -122,11 +156,15 @@ if [ ${#MULTI[@]} -gt 0 ]; then
   done
 fi
 
-# Instance i (1-based): its own JVM, HTTP port 18080+i, log instance-i.log (appended to on a restart).
+# Instance i (1-based): its own JVM, HTTP port 18080+i, log instance-i.log (appended to on a restart);
+# region REGION (default: the regions in turn). In autoscale mode it takes the rendered ConfigMap's settings.
 start_instance() {
-  local i=$1 region=${REGION_LIST[$(( ($1 - 1) % ${#REGION_LIST[@]} ))]}
+  local i=$1 region=${2:-${REGION_OF[$(($1 - 1))]:-${REGION_LIST[$(( ($1 - 1) % ${#REGION_LIST[@]} ))]}}}
   local env_extra=(REGION="$region" INSTANCE_ID="perf-$region-$i" "${INSTANCE_ENV[@]}")
-  if [ ${#MULTI[@]} -gt 0 ]; then
+  if [ -n "$AUTOSCALE" ]; then
+    mapfile -t chart_env <"$OUT/autoscale-$region.env"
+    env_extra=("${chart_env[@]}" INSTANCE_ID="perf-$region-$i" "${INSTANCE_ENV[@]}")
+  elif [ ${#MULTI[@]} -gt 0 ]; then
     env_extra+=(KAFKA_CONSUMER_GROUP_ID="pb-synth-tradecapture-svc-$region" TRADES_TOPIC="pb-synth.trades.v1.$region"
       CAPTURED_TOPIC="pb-synth.trades.captured.v1.$region" DLQ_TOPIC="pb-synth.trades.dlq.v1.$region")
   fi
@@ -137,6 +175,8 @@ start_instance() {
   env "${env_extra[@]}" java -Xms512m -Xmx512m -XX:+UseParallelGC "${jfr[@]}" -Dquarkus.http.port=$((18080 + i)) \
     -jar target/quarkus-app/quarkus-run.jar >>"$OUT/instance-$i.log" 2>&1 &
   PIDS[$((i - 1))]=$!
+  REGION_OF[$((i - 1))]=$region
+  echo "$!" >>"$OUT/pids.txt"
 }
 
 instance_ready() {
@@ -153,6 +193,15 @@ wait_ready() {
   done
 }
 
+if [ -n "$AUTOSCALE" ]; then
+  java -Xmx256m -cp "load-tests/target/classes:load-tests/target/lib/*" com.pb.synth.loadtest.Autoscaler render \
+    --chart helm/pb-synth-tradecapture --out "$OUT" $(printf -- '--region %s ' "${REGION_LIST[@]}") \
+    $(printf -- '--set %s ' "${CHART_SETS[@]}") | tee "$OUT/autoscale-rule.txt"
+  INSTANCES=0
+  for r in "${REGION_LIST[@]}"; do
+    for _ in $(seq 1 "$(cat "$OUT/desired-$r")"); do INSTANCES=$((INSTANCES + 1)); REGION_OF[$((INSTANCES - 1))]=$r; done
+  done
+fi
 echo "[perf] starting $INSTANCES instance(s) for region(s) $REGIONS"
 for i in $(seq 1 "$INSTANCES"); do start_instance "$i"; done
 for i in $(seq 1 "$INSTANCES"); do wait_ready "$i" || exit 1; done
@@ -162,8 +211,9 @@ if [ -n "$RULES" ]; then
     http://127.0.0.1:18081 "$(deploy/local/stack.sh token --sub perf-admin trade-capture.admin)"
 fi
 
+# every instance ever started (pids.txt): those restarted or started by the autoscaler too
 ( while true; do
-    for pid in "${PIDS[@]}"; do
+    for pid in $(cat "$OUT/pids.txt"); do
       rss=$(awk '/VmRSS/{print $2}' "/proc/$pid/status" 2>/dev/null) && echo "$(date +%s%3N) $pid $rss"
     done
     sleep 1
@@ -255,6 +305,55 @@ chaos_run() {
   true
 }
 
+# --- The autoscale driver: makes the instances what the rule's desired-<region> files say, like a ReplicaSet ---
+alive() { local st; st=$(ps -o stat= -p "$1" 2>/dev/null) && [ "${st:0:1}" != Z ]; }
+STOPPING=()
+READY_AT=()
+GONE=()
+
+autoscale_loop() {
+  local next=$((INSTANCES + 1)) r want idx i now
+  for idx in "${!PIDS[@]}"; do READY_AT[$idx]=$(date +%s%3N); done
+  while kill -0 "$LOAD_PID" 2>/dev/null; do
+    now=$(date +%s%3N)
+    for idx in "${!PIDS[@]}"; do
+      [ -z "${GONE[$idx]:-}" ] || continue
+      if ! alive "${PIDS[$idx]}"; then
+        GONE[$idx]=1
+        wait "${PIDS[$idx]}" 2>/dev/null || true
+        if [ -n "${STOPPING[$idx]:-}" ]; then
+          event "instance $((idx + 1)) (${REGION_OF[$idx]}) exited $((now - STOPPING[idx])) ms after SIGTERM"
+        else
+          event "instance $((idx + 1)) (${REGION_OF[$idx]}) died"
+        fi
+      elif [ -z "${READY_AT[$idx]:-}" ] && instance_ready $((idx + 1)); then
+        READY_AT[$idx]=$now
+        event "instance $((idx + 1)) (${REGION_OF[$idx]}) ready"
+      fi
+    done
+    for r in "${REGION_LIST[@]}"; do
+      want=$(cat "$OUT/desired-$r")
+      local live=() ready=0
+      for idx in "${!PIDS[@]}"; do
+        [ "${REGION_OF[$idx]}" = "$r" ] && [ -z "${GONE[$idx]:-}" ] && [ -z "${STOPPING[$idx]:-}" ] || continue
+        live+=("$idx")
+        [ -z "${READY_AT[$idx]:-}" ] || ready=$((ready + 1))
+      done
+      if [ ${#live[@]} -lt "$want" ]; then
+        event "scale out $r ${#live[@]} -> $want"
+        for _ in $(seq $((${#live[@]} + 1)) "$want"); do start_instance "$next" "$r"; next=$((next + 1)); done
+      elif [ ${#live[@]} -gt "$want" ]; then
+        # the newest first, as a ReplicaSet picks the most recently started pods
+        local victims; victims=$(printf '%s\n' "${live[@]}" | sort -rn | head -n $((${#live[@]} - want)) | tr '\n' ' ')
+        event "scale in $r ${#live[@]} -> $want (SIGTERM instance(s) $(for v in $victims; do printf '%s ' $((v + 1)); done))"
+        for i in $victims; do STOPPING[$i]=$now; kill -TERM "${PIDS[$i]}" 2>/dev/null || true; done
+      fi
+      echo "$now $r $want ${#live[@]} $ready" >>"$OUT/replicas.txt"
+    done
+    sleep 1
+  done
+}
+
 if [ -n "$HTTP" ]; then
   command -v wrk >/dev/null || deploy/local/stack.sh apt-install wrk
   deploy/local/stack.sh nginx "$INSTANCES"
@@ -280,14 +379,23 @@ if [ -n "$HTTP" ]; then
   exit "$status"
 fi
 
+AUTOSCALE_ARGS=()
+if [ -n "$AUTOSCALE" ]; then
+  java -Xmx256m -cp "load-tests/target/classes:load-tests/target/lib/*" com.pb.synth.loadtest.Autoscaler run --out "$OUT" \
+    --bootstrap "$KAFKA_BOOTSTRAP_SERVERS" --sync "$AUTOSCALE_SYNC" $(printf -- '--region %s ' "${REGION_LIST[@]}") \
+    >>"$OUT/autoscaler.log" 2>&1 &
+  AUTOSCALER_PID=$!
+  expect=$(scenario_line autoscale.expect)
+  [ -z "$expect" ] || AUTOSCALE_ARGS=(--autoscale-expect "$expect")
+fi
 set +e
 ( java -Xms512m -Xmx1g -XX:+UseParallelGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "load-tests/target/classes:load-tests/target/lib/*" \
   com.pb.synth.loadtest.LoadTest --scenario "$SCENARIO_FILE" --out "$OUT" --bootstrap "$KAFKA_BOOTSTRAP_SERVERS" \
   --db-url "$DATABASE_URL" --db-user "$DB_USER" --db-password "$DB_PASSWORD" --rss-file "$OUT/rss.txt" \
-  --stack-script "$ROOT/deploy/local/stack.sh" --instances "$INSTANCES" "${MULTI[@]}" "${OVERRIDES[@]}" \
+  --stack-script "$ROOT/deploy/local/stack.sh" --instances "$INSTANCES" "${MULTI[@]}" "${AUTOSCALE_ARGS[@]}" "${OVERRIDES[@]}" \
   2>&1 | tee "$OUT/load-test.log" ) &
 LOAD_PID=$!
-chaos_run "$CHAOS"
+if [ -n "$AUTOSCALE" ]; then autoscale_loop; else chaos_run "$CHAOS"; fi
 wait "$LOAD_PID"
 status=$?
 set -e

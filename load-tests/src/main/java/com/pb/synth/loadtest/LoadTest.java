@@ -157,7 +157,7 @@ public final class LoadTest {
             writeString(Path.of(args.get("out"), "sending-started"), Long.toString(sendStart));
         }
         switch (scenario.mode()) {
-            case OPEN -> paced(mix, scenario.trades(), scenario.rate(), null);
+            case OPEN -> open(mix);
             case DRAIN -> paced(mix, scenario.trades(), 0, null);
             case SEQUENTIAL -> sequential(mix, sequential);
             case STEP -> stepped(mix);
@@ -294,6 +294,21 @@ public final class LoadTest {
             }
             send(op, intended);
         }
+    }
+
+    /** The open model: the scenario's rate, and its burst if it has one (the trade count is the sum of both). */
+    private void open(TradeMix mix) {
+        if (scenario.burstSeconds() <= 0) {
+            paced(mix, scenario.trades(), scenario.rate(), null);
+            return;
+        }
+        int before = (int) Math.round(scenario.rate() * scenario.burstStart());
+        int during = (int) Math.round(scenario.burstRate() * scenario.burstSeconds());
+        System.out.printf("burst: %.0f trades/s for %d s from %d s%n", scenario.burstRate(), scenario.burstSeconds(),
+                scenario.burstStart());
+        paced(mix, before, scenario.rate(), null);
+        paced(mix, during, scenario.burstRate(), null);
+        paced(mix, Math.max(0, scenario.trades() - before - during), scenario.rate(), null);
     }
 
     /**

@@ -60,6 +60,11 @@ final class Report {
         }
         if (t.lagAtEnd() != 0) failures.add("consumer lag " + t.lagAtEnd() + " at the end, not 0");
         if (t.locksLeft() > 0) failures.add(t.locksLeft() + " partition locks left in Redis");
+        ReplicaTimeline replicas = ReplicaTimeline.read(
+                t.args().containsKey("out") ? Path.of(t.args().get("out"), "replicas.txt") : null, t.startMs());
+        if ("cycle".equals(t.args().get("autoscale-expect"))) {
+            failures.addAll(replicas.cycleFailures());
+        }
         List<Disruption.Gap> longGaps = new ArrayList<>();
         Disruption.Gap[] gaps = Disruption.gaps(w, mix, measuredFrom, (int) sent, t.startMs(), longGaps);
         List<Disruption.Event> events = Disruption.events(
@@ -114,6 +119,9 @@ final class Report {
         summary.put("events", Disruption.perEvent(events, assignments, w.capturedPerSecond(), longGaps, t.startMs()));
         summary.put("assignmentChanges", assignments.size());
         summary.put("steps", t.steps());
+        if (!replicas.isEmpty()) {
+            summary.put("autoscale", replicas.summary());
+        }
         summary.put("maxLag", t.lagSampler().samples().stream().mapToLong(x -> x[1]).max().orElse(0));
         Map<Long, Long> rss = rss(t.args().get("rss-file"), t.startMs());
         summary.put("maxServiceRssMiB", rss.values().stream().mapToLong(v -> v).max().orElse(0) / 1024);
@@ -174,12 +182,25 @@ final class Report {
             }
         }
         html.append("</table>");
-        html.append(chart("Throughput (trades/s)" + (events.isEmpty() ? "" : ", chaos events marked"), "s",
+        html.append(chart("Throughput (trades/s)" + (events.isEmpty() ? "" : ", events marked"), "s",
                 List.of(new Series("offered", "#888", offeredSeries), new Series("captured", "#06c", capturedSeries)),
                 events));
         html.append(chart("Latency per second (ms, send → captured event)", "s", List.of(
                 new Series("p50", "#090", p50s), new Series("p99", "#f80", p99s), new Series("p99.9", "#c00", p999s))));
         html.append(chart("Consumer lag (records)", "s", List.of(new Series("lag", "#609", lagSeries))));
+        if (!replicas.isEmpty()) {
+            List<Series> lines = new ArrayList<>();
+            String[] colors = {"#06c", "#c60", "#090"};
+            int c = 0;
+            for (var e : replicas.byRegion().entrySet()) {
+                String color = colors[c++ % colors.length];
+                lines.add(new Series(e.getKey() + " desired", "#aaa", e.getValue().stream()
+                        .map(x -> new double[] {x.atSeconds(), x.desired()}).toList()));
+                lines.add(new Series(e.getKey() + " ready", color, e.getValue().stream()
+                        .map(x -> new double[] {x.atSeconds(), x.ready()}).toList()));
+            }
+            html.append(chart("Replicas (the chart's KEDA rule: desired, and instances ready)", "s", lines, events));
+        }
         if (!rssSeries.isEmpty()) {
             html.append(chart("Service RSS (MiB, all instances' max)", "s", List.of(new Series("rss", "#333", rssSeries))));
         }

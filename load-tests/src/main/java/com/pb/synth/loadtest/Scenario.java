@@ -16,11 +16,14 @@ public record Scenario(String name, Mode mode, int warmup, int warmupSeconds, in
                        double zipf, int correctPercent, int cancelPercent, double stepStart, double stepIncrement,
                        int stepSeconds, double stepMax, double compression, Double p50Max, Double p95Max,
                        Double p99Max, Double p999Max, List<String> regions, long seed, double poisonPercent,
-                       double duplicatePercent, String chaos) {
+                       double duplicatePercent, String chaos, int burstStart, int burstSeconds, double burstRate) {
 
     /** How the generator offers load. */
     public enum Mode {
-        /** Open model at a fixed rate: sends on schedule whatever the service does. */
+        /**
+         * Open model at a fixed rate: sends on schedule whatever the service does; with {@code burst.seconds},
+         * at {@code burst.rate} from {@code burst.start} for that long.
+         */
         OPEN,
         /** One trade at a time: the next is sent when the previous one's captured event is seen. */
         SEQUENTIAL,
@@ -45,8 +48,15 @@ public record Scenario(String name, Mode mode, int warmup, int warmupSeconds, in
         double rate = d(p, "rate", 0);
         int duration = i(p, "duration", 0);
         int trades = i(p, "trades", 0);
+        int burstStart = i(p, "burst.start", 0);
+        int burstSeconds = i(p, "burst.seconds", 0);
+        double burstRate = d(p, "burst.rate", 0);
+        if (burstSeconds > 0 && burstStart + burstSeconds > duration) {
+            throw new IllegalArgumentException("the burst (" + burstStart + " s + " + burstSeconds
+                    + " s) must end within the duration (" + duration + " s)");
+        }
         if (trades == 0 && rate > 0 && duration > 0) {
-            trades = (int) Math.round(rate * duration);
+            trades = (int) Math.round(rate * (duration - burstSeconds) + burstRate * burstSeconds);
         }
         return new Scenario(p.getProperty("name", file.getFileName().toString().replace(".properties", "")),
                 Mode.valueOf(p.getProperty("mode", "OPEN").toUpperCase()), i(p, "warmup", 0), i(p, "warmup.seconds", 0), trades, rate, i(p, "keys", 1000), duration,
@@ -55,7 +65,7 @@ public record Scenario(String name, Mode mode, int warmup, int warmupSeconds, in
                 d(p, "compression", 0), opt(p, "assert.p50.ms"), opt(p, "assert.p95.ms"), opt(p, "assert.p99.ms"),
                 opt(p, "assert.p999.ms"), List.of(p.getProperty("regions", "us").split(",")),
                 Long.parseLong(p.getProperty("seed", "20261124")), d(p, "poison.percent", 0),
-                d(p, "duplicate.percent", 0), p.getProperty("chaos", "none").trim());
+                d(p, "duplicate.percent", 0), p.getProperty("chaos", "none").trim(), burstStart, burstSeconds, burstRate);
     }
 
     private static int i(Properties p, String key, int def) {

@@ -68,7 +68,8 @@ public class CapturePipeline {
     private final CaptureConfig.Retry retry;
     private final int unclassifiedAttempts;
     private final AtomicInteger inFlight = new AtomicInteger();
-    private volatile long lastStart = System.nanoTime();
+    /** Set at shutdown: a batch that would wait to retry is given up instead (see {@link #stop()}). */
+    private volatile boolean stopping;
 
     public CapturePipeline(TradeRequestMapper mapper, ReferenceData reference, PartitionLock lock,
                            CaptureTransaction transaction, EventPublisher publisher, CaptureMetrics metrics,
@@ -88,7 +89,6 @@ public class CapturePipeline {
     public Uni<Void> capture(List<IncomingTrade> records) {
         long start = System.nanoTime();
         inFlight.incrementAndGet();
-        lastStart = start;
         Map<String, IncomingTrade> firstByPartition = new LinkedHashMap<>();
         for (IncomingTrade r : records) {
             if (firstByPartition.putIfAbsent(r.topic() + "\u0000" + r.partition(), r) == null) {
@@ -104,14 +104,24 @@ public class CapturePipeline {
                 .onTermination().invoke(inFlight::decrementAndGet);
     }
 
+    /**
+     * Shutdown has begun: no new batch is started (the consumer leaves them unacknowledged), and a
+     * batch in capture that fails for a transient reason is given up
+     * ({@link CaptureStoppedException}) instead of waiting out a backoff, so that the drain ends
+     * with what could be captured and the rest goes, unacknowledged, to the partitions' next owner.
+     */
+    public void stop() {
+        stopping = true;
+    }
+
+    /** True once {@link #stop()} was called: new batches are not started. */
+    public boolean stopped() {
+        return stopping;
+    }
+
     /** Poll batches handed to capture and not finished yet. */
     public int inFlight() {
         return inFlight.get();
-    }
-
-    /** {@link System#nanoTime()} when the last batch was handed to capture. */
-    public long lastStartNanos() {
-        return lastStart;
     }
 
     /** Held trades whose gap timeout has passed (with the rest of their keys' held trades), decided again. */
@@ -131,6 +141,9 @@ public class CapturePipeline {
             metrics.stage(Stage.PARSE, t);
             return items;
         }).onFailure().recoverWithUni(f -> {
+            if (stopping) {
+                return Uni.createFrom().failure(new CaptureStoppedException(records.size(), describe(f)));
+            }
             metrics.batchRetried();
             logFailure(records.size(), f);
             return pause(attempt).flatMap(v -> parsed(records, attempt + 1));
@@ -182,6 +195,9 @@ public class CapturePipeline {
                             items.size());
                     return owned.isEmpty() ? Uni.createFrom().voidItem()
                             : isolate(owned, start, claim, attempt, unclassified, false);
+                }
+                if (stopping) {
+                    return Uni.createFrom().failure(new CaptureStoppedException(items.size(), failure));
                 }
                 metrics.batchRetried();
                 logFailure(items.size(), f);

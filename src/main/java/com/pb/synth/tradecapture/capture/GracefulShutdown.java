@@ -2,6 +2,7 @@ package com.pb.synth.tradecapture.capture;
 
 import com.pb.synth.tradecapture.config.CaptureConfig;
 import com.pb.synth.tradecapture.config.ConsumerGroupSettings;
+import com.pb.synth.tradecapture.metrics.ConsumerAssignment;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
@@ -24,8 +25,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * SIGTERM, in order: the input consumers stop fetching; the batches already fetched are captured,
- * published and acknowledged (their locks released), within {@code capture.shutdown.drain-timeout};
+ * SIGTERM, in order: the input consumers stop fetching (partitions assigned from then on too); the
+ * batches already in capture finish (one that would wait to retry is given up), while batches fetched
+ * but not started are left unacknowledged for the partitions' next owner to read again (the drain
+ * lasts at most {@code capture.shutdown.drain-timeout});
  * then the connector commits and closes its consumers (a dynamic member leaves the group on close);
  * then, for static members, which keep their partitions through a close so that a quick restart
  * moves nothing, this instance removes its members from the group, so that their partitions go to
@@ -38,10 +41,9 @@ import org.jboss.logging.Logger;
 public class GracefulShutdown {
 
     private static final Logger LOG = Logger.getLogger(GracefulShutdown.class);
-    /** A drained pipeline: nothing in flight and no batch started for this long (what was fetched has come). */
-    private static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
 
     private final CapturePipeline pipeline;
+    private final ConsumerAssignment assignment;
     private final KafkaClientService clients;
     private final ConsumerGroupSettings groupSettings;
     private final CaptureConfig config;
@@ -50,13 +52,15 @@ public class GracefulShutdown {
     private final Map<String, Object> kafkaConfig;
 
     @Inject
-    public GracefulShutdown(CapturePipeline pipeline, KafkaClientService clients, ConsumerGroupSettings groupSettings,
+    public GracefulShutdown(CapturePipeline pipeline, @Identifier("capture-rebalance") ConsumerAssignment assignment,
+                            KafkaClientService clients, ConsumerGroupSettings groupSettings,
                             CaptureConfig config,
                             @ConfigProperty(name = "mp.messaging.incoming.trades-in.group.id") String groupId,
                             @ConfigProperty(name = "mp.messaging.incoming.trades-in.concurrency", defaultValue = "1")
                             int consumers,
                             @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
         this.pipeline = pipeline;
+        this.assignment = assignment;
         this.clients = clients;
         this.groupSettings = groupSettings;
         this.config = config;
@@ -68,6 +72,8 @@ public class GracefulShutdown {
     /** First of the shutdown observers: before the event producer closes. */
     void drain(@Observes @Priority(100) ShutdownEvent event) {
         long start = System.nanoTime();
+        assignment.stopFetching();
+        pipeline.stop();
         for (String channel : clients.getConsumerChannels()) {
             if (ConsumerGroupSettings.isInputChannel(channel)) {
                 try {
@@ -78,8 +84,7 @@ public class GracefulShutdown {
             }
         }
         long deadline = start + config.shutdown().drainTimeout().toNanos();
-        while (System.nanoTime() < deadline
-                && (pipeline.inFlight() > 0 || System.nanoTime() - pipeline.lastStartNanos() < QUIET_NANOS)) {
+        while (System.nanoTime() < deadline && pipeline.inFlight() > 0) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);

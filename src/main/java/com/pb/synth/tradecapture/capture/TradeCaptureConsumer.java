@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
 
 /**
  * The Kafka input: one poll batch at a time per consumer. The channel's {@code concurrency} runs
@@ -28,6 +29,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 public class TradeCaptureConsumer {
 
     private static final byte[] EMPTY = new byte[0];
+    private static final Logger LOG = Logger.getLogger(TradeCaptureConsumer.class);
 
     private final CapturePipeline pipeline;
     private final ConsumerAssignment assignment;
@@ -39,6 +41,12 @@ public class TradeCaptureConsumer {
 
     @Incoming("trades-in")
     public Uni<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
+        if (pipeline.stopped()) {
+            // Shutting down: a batch fetched before the pause but not started is left, unacknowledged,
+            // to the partitions' next owner; only the batches already in capture finish here.
+            LOG.debugf("shutting down: %d records left to the partitions' next owner", batch.getRecords().size());
+            return Uni.createFrom().voidItem();
+        }
         Map<Integer, BatchAck.Part> parts = new HashMap<>();
         for (Map.Entry<TopicPartition, KafkaRecord<String, byte[]>> latest : batch.getLatestOffsetRecords().entrySet()) {
             TopicPartition tp = latest.getKey();
@@ -55,6 +63,11 @@ public class TradeCaptureConsumer {
                     r.getTimestamp() == null ? System.currentTimeMillis() : r.getTimestamp().toEpochMilli(),
                     r.getKey(), r.getPayload() == null ? EMPTY : r.getPayload(), ack));
         }
-        return pipeline.capture(records).flatMap(v -> ack.captured());
+        return pipeline.capture(records).flatMap(v -> ack.captured())
+                .onFailure(CaptureStoppedException.class).recoverWithUni(stopped -> {
+                    // shutting down: not acknowledged, so the partitions' next owner reads these again
+                    LOG.info(stopped.getMessage());
+                    return Uni.createFrom().voidItem();
+                });
     }
 }

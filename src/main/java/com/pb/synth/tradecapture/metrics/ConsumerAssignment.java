@@ -31,6 +31,7 @@ public class ConsumerAssignment implements KafkaConsumerRebalanceListener {
     private final Set<Consumer<?, ?>> joined = ConcurrentHashMap.newKeySet();
     private final int consumers;
     private final Event<PartitionsRevoked> revoked;
+    private volatile boolean stopped;
 
     public ConsumerAssignment(
             @ConfigProperty(name = "mp.messaging.incoming.trades-in.concurrency", defaultValue = "1") int consumers,
@@ -44,7 +45,21 @@ public class ConsumerAssignment implements KafkaConsumerRebalanceListener {
         joined.add(consumer);
         nextEpoch(partitions);
         assigned.addAll(partitions);
+        if (stopped && !partitions.isEmpty()) {
+            // shutting down: the consumers were paused, but partitions taken over since are not
+            consumer.pause(partitions);
+            LOG.infof("partitions assigned while shutting down, not fetched: %s", partitions);
+            return;
+        }
         LOG.infof("partitions assigned: %s", partitions);
+    }
+
+    /**
+     * Shutdown has begun: partitions assigned from now on (another instance leaving at the same time
+     * hands its own over) are paused at once, so that no new batch starts while the last ones drain.
+     */
+    public void stopFetching() {
+        stopped = true;
     }
 
     @Override
