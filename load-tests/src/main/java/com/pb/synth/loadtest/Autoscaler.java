@@ -16,10 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -173,18 +170,11 @@ public final class Autoscaler {
 
     /** Each partition's lag as KEDA's Kafka scaler reads it: the end offset against the group's committed one. */
     private static long[] partitionLags(Admin admin, LagScalingRule rule) throws Exception {
-        String topic = rule.topic();
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        admin.describeTopics(List.of(topic)).allTopicNames().get(8, TimeUnit.SECONDS).get(topic).partitions()
-                .forEach(pi -> request.put(new TopicPartition(topic, pi.partition()), OffsetSpec.latest()));
-        var ends = admin.listOffsets(request).all().get(8, TimeUnit.SECONDS);
-        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(rule.group())
-                .partitionsToOffsetAndMetadata().get(8, TimeUnit.SECONDS);
-        long[] lags = new long[ends.size()];
+        Map<TopicPartition, long[]> offsets = LagSampler.offsets(admin, rule.topic(), rule.group());
+        long[] lags = new long[offsets.size()];
         int i = 0;
-        for (var end : ends.entrySet()) {
-            OffsetAndMetadata c = committed.get(end.getKey());
-            lags[i++] = rule.partitionLag(end.getValue().offset(), c == null ? -1 : c.offset());
+        for (long[] o : offsets.values()) {
+            lags[i++] = rule.partitionLag(o[0], o[1]);
         }
         return lags;
     }

@@ -68,19 +68,30 @@ public final class LagSampler implements Runnable {
     public long lag() throws Exception {
         long total = 0;
         for (var e : groupByTopic.entrySet()) {
-            String topic = e.getKey();
-            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-            admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic).partitions()
-                    .forEach(pi -> request.put(new TopicPartition(topic, pi.partition()), OffsetSpec.latest()));
-            var ends = admin.listOffsets(request).all().get(10, TimeUnit.SECONDS);
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(e.getValue())
-                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-            for (var end : ends.entrySet()) {
-                OffsetAndMetadata c = committed.get(end.getKey());
-                total += end.getValue().offset() - (c == null ? 0 : c.offset());
+            for (long[] o : offsets(admin, e.getKey(), e.getValue()).values()) {
+                total += o[0] - Math.max(0, o[1]);
             }
         }
         return total;
+    }
+
+    /**
+     * Per partition of the topic: {end offset, the group's committed offset or -1 when it has none},
+     * as {@code kafka-consumer-groups --describe} and KEDA's Kafka scaler read them.
+     */
+    static Map<TopicPartition, long[]> offsets(Admin admin, String topic, String group) throws Exception {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic).partitions()
+                .forEach(pi -> request.put(new TopicPartition(topic, pi.partition()), OffsetSpec.latest()));
+        var ends = admin.listOffsets(request).all().get(10, TimeUnit.SECONDS);
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+        Map<TopicPartition, long[]> out = new TreeMap<>(java.util.Comparator.comparingInt(TopicPartition::partition));
+        for (var end : ends.entrySet()) {
+            OffsetAndMetadata c = committed.get(end.getKey());
+            out.put(end.getKey(), new long[] {end.getValue().offset(), c == null ? -1 : c.offset()});
+        }
+        return out;
     }
 
     /**

@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * manifests say (group, topics, replica bounds, probes, user, environment) against its values and
  * the service's own configuration, and a values file the schema refuses.
  */
-class HelmChartTest {
+public class HelmChartTest {
 
     private static final Path CHART = Path.of("helm/pb-synth-tradecapture");
     private static final YAMLMapper YAML = new YAMLMapper();
@@ -35,7 +35,8 @@ class HelmChartTest {
     private static final Map<String, String> ZONES = Map.of("us", "America/New_York", "emea", "Europe/London",
             "apac", "Asia/Tokyo");
 
-    static List<JsonNode> render(String region, UnaryOperator<TemplateCommand> more) throws IOException {
+    /** The chart rendered for a region (its values file, plus {@code more}), one node per manifest. */
+    public static List<JsonNode> render(String region, UnaryOperator<TemplateCommand> more) throws IOException {
         TemplateCommand command = new Helm(CHART).template().withName("tc")
                 .withValuesFile(CHART.resolve("values-" + region + ".yaml"));
         String manifests = more.apply(command).call();
@@ -80,7 +81,7 @@ class HelmChartTest {
         assertThat(trigger.get("type").asText()).isEqualTo("kafka");
         assertThat(trigger.get("metadata").get("consumerGroup").asText()).isEqualTo("pb-synth-tradecapture-svc-" + region);
         assertThat(trigger.get("metadata").get("topic").asText()).isEqualTo("pb-synth.trades.v1");
-        assertThat(trigger.get("metadata").get("lagThreshold").asText()).isEqualTo("2000");
+        assertThat(trigger.get("metadata").get("lagThreshold").asText()).isEqualTo("50000");
 
         JsonNode pod = kind(docs, "Deployment").get("spec").get("template").get("spec");
         assertThat(pod.get("securityContext").get("runAsNonRoot").asBoolean()).isTrue();

@@ -35,6 +35,11 @@ class ManifestSchemaTest {
                 && Files.getLastModifiedTime(installed).compareTo(Files.getLastModifiedTime(CHECK.resolve("package-lock.json"))) >= 0) {
             return;
         }
+        if (run(List.of("sh", "-c", "command -v npm && command -v node"), 10).exit() != 0) {
+            // as for NGINX: Debian's packages, through the stack script (sudo when not root)
+            Result apt = run(List.of("../../deploy/local/stack.sh", "apt-install", "nodejs", "npm"), 600);
+            assertThat(apt.exit()).as("installing Node.js and npm:%n%s", apt.output()).isZero();
+        }
         Result npm = run(List.of("npm", "ci", "--no-audit", "--no-fund"), 300);
         assertThat(npm.exit()).as("npm ci in %s (needs Node.js 14+ and npm):%n%s", CHECK, npm.output()).isZero();
     }

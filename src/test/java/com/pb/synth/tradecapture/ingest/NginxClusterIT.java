@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.pb.synth.tradecapture.deploy.HelmChartTest;
 import com.pb.synth.tradecapture.security.Roles;
 import com.pb.synth.tradecapture.support.RealServers;
 import com.pb.synth.tradecapture.support.Tokens;
@@ -111,6 +112,34 @@ class NginxClusterIT {
             }
             SERVERS.stop();
         }
+    }
+
+    /** The probes the chart gives the pod (startup, liveness, readiness), asked of each packaged instance. */
+    @Test
+    void eachPackagedInstanceAnswersTheChartsProbesUp() throws Exception {
+        JsonNode container = HelmChartTest.render("us", c -> c).stream()
+                .filter(d -> "Deployment".equals(d.get("kind").asText())).findFirst().orElseThrow()
+                .get("spec").get("template").get("spec").get("containers").get(0);
+        List<String> paths = new ArrayList<>();
+        for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+            paths.add(container.get(probe).get("httpGet").get("path").asText());
+        }
+        assertThat(paths).hasSize(3).allMatch(path -> path.startsWith("/"));
+        HttpClient client = HttpClient.newHttpClient();
+        int asked = 0;
+        for (int i = 1; i <= INSTANCES; i++) {
+            if (!INSTANCE_PROCESSES.get(i - 1).isAlive()) {
+                continue; // killed by the other test and not restarted
+            }
+            for (String path : paths) {
+                HttpResponse<String> r = client.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + (nginxPort + i) + path)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as("instance %d %s", i, path).isEqualTo(200);
+                assertThat(JSON.readTree(r.body()).get("status").asText()).isEqualTo("UP");
+                asked++;
+            }
+        }
+        assertThat(asked).isGreaterThanOrEqualTo(2 * paths.size());
     }
 
     /** One rebook as sent: its key, quantity and what the client finally got. */
