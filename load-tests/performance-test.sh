@@ -156,7 +156,7 @@ if [ ${#MULTI[@]} -gt 0 ]; then
   done
 fi
 
-# Instance i (1-based): its own JVM, HTTP port 18080+i, log instance-i.log (appended to on a restart);
+# Instance i (1-based): its own JVM, HTTP port 18080+i, management port (health, metrics) 28080+i, log instance-i.log (appended to on a restart);
 # region REGION (default: the regions in turn). In autoscale mode it takes the rendered ConfigMap's settings.
 start_instance() {
   local i=$1 region=${2:-${REGION_OF[$(($1 - 1))]:-${REGION_LIST[$(( ($1 - 1) % ${#REGION_LIST[@]} ))]}}}
@@ -173,6 +173,7 @@ start_instance() {
     jfr=(-XX:StartFlightRecording=filename="$OUT/instance-1.jfr",settings=profile,dumponexit=true)
   fi
   env "${env_extra[@]}" java -Xms512m -Xmx512m -XX:+UseParallelGC "${jfr[@]}" -Dquarkus.http.port=$((18080 + i)) \
+    -Dquarkus.management.port=$((28080 + i)) \
     -jar target/quarkus-app/quarkus-run.jar >>"$OUT/instance-$i.log" 2>&1 &
   PIDS[$((i - 1))]=$!
   REGION_OF[$((i - 1))]=$region
@@ -180,7 +181,7 @@ start_instance() {
 }
 
 instance_ready() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$((18080 + $1))" && printf 'GET /q/health/ready HTTP/1.0\r\n\r\n' >&3 \
+  (exec 3<>"/dev/tcp/127.0.0.1/$((28080 + $1))" && printf 'GET /q/health/ready HTTP/1.0\r\n\r\n' >&3 \
     && head -1 <&3 | grep -q ' 200 ') 2>/dev/null
 }
 

@@ -2,13 +2,14 @@
 # The README's run command: builds the service, brings the local stack up, starts the service
 # against it, sends a demo batch and prints what was captured. Ctrl-C stops everything it started.
 #
-#   deploy/local/run.sh            (DEMO_TRADES=3000 DEMO_KEYS=300 HTTP_PORT=8080 to change)
+#   deploy/local/run.sh            (DEMO_TRADES=3000 DEMO_KEYS=300 HTTP_PORT=8080 MANAGEMENT_PORT=9000 to change)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT"
 STACK=target/local-stack
 HTTP_PORT=${HTTP_PORT:-8080}
+MANAGEMENT_PORT=${MANAGEMENT_PORT:-9000}
 SERVICE_PID=
 
 stop_all() {
@@ -31,12 +32,12 @@ set -a
 . "$STACK/stack.env"
 set +a
 echo "[run] starting the service (log: $STACK/service.log)"
-java -Xms256m -Xmx768m -Dquarkus.http.port="$HTTP_PORT" -jar target/quarkus-app/quarkus-run.jar >"$STACK/service.log" 2>&1 &
+java -Xms256m -Xmx768m -Dquarkus.http.port="$HTTP_PORT" -Dquarkus.management.port="$MANAGEMENT_PORT" -jar target/quarkus-app/quarkus-run.jar >"$STACK/service.log" 2>&1 &
 SERVICE_PID=$!
 
 # HTTP status of a GET, with bash alone (curl may not be installed).
 http_status() {
-  exec 3<>"/dev/tcp/127.0.0.1/$HTTP_PORT" || return 1
+  exec 3<>"/dev/tcp/127.0.0.1/$MANAGEMENT_PORT" || return 1
   printf 'GET %s HTTP/1.0\r\nHost: localhost\r\n\r\n' "$1" >&3
   local line; IFS= read -r -t 5 line <&3 || return 1
   exec 3>&-
@@ -72,9 +73,9 @@ reference data and rules (README sections "Reference data" and "Rules"):
   curl -s http://127.0.0.1:$HTTP_PORT/api/v1/rules -H "Authorization: Bearer \$ADMIN"
 
 Look at:
-  http://127.0.0.1:$HTTP_PORT/q/health          health (live and ready)
-  http://127.0.0.1:$HTTP_PORT/q/openapi         the API (OpenAPI)
-  http://127.0.0.1:$HTTP_PORT/q/metrics         Prometheus metrics (trades_processed_total, trades_capture_latency, ...)
+  http://127.0.0.1:$MANAGEMENT_PORT/q/health        health (live and ready)
+  http://127.0.0.1:$MANAGEMENT_PORT/q/openapi       the API (OpenAPI)
+  http://127.0.0.1:$MANAGEMENT_PORT/q/metrics       Prometheus metrics (trades_processed_total, trades_capture_latency, ...)
   $STACK/service.log    the service's log
 The service keeps capturing from $KAFKA_BOOTSTRAP_SERVERS (topic pb-synth.trades.v1). Ctrl-C stops everything.
 URLS

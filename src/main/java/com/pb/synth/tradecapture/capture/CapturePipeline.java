@@ -89,6 +89,7 @@ public class CapturePipeline {
     public Uni<Void> capture(List<IncomingTrade> records) {
         long start = System.nanoTime();
         inFlight.incrementAndGet();
+        metrics.recordsConsumed(records.size());
         Map<String, IncomingTrade> firstByPartition = new LinkedHashMap<>();
         for (IncomingTrade r : records) {
             if (firstByPartition.putIfAbsent(r.topic() + "\u0000" + r.partition(), r) == null) {
@@ -253,6 +254,7 @@ public class CapturePipeline {
                 r.topic(), r.partition(), r.offset(), item.rejection().reasonCode(), describe(f));
         return publishDlqOnly(item, 0).invoke(() -> {
             metrics.processed(Outcome.REJECTED, 1);
+            metrics.rejected(item.rejection().reasonCode().name());
             settle(List.of(item), List.of());
         });
     }
@@ -438,6 +440,7 @@ public class CapturePipeline {
         metrics.processed(Outcome.DUPLICATE, result.duplicates());
         metrics.processed(Outcome.SUPERSEDED, result.superseded());
         metrics.processed(Outcome.REJECTED, result.rejected());
+        result.rejectReasons().forEach(metrics::rejected);
     }
 
     /** The backoff before attempt {@code attempt + 1}: doubling from the initial wait up to the cap, with jitter. */

@@ -48,8 +48,11 @@ public class CaptureTransaction {
      * What a committed batch publishes, its outcome counts for the meters, and the items decided
      * HELD (waiting for a sequence gap), which are neither stored nor published.
      */
-    public record Result(List<OutgoingRecord> outgoing, int captured, int duplicates, int superseded, int rejected,
-                         List<CaptureItem> held) {
+    public record Result(List<OutgoingRecord> outgoing, int captured, int duplicates, int superseded,
+                         List<String> rejectReasons, List<CaptureItem> held) {
+        public int rejected() {
+            return rejectReasons.size();
+        }
     }
 
     private static final Comparator<TradeVersionRow> VERSION_ORDER =
@@ -217,10 +220,11 @@ public class CaptureTransaction {
         List<OutgoingRecord> outgoing = new ArrayList<>(items.size());
         List<CaptureItem> held = new ArrayList<>();
         List<StoredVersion> unknown = new ArrayList<>();
-        int captured = 0, duplicates = 0, superseded = 0, rejected = 0;
+        int captured = 0, duplicates = 0, superseded = 0;
+        List<String> rejected = new ArrayList<>();
         for (CaptureItem item : items) {
             if (!item.accepted()) {
-                rejected++;
+                rejected.add(item.rejection().reasonCode().name());
                 reject(item.record(), item.trade(), item.rejection().reasonCode().name(), item.rejection().detail(), at,
                         exceptionRows, outgoing);
             }
@@ -234,7 +238,7 @@ public class CaptureTransaction {
             if (d.status() == CaptureStatus.HELD) {
                 held.add(item);
             } else if (d.rejected()) {
-                rejected++;
+                rejected.add(d.rejectReason());
                 reject(in, trade, d.rejectReason(), d.rejectDetail(), at, exceptionRows, outgoing);
             } else if (d.status() == CaptureStatus.CAPTURED) {
                 captured++;

@@ -21,7 +21,7 @@ public interface CaptureConfig {
 
     /**
      * The region's business time zone (REGION_TIMEZONE: America/New_York, Europe/London, Asia/Tokyo);
-     * an unknown zone stops the service at start. What is timed by it (business hours) is an open issue.
+     * an unknown zone stops the service at start. The business-hours gauge is timed by it.
      */
     @WithDefault("America/New_York")
     ZoneId regionTimezone();
@@ -52,6 +52,19 @@ public interface CaptureConfig {
     Kafka kafka();
 
     Shutdown shutdown();
+
+    Monitoring monitoring();
+
+    /** What the meters beyond the counters need. */
+    interface Monitoring {
+        /** How often the consumer lag gauge reads the group's committed and end offsets from the broker. */
+        @WithDefault("5s")
+        Duration lagInterval();
+
+        /** The region's business hours, local time, Monday to Friday (the {@code region.business.hours} gauge). */
+        @WithDefault("08:00-18:00")
+        String businessHours();
+    }
 
     /**
      * The input consumers' group membership. Only the keys of the protocol in use reach the client:

@@ -174,6 +174,7 @@ public class PartitionLock {
         }
         return all.onFailure().call(f -> releaseKeys(won, token).onFailure().recoverWithNull())
                 .flatMap(v -> {
+                    metrics.lockAttempted(total);
                     if (won.size() == total) {
                         metrics.lockAcquired(System.nanoTime() - start);
                         return Uni.createFrom().item(new LockLease(token, fences, System.nanoTime()));

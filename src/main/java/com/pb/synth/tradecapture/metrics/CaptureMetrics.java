@@ -1,12 +1,15 @@
 package com.pb.synth.tradecapture.metrics;
 
 import com.pb.synth.tradecapture.config.CaptureConfig;
+import com.pb.synth.tradecapture.domain.BusinessHours;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -23,9 +26,14 @@ public class CaptureMetrics {
     private final Timer captureLatency;
     private final Timer lockAcquisition;
     private final Counter lockContention;
+    private final Counter lockAttempts;
     private final Counter batchRetries;
     private final Counter batchSplits;
     private final Timer batchTime;
+    private final Counter recordsConsumed;
+    private final MeterRegistry registry;
+    private final BusinessHours hours;
+    private final Tags tags;
     private final AtomicInteger activePartitions = new AtomicInteger();
     private final Map<Stage, Timer> stages = new EnumMap<>(Stage.class);
 
@@ -34,6 +42,8 @@ public class CaptureMetrics {
 
     public CaptureMetrics(MeterRegistry registry, CaptureConfig config, InstanceId instance) {
         Tags tags = Tags.of("region", config.region(), "instance", instance.value());
+        this.registry = registry;
+        this.tags = tags;
         for (Outcome outcome : Outcome.values()) {
             processed.put(outcome, Counter.builder("trades.processed").tags(tags)
                     .tag("outcome", outcome.name().toLowerCase()).description("Trades processed").register(registry));
@@ -41,6 +51,7 @@ public class CaptureMetrics {
         captureLatency = Timer.builder("trades.capture.latency").tags(tags)
                 .description("From the input record's timestamp to the captured event's acknowledgement")
                 .publishPercentiles(0.5, 0.95, 0.99, 0.999).publishPercentileHistogram()
+                .serviceLevelObjectives(Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(1))
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(5))
                 .register(registry);
         lockAcquisition = Timer.builder("partition.lock.acquisition.time").tags(tags)
@@ -48,6 +59,9 @@ public class CaptureMetrics {
                 .publishPercentiles(0.5, 0.99).register(registry);
         lockContention = Counter.builder("partition.lock.contention").tags(tags)
                 .description("Partition locks found held by another writer").register(registry);
+        lockAttempts = Counter.builder("partition.lock.attempts").tags(tags)
+                .description("Partition locks asked for (each key of each attempt): the base of the contention ratio")
+                .register(registry);
         batchRetries = Counter.builder("capture.batch.retries").tags(tags)
                 .description("Batches retried after a dependency failure or a fenced write").register(registry);
         batchSplits = Counter.builder("capture.batch.splits").tags(tags)
@@ -55,6 +69,14 @@ public class CaptureMetrics {
         batchTime = Timer.builder("capture.batch.time").tags(tags)
                 .description("Capture time of one poll batch").publishPercentiles(0.5, 0.99).register(registry);
         registry.gauge("partitions.active", tags, activePartitions);
+        recordsConsumed = Counter.builder("kafka.consumer.records.consumed").tags(tags)
+                .description("Input records handed to capture (a record read again counts again)").register(registry);
+        hours = BusinessHours.parse(config.regionTimezone(), config.monitoring().businessHours());
+        // the gauge holds its object weakly: this field keeps it
+        Gauge.builder("region.business.hours", hours, h -> h.isOpen(Instant.now()) ? 1 : 0).tags(tags)
+                .tag("timezone", config.regionTimezone().getId())
+                .description("1 during the region's business hours (REGION_TIMEZONE, Monday to Friday), else 0")
+                .register(registry);
         for (Stage stage : Stage.values()) {
             stages.put(stage, Timer.builder("capture.stage.time").tags(tags).tag("stage", stage.name().toLowerCase())
                     .description("Time a batch spends in one capture step").publishPercentiles(0.5, 0.99)
@@ -74,8 +96,22 @@ public class CaptureMetrics {
         lockAcquisition.record(nanos, TimeUnit.NANOSECONDS);
     }
 
+    public void lockAttempted(int keys) {
+        lockAttempts.increment(keys);
+    }
+
     public void lockContended(int keys) {
         lockContention.increment(keys);
+    }
+
+    /** One trade set aside, by its reason code ({@code trades.rejected}, beside {@code trades.processed{outcome=rejected}}). */
+    public void rejected(String reason) {
+        Counter.builder("trades.rejected").tags(tags).tag("reason", reason).description("Trades set aside, by reason")
+                .register(registry).increment();
+    }
+
+    public void recordsConsumed(int count) {
+        recordsConsumed.increment(count);
     }
 
     public void batchRetried() {

@@ -105,4 +105,9 @@ public class ConsumerAssignment implements KafkaConsumerRebalanceListener {
     public int partitions() {
         return assigned.size();
     }
+
+    /** The input partitions this instance's consumers hold now. */
+    public Set<TopicPartition> assignedPartitions() {
+        return Set.copyOf(assigned);
+    }
 }

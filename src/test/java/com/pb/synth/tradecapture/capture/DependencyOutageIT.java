@@ -29,6 +29,9 @@ import org.junit.jupiter.api.Test;
 class DependencyOutageIT extends ServiceTestBase {
 
     private static final int KEYS = 30;
+    private static final String LAG = "kafka_consumer_lag";
+    /** The lag gauges' sum before the test (other tests' held records, if any): each wave comes back to it. */
+    private double lagBaseline;
 
     @ConfigProperty(name = "mp.messaging.incoming.trades-in.group.id")
     String group;
@@ -38,9 +41,12 @@ class DependencyOutageIT extends ServiceTestBase {
         String account = Fixtures.accounts(pool, reference, "OUTAGE", 1).get(0);
         String run = TradeRequests.unique("OUT");
         Map<String, BigDecimal> expected = new HashMap<>();
+        lagBaseline = Fixtures.meter(LAG);
         try (CapturedEvents events = new CapturedEvents(bootstrap, keysOf(account))) {
             sendWave(run, 1, account, expected);
             await().atMost(Duration.ofSeconds(30)).until(() -> events.count("CAPTURED") == KEYS * 5);
+            // committed: the lag gauge is back where it was
+            await().atMost(Duration.ofSeconds(20)).until(() -> Fixtures.meter(LAG) <= lagBaseline);
 
             outage("stopRedis", "startRedis", run, 2, account, expected, events);
             outage("stopPostgres", "startPostgres", run, 3, account, expected, events);
@@ -66,13 +72,16 @@ class DependencyOutageIT extends ServiceTestBase {
         try {
             List<RecordMetadata> waiting = sendWave(run, wave, account, expected);
             await().atMost(Duration.ofSeconds(20)).until(() -> !ready());
-            given().get("/q/health/live").then().statusCode(200);
+            Fixtures.management().get("/q/health/live").then().statusCode(200);
+            // the lag gauge reads the broker, not the (paused) consumer: the waiting wave shows
+            await().atMost(Duration.ofSeconds(20)).until(() -> Fixtures.meter(LAG) >= lagBaseline + KEYS * 5);
             assertNotCommittedPast(waiting);
             assertThat(events.count("CAPTURED")).as("nothing captured after %s", stop).isEqualTo(before);
         } finally {
             ServerControl.invoke(start);
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> events.count("CAPTURED") == before + KEYS * 5);
+        await().atMost(Duration.ofSeconds(20)).until(() -> Fixtures.meter(LAG) <= lagBaseline);
     }
 
     private static List<String> keysOf(String account) {
@@ -111,6 +120,6 @@ class DependencyOutageIT extends ServiceTestBase {
     }
 
     private boolean ready() {
-        return given().get("/q/health/ready").statusCode() == 200;
+        return Fixtures.management().get("/q/health/ready").statusCode() == 200;
     }
 }

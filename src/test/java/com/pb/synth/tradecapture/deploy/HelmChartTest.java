@@ -92,6 +92,9 @@ public class HelmChartTest {
         assertThat(container.get("livenessProbe").get("httpGet").get("path").asText()).isEqualTo("/q/health/live");
         assertThat(container.get("readinessProbe").get("httpGet").get("path").asText()).isEqualTo("/q/health/ready");
         assertThat(container.get("startupProbe").get("httpGet").get("path").asText()).isEqualTo("/q/health/started");
+        for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+            assertThat(container.get(probe).get("httpGet").get("port").asText()).as(probe).isEqualTo("management");
+        }
         Set<String> known = ServiceEnvironment.names();
         Set<String> set = new HashSet<>();
         data.fieldNames().forEachRemaining(set::add);

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.pb.synth.tradecapture.support.Commands;
+import com.pb.synth.tradecapture.support.Commands.Result;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,11 +35,8 @@ class ManifestSchemaTest {
                 && Files.getLastModifiedTime(installed).compareTo(Files.getLastModifiedTime(CHECK.resolve("package-lock.json"))) >= 0) {
             return;
         }
-        if (run(List.of("sh", "-c", "command -v npm && command -v node"), 10).exit() != 0) {
-            // as for NGINX: Debian's packages, through the stack script (sudo when not root)
-            Result apt = run(List.of("../../deploy/local/stack.sh", "apt-install", "nodejs", "npm"), 600);
-            assertThat(apt.exit()).as("installing Node.js and npm:%n%s", apt.output()).isZero();
-        }
+        Commands.require("npm", "nodejs", "npm");
+        Commands.require("node", "nodejs");
         Result npm = run(List.of("npm", "ci", "--no-audit", "--no-fund"), 300);
         assertThat(npm.exit()).as("npm ci in %s (needs Node.js 14+ and npm):%n%s", CHECK, npm.output()).isZero();
     }
@@ -89,16 +86,7 @@ class ManifestSchemaTest {
         return run(List.of("node", "validate.js", file.toString()), 60);
     }
 
-    private record Result(int exit, String output) {
-    }
-
-    private static Result run(List<String> command, int seconds) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).directory(CHECK.toFile()).redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return new Result(-1, command + " did not finish in " + seconds + " s");
-        }
-        return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    private static Result run(List<String> command, int seconds) throws Exception {
+        return Commands.run(CHECK, command, seconds);
     }
 }

@@ -50,9 +50,13 @@ class BrokerOutageIT extends ServiceTestBase {
             // Nothing half-written: no job, no reservation holding the key, nothing captured.
             assertThat(Fixtures.count(pool, "SELECT count(*) FROM ingest_jobs WHERE trade_id IN ($1, $2)",
                     trade.tradeId(), plain.tradeId())).isZero();
+            // readiness reports the broker away; liveness does not (the pod is not restarted for it)
+            await().atMost(Duration.ofSeconds(30)).until(() -> Fixtures.management().get("/q/health/ready").statusCode() == 503);
+            Fixtures.management().get("/q/health/live").then().statusCode(200);
         } finally {
             ServerControl.invoke("startKafka");
         }
+        await().atMost(Duration.ofSeconds(60)).until(() -> Fixtures.management().get("/q/health/ready").statusCode() == 200);
 
         // The caller's retry with the same key is accepted once the broker is back.
         AtomicReference<String> jobId = new AtomicReference<>();

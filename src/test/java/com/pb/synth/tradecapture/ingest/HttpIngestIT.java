@@ -253,7 +253,7 @@ class HttpIngestIT extends ServiceTestBase {
         as(Tokens.mint("ops-user", Roles.WRITE)).get("/api/v1/trades/capture/" + trade.tradeId()).then().statusCode(403);
         given().get("/api/v1/positions/" + account + "/BOOK-02/US0378331005").then().statusCode(401);
         given().get("/api/v1/health").then().statusCode(200).body("status", equalTo("UP"));
-        given().get("/q/openapi?format=json").then().statusCode(200)
+        Fixtures.management().get("/q/openapi?format=json").then().statusCode(200)
                 .body("paths.keySet()", hasItem("/api/v1/trades/capture"))
                 .body("paths.keySet()", hasItem("/api/v1/trades/manual-entry"))
                 .body("paths.'/api/v1/trades/capture'.post.responses.keySet()", hasItems("202", "400", "401", "403", "413", "503"))

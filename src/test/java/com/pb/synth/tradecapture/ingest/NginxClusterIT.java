@@ -75,13 +75,14 @@ class NginxClusterIT {
     static void startCluster() throws Exception {
         Files.createDirectories(WORK);
         config = SERVERS.start();
-        nginxPort = freePortRun(INSTANCES + 1);
+        // NGINX, then the instances' API ports, then their management ports
+        nginxPort = freePortRun(2 * INSTANCES + 1);
         for (int i = 1; i <= INSTANCES; i++) {
             INSTANCE_PROCESSES.add(startInstance(i, nginxPort + i));
         }
         HttpClient client = HttpClient.newHttpClient();
         for (int i = 1; i <= INSTANCES; i++) {
-            URI ready = URI.create("http://127.0.0.1:" + (nginxPort + i) + "/q/health/ready");
+            URI ready = URI.create("http://127.0.0.1:" + managementPort(i) + "/q/health/ready");
             Process p = INSTANCE_PROCESSES.get(i - 1);
             await("instance " + i + " ready").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
                     .until(() -> {
@@ -114,7 +115,10 @@ class NginxClusterIT {
         }
     }
 
-    /** The probes the chart gives the pod (startup, liveness, readiness), asked of each packaged instance. */
+    /**
+     * The probes the chart gives the pod (startup, liveness, readiness), asked of each packaged
+     * instance on its management port; the API port and NGINX do not serve them.
+     */
     @Test
     void eachPackagedInstanceAnswersTheChartsProbesUp() throws Exception {
         JsonNode container = HelmChartTest.render("us", c -> c).stream()
@@ -125,6 +129,9 @@ class NginxClusterIT {
             paths.add(container.get(probe).get("httpGet").get("path").asText());
         }
         assertThat(paths).hasSize(3).allMatch(path -> path.startsWith("/"));
+        for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+            assertThat(container.get(probe).get("httpGet").get("port").asText()).isEqualTo("management");
+        }
         HttpClient client = HttpClient.newHttpClient();
         int asked = 0;
         for (int i = 1; i <= INSTANCES; i++) {
@@ -133,10 +140,15 @@ class NginxClusterIT {
             }
             for (String path : paths) {
                 HttpResponse<String> r = client.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + (nginxPort + i) + path)).build(), HttpResponse.BodyHandlers.ofString());
+                        URI.create("http://127.0.0.1:" + managementPort(i) + path)).build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(r.statusCode()).as("instance %d %s", i, path).isEqualTo(200);
                 assertThat(JSON.readTree(r.body()).get("status").asText()).isEqualTo("UP");
                 asked++;
+                // not on the API port, nor through NGINX
+                assertThat(client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (nginxPort + i) + path))
+                        .build(), HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(404);
+                assertThat(client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nginxPort + path))
+                        .build(), HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(404);
             }
         }
         assertThat(asked).isGreaterThanOrEqualTo(2 * paths.size());
@@ -308,12 +320,17 @@ class NginxClusterIT {
 
     private static Process startInstance(int n, int port) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-Dquarkus.http.port=" + port, "-Dcapture.instance-id=nginx-it-" + n,
+                "-Xmx256m", "-XX:+UseSerialGC", "-Dquarkus.http.port=" + port, "-Dquarkus.management.port=" + managementPort(n),
+                "-Dcapture.instance-id=nginx-it-" + n,
                 "-Dquarkus.flyway.placeholders.demoData=true"));
         config.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", Path.of("target", "quarkus-app", "quarkus-run.jar").toString()));
         Path log = WORK.resolve("instance-" + n + ".log");
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static int managementPort(int instance) {
+        return nginxPort + INSTANCES + instance;
     }
 
     /** NGINX through the local stack script, in this test's own directory and ports. */

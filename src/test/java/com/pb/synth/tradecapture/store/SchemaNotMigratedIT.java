@@ -53,8 +53,8 @@ class SchemaNotMigratedIT {
         assertThat(data.get("required")).isEqualTo(SchemaVersion.REQUIRED);
         assertThat(String.valueOf(data.get("action"))).contains("V" + SchemaVersion.REQUIRED)
                 .contains("db/migration/postgresql");
-        given().get("/q/health/ready").then().statusCode(503);
-        given().get("/q/health/live").then().statusCode(200);
+        Fixtures.management().get("/q/health/ready").then().statusCode(503);
+        Fixtures.management().get("/q/health/live").then().statusCode(200);
 
         // The DBA applies the scripts (here with Flyway's API, as psql would run the same files).
         Flyway.configure().dataSource(jdbcUrl, user, password).locations("classpath:db/migration/postgresql")

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.pb.synth.tradecapture.support.CapturedEvents;
+import com.pb.synth.tradecapture.support.Fixtures;
 import com.pb.synth.tradecapture.support.RealServers;
 import com.pb.synth.tradecapture.support.Topics;
 import com.pb.synth.tradecapture.support.TradeRequests;
@@ -88,8 +89,8 @@ class SqlServerNotReadyIT {
         Logger logger = Logger.getLogger(SqlServerStore.class.getName());
         logger.addHandler(handler);
         try {
-            given().get("/q/health/live").then().statusCode(200);
-            JsonPath ready = given().get("/q/health/ready").then().statusCode(503).extract().jsonPath();
+            Fixtures.management().get("/q/health/live").then().statusCode(200);
+            JsonPath ready = Fixtures.management().get("/q/health/ready").then().statusCode(503).extract().jsonPath();
             Map<String, Object> database = ready.getMap("checks.find { it.name == 'database' }");
             assertThat(database).containsEntry("status", "DOWN");
             assertThat(ready.getString("checks.find { it.name == 'database' }.data.kind")).isEqualTo("mssql");
@@ -107,7 +108,7 @@ class SqlServerNotReadyIT {
                 assertThat(logged).as("one error per 1 s retry interval over ~4 s").isBetween(2, 7);
             }
             assertThat(errors).allSatisfy(r -> assertThat(r.getMessage()).contains("SQL Server store"));
-            given().get("/q/health/ready").then().statusCode(503);
+            Fixtures.management().get("/q/health/ready").then().statusCode(503);
         } finally {
             logger.removeHandler(handler);
         }

@@ -26,7 +26,7 @@ public final class Fixtures {
      */
     public static void awaitReady() {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
-                .until(() -> io.restassured.RestAssured.get("/q/health/ready").statusCode() == 200);
+                .until(() -> management().get("/q/health/ready").statusCode() == 200);
     }
 
     /** Creates {@code n} straight-through accounts unique to this run and makes the service see them. */
@@ -66,11 +66,39 @@ public final class Fixtures {
         return a.compareTo(b) == 0;
     }
 
+    /**
+     * Requests to the service's management interface (health, metrics, OpenAPI): its own port, 9001
+     * under test ({@code quarkus.management.test-port}), not the API port RestAssured points at.
+     */
+    public static io.restassured.specification.RequestSpecification management() {
+        int port = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.management.test-port", Integer.class).orElse(9001);
+        return io.restassured.RestAssured.given().port(port);
+    }
+
     /** The sum of a meter's series on the service's Prometheus endpoint (0 when it has none yet). */
     public static double meter(String name) {
         double sum = 0;
-        for (String line : io.restassured.RestAssured.get("/q/metrics").asString().split("\n")) {
+        for (String line : management().get("/q/metrics").asString().split("\n")) {
             if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * The sum of a meter's series whose labels include every one of {@code labels} ({@code name="value"}
+     * pairs, as the Prometheus text format writes them).
+     */
+    public static double meter(String name, java.util.Map<String, String> labels) {
+        double sum = 0;
+        for (String line : management().get("/q/metrics").asString().split("\n")) {
+            if (!line.startsWith(name + "{")) {
+                continue;
+            }
+            String series = line.substring(0, line.lastIndexOf(' '));
+            if (labels.entrySet().stream().allMatch(l -> series.contains(l.getKey() + "=\"" + l.getValue() + "\""))) {
                 sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
         }
@@ -79,7 +107,7 @@ public final class Fixtures {
 
     /** One readiness check as /q/health/ready reports it: its status and data (empty when absent). */
     public static java.util.Map<String, Object> check(String name) {
-        java.util.Map<String, Object> c = io.restassured.RestAssured.get("/q/health/ready").jsonPath()
+        java.util.Map<String, Object> c = management().get("/q/health/ready").jsonPath()
                 .getMap("checks.find { it.name == '" + name + "' }");
         return c == null ? java.util.Map.of() : c;
     }
