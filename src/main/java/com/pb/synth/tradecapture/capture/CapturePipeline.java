@@ -156,7 +156,11 @@ public class CapturePipeline {
         try {
             TradeRequestMapper.Result result = mapper.map(record.payload(), record.key());
             if (result.rejection() != null) {
-                return new CaptureItem(record, null, null, result.rejection());
+                Rejection rejection = result.rejection();
+                // the reason only: the detail may quote the record's values, and is in trade_exceptions and on the DLQ
+                RecordLog.log(record, null, () -> LOG.warnf("record %s-%d@%d set aside as %s", record.topic(),
+                        record.partition(), record.offset(), rejection.reasonCode()));
+                return new CaptureItem(record, null, null, rejection);
             }
             Trade t = result.trade();
             return new CaptureItem(record, t, SwapBlotterFactory.form(t, ref.securities().get(t.key().securityId()),
@@ -164,8 +168,8 @@ public class CapturePipeline {
         } catch (RuntimeException e) {
             Classified c = CaptureFailures.classify(e);
             ReasonCode reason = c.kind() == Kind.DETERMINISTIC ? c.reason() : ReasonCode.CAPTURE_FAILED;
-            LOG.warnf("record %s-%d@%d could not be read (%s): %s", record.topic(), record.partition(), record.offset(),
-                    reason, describe(e));
+            RecordLog.log(record, null, () -> LOG.warnf("record %s-%d@%d could not be read (%s): %s", record.topic(),
+                    record.partition(), record.offset(), reason, describe(e)));
             return new CaptureItem(record, null, null, new Rejection(reason, describe(e)));
         }
     }
@@ -242,16 +246,17 @@ public class CapturePipeline {
 
     private Uni<Void> setAside(CaptureItem item, ReasonCode reason, Throwable f, long start) {
         IncomingTrade r = item.record();
-        LOG.warnf("record %s-%d@%d (trade %s) set aside as %s: %s", r.topic(), r.partition(), r.offset(),
-                item.trade().tradeId(), reason, describe(f));
+        RecordLog.log(r, item.trade(), () -> LOG.warnf("record %s-%d@%d (trade %s) set aside as %s: %s", r.topic(),
+                r.partition(), r.offset(), item.trade().tradeId(), reason, describe(f)));
         return isolate(List.of(item.rejectedAs(reason, describe(f))), start, false, 0, 0);
     }
 
     /** A reject whose exception row the store refuses too: the DLQ still gets it, so nothing is dropped unseen. */
     private Uni<Void> lastResort(CaptureItem item, Throwable f) {
         IncomingTrade r = item.record();
-        LOG.errorf("record %s-%d@%d (%s) could not be stored in trade_exceptions (%s); it goes to the DLQ only",
-                r.topic(), r.partition(), r.offset(), item.rejection().reasonCode(), describe(f));
+        RecordLog.log(r, item.trade(), () -> LOG.errorf("record %s-%d@%d (%s) could not be stored in trade_exceptions "
+                + "(%s); it goes to the DLQ only", r.topic(), r.partition(), r.offset(), item.rejection().reasonCode(),
+                describe(f)));
         return publishDlqOnly(item, 0).invoke(() -> {
             metrics.processed(Outcome.REJECTED, 1);
             metrics.rejected(item.rejection().reasonCode().name());

@@ -58,6 +58,11 @@ public class CaptureTransaction {
     private static final Comparator<TradeVersionRow> VERSION_ORDER =
             Comparator.comparing(TradeVersionRow::tradeId).thenComparingInt(TradeVersionRow::version);
     private static final int MAX_DETAIL = 1000;
+
+    /** The correlation id HTTP ingest gave the record, passed on to its captured event. */
+    private static Map<String, String> correlation(IncomingTrade in) {
+        return in.correlationId() == null ? Map.of() : Map.of(CorrelationHeader.NAME, in.correlationId());
+    }
     private static final int MAX_KEY = 200;
 
     private final Pool pool;
@@ -258,7 +263,7 @@ public class CaptureTransaction {
                     exceptionRows.add(exception(in, missing.reason().name(), missing.detail(), trade, at));
                 }
                 // stamped with its capture time: the captured topic refuses it once it is too late
-                outgoing.add(new OutgoingRecord(topics.captured(), key, json, Map.of(), now.toEpochMilli()));
+                outgoing.add(new OutgoingRecord(topics.captured(), key, json, correlation(in), now.toEpochMilli()));
             } else if (d.status() == CaptureStatus.DUPLICATE) {
                 duplicates++;
                 StoredVersion stored = d.duplicateOf();

@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -59,9 +61,12 @@ public class TradeCaptureConsumer {
         List<IncomingTrade> records = new ArrayList<>(batch.getRecords().size());
         for (KafkaRecord<String, byte[]> r : batch.getRecords()) {
             long offset = r.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow().getOffset();
+            Header correlation = r.getHeaders() == null ? null : r.getHeaders().lastHeader(CorrelationHeader.NAME);
             records.add(new IncomingTrade(r.getTopic(), r.getPartition(), offset,
                     r.getTimestamp() == null ? System.currentTimeMillis() : r.getTimestamp().toEpochMilli(),
-                    r.getKey(), r.getPayload() == null ? EMPTY : r.getPayload(), ack));
+                    r.getKey(), r.getPayload() == null ? EMPTY : r.getPayload(), ack,
+                    correlation == null || correlation.value() == null ? null
+                            : new String(correlation.value(), StandardCharsets.UTF_8)));
         }
         return pipeline.capture(records).flatMap(v -> ack.captured())
                 .onFailure(CaptureStoppedException.class).recoverWithUni(stopped -> {

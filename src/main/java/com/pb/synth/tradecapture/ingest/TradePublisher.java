@@ -1,5 +1,8 @@
 package com.pb.synth.tradecapture.ingest;
 
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.OutgoingMessageMetadata;
@@ -29,8 +32,12 @@ public class TradePublisher {
 
     public Uni<Position> publish(String partitionKey, byte[] payload) {
         OutgoingMessageMetadata<RecordMetadata> result = new OutgoingMessageMetadata<>();
+        OutgoingKafkaRecordMetadata.OutgoingKafkaRecordMetadataBuilder<String> kafka =
+                OutgoingKafkaRecordMetadata.<String>builder().withKey(partitionKey);
+        CorrelationId.current().ifPresent(id -> kafka.withHeaders(new RecordHeaders()
+                .add(CorrelationId.KAFKA_HEADER, id.getBytes(StandardCharsets.UTF_8))));
         Message<byte[]> message = Message.of(payload)
-                .addMetadata(OutgoingKafkaRecordMetadata.<String>builder().withKey(partitionKey).build())
+                .addMetadata(kafka.build())
                 .addMetadata(result);
         return emitter.sendMessage(message).map(v -> {
             RecordMetadata md = result.getResult();
