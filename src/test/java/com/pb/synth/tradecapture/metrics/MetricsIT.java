@@ -94,6 +94,12 @@ class MetricsIT extends ServiceTestBase {
         }
         assertThat(scrape).containsPattern("region_business_hours\\{[^}]*timezone=\"America/New_York\"[^}]*\\} [01]\\.0");
         assertThat(scrape).containsPattern("kafka_partition_assignment\\{[^}]*region=\"us\"[^}]*\\} \\d+\\.0");
+        // the extensions' meters carry region and instance too: database pool, Redis client, CPU, memory
+        for (String meter : List.of("postgresql_current", "postgresql_queue_size", "redis_active_connections",
+                "process_cpu_usage", "jvm_memory_used_bytes")) {
+            assertThat(scrape).containsPattern("(?m)^" + meter + "\\{[^}]*instance=\"" + instance.value()
+                    + "\"[^}]*region=\"us\"");
+        }
         assertThat(scrape).contains("partitions_active{", "partition_lock_acquisition_time_seconds", "partition_lock_contention_total",
                 "process_cpu_usage", "jvm_memory_used_bytes");
     }
