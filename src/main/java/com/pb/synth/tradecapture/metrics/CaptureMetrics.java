@@ -2,6 +2,7 @@ package com.pb.synth.tradecapture.metrics;
 
 import com.pb.synth.tradecapture.config.CaptureConfig;
 import com.pb.synth.tradecapture.domain.BusinessHours;
+import com.pb.synth.tradecapture.domain.ReasonCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,6 +34,8 @@ public class CaptureMetrics {
     private final Counter recordsConsumed;
     private final MeterRegistry registry;
     private final BusinessHours hours;
+    /** Every reason code's counter from the start (at 0), so that dashboards and alerts find the series. */
+    private final Map<String, Counter> rejectedByReason = new java.util.HashMap<>();
     private final Tags tags;
     private final AtomicInteger activePartitions = new AtomicInteger();
     private final Map<Stage, Timer> stages = new EnumMap<>(Stage.class);
@@ -69,6 +72,9 @@ public class CaptureMetrics {
         batchTime = Timer.builder("capture.batch.time").tags(tags)
                 .description("Capture time of one poll batch").publishPercentiles(0.5, 0.99).register(registry);
         registry.gauge("partitions.active", tags, activePartitions);
+        for (ReasonCode code : ReasonCode.values()) {
+            rejectedByReason.put(code.name(), rejectedCounter(code.name()));
+        }
         recordsConsumed = Counter.builder("kafka.consumer.records.consumed").tags(tags)
                 .description("Input records handed to capture (a record read again counts again)").register(registry);
         hours = BusinessHours.parse(config.regionTimezone(), config.monitoring().businessHours());
@@ -106,8 +112,13 @@ public class CaptureMetrics {
 
     /** One trade set aside, by its reason code ({@code trades.rejected}, beside {@code trades.processed{outcome=rejected}}). */
     public void rejected(String reason) {
-        Counter.builder("trades.rejected").tags(tags).tag("reason", reason).description("Trades set aside, by reason")
-                .register(registry).increment();
+        Counter c = rejectedByReason.get(reason);
+        (c != null ? c : rejectedCounter(reason)).increment();
+    }
+
+    private Counter rejectedCounter(String reason) {
+        return Counter.builder("trades.rejected").tags(tags).tag("reason", reason).description("Trades set aside, by reason")
+                .register(registry);
     }
 
     public void recordsConsumed(int count) {
