@@ -78,23 +78,17 @@ public final class Fixtures {
 
     /** The sum of a meter's series on the service's Prometheus endpoint (0 when it has none yet). */
     public static double meter(String name) {
-        double sum = 0;
-        for (String line : management().get("/q/metrics").asString().split("\n")) {
-            if (line.startsWith(name + "{") || line.startsWith(name + " ")) {
-                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return sum;
+        return meter(name, java.util.Map.of());
     }
 
     /**
      * The sum of a meter's series whose labels include every one of {@code labels} ({@code name="value"}
-     * pairs, as the Prometheus text format writes them).
+     * pairs, as the Prometheus text format writes them); every series of the meter when none are given.
      */
     public static double meter(String name, java.util.Map<String, String> labels) {
         double sum = 0;
         for (String line : management().get("/q/metrics").asString().split("\n")) {
-            if (!line.startsWith(name + "{")) {
+            if (!line.startsWith(name + "{") && !(labels.isEmpty() && line.startsWith(name + " "))) {
                 continue;
             }
             String series = line.substring(0, line.lastIndexOf(' '));
