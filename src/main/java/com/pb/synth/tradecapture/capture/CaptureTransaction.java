@@ -29,6 +29,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -59,10 +60,6 @@ public class CaptureTransaction {
             Comparator.comparing(TradeVersionRow::tradeId).thenComparingInt(TradeVersionRow::version);
     private static final int MAX_DETAIL = 1000;
 
-    /** The correlation id HTTP ingest gave the record, passed on to its captured event. */
-    private static Map<String, String> correlation(IncomingTrade in) {
-        return in.correlationId() == null ? Map.of() : Map.of(CorrelationHeader.NAME, in.correlationId());
-    }
     private static final int MAX_KEY = 200;
 
     private final Pool pool;
@@ -263,7 +260,7 @@ public class CaptureTransaction {
                     exceptionRows.add(exception(in, missing.reason().name(), missing.detail(), trade, at));
                 }
                 // stamped with its capture time: the captured topic refuses it once it is too late
-                outgoing.add(new OutgoingRecord(topics.captured(), key, json, correlation(in), now.toEpochMilli()));
+                outgoing.add(new OutgoingRecord(topics.captured(), key, json, in.forwardedHeaders(), now.toEpochMilli()));
             } else if (d.status() == CaptureStatus.DUPLICATE) {
                 duplicates++;
                 StoredVersion stored = d.duplicateOf();
@@ -273,16 +270,16 @@ public class CaptureTransaction {
                     unknown.add(stored);
                 } else if (!wentOut) {
                     // its writer stopped between commit and publish: the event goes out as first written
-                    outgoing.add(event(key, stored.capturedEvent()));
+                    outgoing.add(event(in, key, stored.capturedEvent()));
                 } else {
                     byte[] first = stored != null ? stored.capturedEvent() : capturedJson.get(d.firstInBatch());
-                    outgoing.add(event(key, events.asDuplicate(first)));
+                    outgoing.add(event(in, key, events.asDuplicate(first)));
                 }
             } else {
                 superseded++;
                 byte[] json = events.toJson(trade, item.blotter(), CaptureStatus.SUPERSEDED, d.positionAfter(),
                         lease.fence(key), now, elapsedMillis);
-                outgoing.add(event(key, json));
+                outgoing.add(event(in, key, json));
             }
         }
         if (!unknown.isEmpty()) {
@@ -321,8 +318,8 @@ public class CaptureTransaction {
         outgoing.add(dlq(in, reason, safe));
     }
 
-    private OutgoingRecord event(String key, byte[] json) {
-        return new OutgoingRecord(topics.captured(), key, json, Map.of());
+    private OutgoingRecord event(IncomingTrade in, String key, byte[] json) {
+        return new OutgoingRecord(topics.captured(), key, json, in.forwardedHeaders());
     }
 
     /**
@@ -361,12 +358,13 @@ public class CaptureTransaction {
     }
 
     private OutgoingRecord dlq(IncomingTrade in, String reason, String detail) {
-        return new OutgoingRecord(topics.dlq(), in.key(), in.payload() == null ? new byte[0] : in.payload(), Map.of(
-                "reasonCode", reason,
-                "detail", detail == null ? "" : detail,
-                "sourceTopic", in.topic(),
-                "sourcePartition", Integer.toString(in.partition()),
-                "sourceOffset", Long.toString(in.offset())));
+        Map<String, String> headers = new HashMap<>(in.forwardedHeaders());
+        headers.put("reasonCode", reason);
+        headers.put("detail", detail == null ? "" : detail);
+        headers.put("sourceTopic", in.topic());
+        headers.put("sourcePartition", Integer.toString(in.partition()));
+        headers.put("sourceOffset", Long.toString(in.offset()));
+        return new OutgoingRecord(topics.dlq(), in.key(), in.payload() == null ? new byte[0] : in.payload(), headers);
     }
 
     private static ExceptionRow exception(IncomingTrade in, String reason, String detail, Trade trade, OffsetDateTime at) {

@@ -1,6 +1,7 @@
 package com.pb.synth.tradecapture.capture;
 
 import com.pb.synth.tradecapture.config.CaptureConfig;
+import io.opentelemetry.api.trace.Span;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
@@ -40,13 +41,16 @@ public class EventPublisher {
 
     private final KafkaProducer<String, byte[]> producer;
     private final int maxInFlightBytes;
+    private final CaptureTracing tracing;
 
     /**
      * @param kafkaConfig every {@code kafka.*} setting (Quarkus's {@code default-kafka-broker}): the
      *                    brokers and, on a secured cluster, the same security settings (SASL_SSL,
      *                    mTLS) the input channel and HTTP ingest's emitter take
      */
-    public EventPublisher(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, CaptureConfig config) {
+    public EventPublisher(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, CaptureConfig config,
+                          CaptureTracing tracing) {
+        this.tracing = tracing;
         Properties props = new Properties();
         props.putAll(kafkaConfig);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -135,12 +139,16 @@ public class EventPublisher {
                 OutgoingRecord r = records.get(i);
                 ProducerRecord<String, byte[]> record = new ProducerRecord<>(r.topic(), null, r.timestampMillis(),
                         r.key(), r.value());
-                for (Map.Entry<String, String> h : r.headers().entrySet()) {
+                Span span = tracing.sending(r);
+                for (Map.Entry<String, String> h : (span == null ? r.headers() : tracing.headers(r, span)).entrySet()) {
                     record.headers().add(h.getKey(), h.getValue().getBytes(StandardCharsets.UTF_8));
                 }
                 int index = i;
                 try {
                     producer.send(record, (metadata, error) -> {
+                        if (span != null) {
+                            tracing.sent(span, error);
+                        }
                         if (error != null) {
                             failed[index] = true;
                             first.compareAndSet(null, error);
@@ -148,6 +156,9 @@ public class EventPublisher {
                         answered.run();
                     });
                 } catch (RuntimeException e) {
+                    if (span != null) {
+                        tracing.sent(span, e);
+                    }
                     // not sent (the broker's metadata unknown in time, the producer closed): neither is the rest
                     first.compareAndSet(null, e);
                     for (int j = i; j < n; j++) {

@@ -1,6 +1,7 @@
 package com.pb.synth.tradecapture.capture;
 
 import com.pb.synth.tradecapture.metrics.ConsumerAssignment;
+import io.opentelemetry.api.trace.Span;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
@@ -35,10 +36,13 @@ public class TradeCaptureConsumer {
 
     private final CapturePipeline pipeline;
     private final ConsumerAssignment assignment;
+    private final CaptureTracing tracing;
 
-    public TradeCaptureConsumer(CapturePipeline pipeline, @Identifier("capture-rebalance") ConsumerAssignment assignment) {
+    public TradeCaptureConsumer(CapturePipeline pipeline, @Identifier("capture-rebalance") ConsumerAssignment assignment,
+                                CaptureTracing tracing) {
         this.pipeline = pipeline;
         this.assignment = assignment;
+        this.tracing = tracing;
     }
 
     @Incoming("trades-in")
@@ -59,16 +63,26 @@ public class TradeCaptureConsumer {
         }
         BatchAck ack = new BatchAck(parts);
         List<IncomingTrade> records = new ArrayList<>(batch.getRecords().size());
+        List<Span> spans = new ArrayList<>();
         for (KafkaRecord<String, byte[]> r : batch.getRecords()) {
             long offset = r.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow().getOffset();
             Header correlation = r.getHeaders() == null ? null : r.getHeaders().lastHeader(CorrelationHeader.NAME);
+            CaptureTracing.Received traced = tracing.received(r.getTopic(), r.getPartition(), offset, r.getKey(),
+                    r.getHeaders());
+            if (traced.span() != null) {
+                spans.add(traced.span());
+            }
             records.add(new IncomingTrade(r.getTopic(), r.getPartition(), offset,
                     r.getTimestamp() == null ? System.currentTimeMillis() : r.getTimestamp().toEpochMilli(),
                     r.getKey(), r.getPayload() == null ? EMPTY : r.getPayload(), ack,
                     correlation == null || correlation.value() == null ? null
-                            : new String(correlation.value(), StandardCharsets.UTF_8)));
+                            : new String(correlation.value(), StandardCharsets.UTF_8), traced.headers()));
         }
-        return pipeline.capture(records).flatMap(v -> ack.captured())
+        Uni<Void> captured = pipeline.capture(records).flatMap(v -> ack.captured());
+        if (!spans.isEmpty()) {
+            captured = captured.onTermination().invoke((v, failure, cancelled) -> tracing.captured(spans, failure));
+        }
+        return captured
                 .onFailure(CaptureStoppedException.class).recoverWithUni(stopped -> {
                     // shutting down: not acknowledged, so the partitions' next owner reads these again
                     LOG.info(stopped.getMessage());

@@ -106,6 +106,22 @@ public class HelmChartTest {
     }
 
     @Test
+    void tracingIsOffUnlessEnabledAndThenExportsToTheCollectorAtTheSampledRatio() throws IOException {
+        JsonNode off = kind(render("us", c -> c), "ConfigMap").get("data");
+        assertThat(off.get("OTEL_SDK_DISABLED").asText()).isEqualTo("true");
+        assertThat(off.has("OTEL_EXPORTER_OTLP_ENDPOINT")).isFalse();
+
+        JsonNode on = kind(render("emea", c -> c.set("tracing.enabled", "true")
+                .set("tracing.otlpEndpoint", "http://collector.monitoring:4317").set("tracing.samplerRatio", "0.25")),
+                "ConfigMap").get("data");
+        assertThat(on.get("OTEL_SDK_DISABLED").asText()).isEqualTo("false");
+        assertThat(on.get("OTEL_EXPORTER_OTLP_ENDPOINT").asText()).isEqualTo("http://collector.monitoring:4317");
+        assertThat(on.get("OTEL_TRACES_SAMPLER").asText()).isEqualTo("parentbased_traceidratio");
+        assertThat(on.get("OTEL_TRACES_SAMPLER_ARG").asText()).isEqualTo("0.25");
+        assertThatThrownBy(() -> render("us", c -> c.set("tracing.samplerRatio", "2"))).hasMessageContaining("samplerRatio");
+    }
+
+    @Test
     void aSharedClusterGetsTopicsPerRegionAndReplicasNeverExceedPartitionsPerPod() throws IOException {
         List<JsonNode> docs = render("emea", c -> c.set("kafka.perRegionTopics", "true").set("replicas.max", "20"));
         assertThat(kind(docs, "ConfigMap").get("data").get("TRADES_TOPIC").asText()).isEqualTo("pb-synth.trades.v1.emea");
