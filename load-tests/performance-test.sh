@@ -7,7 +7,7 @@
 #                                  [--trades N] [--rate R] [--keys K] [--duration S] [--set KEY=VALUE]...
 #                                  [--profile] [--keep-stack] [--rules FILE]
 #                                  [--chaos PLAN] [--group-protocol consumer|classic] [--env NAME=VALUE]...
-#                                  [--autoscale] [--chart-set KEY=VALUE]... [--autoscale-sync S]
+#                                  [--autoscale] [--chart-set KEY=VALUE]... [--autoscale-sync S] [--app DIR]
 #   load-tests/performance-test.sh --http [--instances N] [--connections C] [--duration S] [--no-idempotency-key]
 #
 # Scenarios: load-tests/scenarios/NAME.properties (default max-throughput). --trades, --rate, --keys
@@ -33,6 +33,9 @@
 # harness starts instances or SIGTERMs the newest as it says. replicas.txt and autoscale.txt record it,
 # events.txt each scale event; the report charts replicas beside throughput, latency and lag. With the
 # scenario's autoscale.expect=cycle the run fails unless each region scaled out and came back.
+#
+# --app DIR runs the service build in DIR (a quarkus-app directory, e.g. another revision's, as compare.sh
+# does) instead of building this working tree's.
 #
 # --http measures HTTP ingest instead: NGINX (deploy/nginx.conf) in front of the N instances, wrk posting
 # new trades to POST /api/v1/trades/capture through it (C connections, default 32, for S seconds, default
@@ -60,6 +63,7 @@ AUTOSCALE_SYNC=
 AUTOSCALER_PID=
 INSTANCE_ENV=()
 LOAD_PID=
+APP=
 while [ $# -gt 0 ]; do
   case "$1" in
     --scenario) SCENARIO=$2; shift 2 ;;
@@ -78,6 +82,7 @@ while [ $# -gt 0 ]; do
     --rules) RULES=$2; shift 2 ;;
     --chaos) CHAOS=$2; shift 2 ;;
     --env) INSTANCE_ENV+=("$2"); shift 2 ;;
+    --app) APP=$2; shift 2 ;;
     --group-protocol) INSTANCE_ENV+=("KAFKA_GROUP_PROTOCOL=$2"); shift 2 ;;
     --autoscale) AUTOSCALE=on; shift ;;
     --chart-set) CHART_SETS+=("$2"); shift 2 ;;
@@ -137,8 +142,14 @@ cleanup() {
 trap cleanup INT TERM EXIT
 
 echo "[perf] building the service and the load generator"
-[ -f target/quarkus-app/quarkus-run.jar ] && [ -z "$(find src pom.xml -newer target/quarkus-app/quarkus-run.jar -print -quit)" ] \
-  || ./mvnw -q -B package -DskipTests
+if [ -n "$APP" ]; then
+  APP=$(cd "$APP" && pwd)
+  [ -f "$APP/quarkus-run.jar" ] || { echo "--app $APP: no quarkus-run.jar there" >&2; exit 2; }
+else
+  APP=$ROOT/target/quarkus-app
+  [ -f "$APP/quarkus-run.jar" ] && [ -z "$(find src pom.xml -newer "$APP/quarkus-run.jar" -print -quit)" ] \
+    || ./mvnw -q -B package -DskipTests
+fi
 ./mvnw -q -B -f load-tests/pom.xml package
 
 echo "[perf] fresh local stack"
@@ -174,7 +185,7 @@ start_instance() {
   fi
   env "${env_extra[@]}" java -Xms512m -Xmx512m -XX:+UseParallelGC "${jfr[@]}" -Dquarkus.http.port=$((18080 + i)) \
     -Dquarkus.management.port=$((28080 + i)) \
-    -jar target/quarkus-app/quarkus-run.jar >>"$OUT/instance-$i.log" 2>&1 &
+    -jar "$APP/quarkus-run.jar" >>"$OUT/instance-$i.log" 2>&1 &
   PIDS[$((i - 1))]=$!
   REGION_OF[$((i - 1))]=$region
   echo "$!" >>"$OUT/pids.txt"
@@ -212,10 +223,15 @@ if [ -n "$RULES" ]; then
     http://127.0.0.1:18081 "$(deploy/local/stack.sh token --sub perf-admin trade-capture.admin)"
 fi
 
-# every instance ever started (pids.txt): those restarted or started by the autoscaler too
+# every instance ever started (pids.txt): those restarted or started by the autoscaler too. A line:
+# epochMs pid rssKiB cpuMs (user + system CPU the process has used since it started, from /proc/PID/stat)
+HZ=$(getconf CLK_TCK)
 ( while true; do
     for pid in $(cat "$OUT/pids.txt"); do
-      rss=$(awk '/VmRSS/{print $2}' "/proc/$pid/status" 2>/dev/null) && echo "$(date +%s%3N) $pid $rss"
+      rss=$(awk '/VmRSS/{print $2}' "/proc/$pid/status" 2>/dev/null) || continue
+      # fields 14 and 15 after the command name (which is in parentheses and may hold spaces)
+      ticks=$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{print $12 + $13}') || continue
+      [ -n "$rss" ] && [ -n "$ticks" ] && echo "$(date +%s%3N) $pid $rss $((ticks * 1000 / HZ))"
     done
     sleep 1
   done ) >"$OUT/rss.txt" &

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
 
 /** Writes summary.json and index.html (SVG charts, no scripts) and prints the one-line result. */
@@ -123,8 +122,16 @@ final class Report {
             summary.put("autoscale", replicas.summary());
         }
         summary.put("maxLag", t.lagSampler().samples().stream().mapToLong(x -> x[1]).max().orElse(0));
-        Map<Long, Long> rss = rss(t.args().get("rss-file"), t.startMs());
+        ProcessSamples processes = ProcessSamples.read(t.args().get("rss-file"));
+        Map<Long, Long> rss = processes.rssBySecond(t.startMs());
         summary.put("maxServiceRssMiB", rss.values().stream().mapToLong(v -> v).max().orElse(0) / 1024);
+        // the instances' CPU over the measured capture window, per 1,000 trades captured in it
+        long cpuMs = processes.cpuMs(sendStart, Math.max(w.lastCaptureMs(), sendStart));
+        if (cpuMs >= 0) {
+            summary.put("serviceCpuSeconds", round(cpuMs / 1000.0));
+            summary.put("serviceCpuSecondsPer1000Trades", measuredCaptured == 0 ? 0
+                    : Math.round(cpuMs / (double) measuredCaptured * 1000.0) / 1000.0);
+        }
         summary.put("passed", failures.isEmpty());
         summary.put("failures", failures);
 
@@ -167,8 +174,8 @@ final class Report {
             h.outputPercentileDistribution(ps, 1.0);
         }
         String line = String.format("scenario=%s offered=%.0f sustained=%.0f p50_ms=%.0f p99_ms=%.0f p999_ms=%.0f "
-                + "lost=%d duplicated=%d reordered=%d", s.name(), offered, sustained, p50, p99, p999, lost, duplicated,
-                reordered);
+                + "cpu_s_per_1000=%s lost=%d duplicated=%d reordered=%d", s.name(), offered, sustained, p50, p99, p999,
+                summary.getOrDefault("serviceCpuSecondsPer1000Trades", "n/a"), lost, duplicated, reordered);
         StringBuilder html = new StringBuilder();
         html.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>").append(s.name())
                 .append(" — load test</title><style>body{font-family:sans-serif;margin:2em;max-width:1000px}"
@@ -227,24 +234,6 @@ final class Report {
 
     private static double round(double v) {
         return Math.round(v * 10) / 10.0;
-    }
-
-    /** Service RSS samples ("epochMs pid rssKb" lines) as elapsed ms → the largest instance's KiB. */
-    private static Map<Long, Long> rss(String file, long startMs) throws IOException {
-        Map<Long, Long> bySecond = new TreeMap<>();
-        if (file == null || !Files.exists(Path.of(file))) {
-            return bySecond;
-        }
-        for (String l : Files.readAllLines(Path.of(file))) {
-            String[] f = l.trim().split("\\s+");
-            if (f.length == 3) {
-                long at = Long.parseLong(f[0]) - startMs;
-                if (at >= 0) {
-                    bySecond.merge(at / 1000 * 1000, Long.parseLong(f[2]), Math::max);
-                }
-            }
-        }
-        return bySecond;
     }
 
     private static String chart(String title, String unit, List<Series> series) {
