@@ -4,8 +4,8 @@
 # generator (this working tree's), and prints each run's figures and the ratio B/A of throughput and
 # of CPU per 1,000 trades. --rounds N alternates A B A B … and compares the medians.
 #
-#   load-tests/compare.sh [--a REV] [--b REV] [--a-env NAME=VALUE]... [--b-env NAME=VALUE]... [--rounds N]
-#                         [-- PERFORMANCE_TEST_ARGS...]
+#   load-tests/compare.sh [--a REV] [--b REV] [--a-env NAME=VALUE]... [--b-env NAME=VALUE]...
+#                         [--a-jvm "OPTIONS"] [--b-jvm "OPTIONS"] [--rounds N] [-- PERFORMANCE_TEST_ARGS...]
 #
 # REV is a git revision, built in a worktree under target/compare/<sha>/ (kept for the next
 # comparison), or "." for this working tree as it is (uncommitted changes too). A defaults to HEAD,
@@ -30,6 +30,8 @@ while [ $# -gt 0 ]; do
     --b) B=$2; shift 2 ;;
     --a-env) A_ENV+=(--env "$2"); shift 2 ;;
     --b-env) B_ENV+=(--env "$2"); shift 2 ;;
+    --a-jvm) A_ENV+=(--jvm "$2"); shift 2 ;;
+    --b-jvm) B_ENV+=(--jvm "$2"); shift 2 ;;
     --rounds) ROUNDS=$2; shift 2 ;;
     --) shift; PERF=("$@"); break ;;
     *) echo "unknown argument: $1 (see the header of $0)" >&2; exit 2 ;;

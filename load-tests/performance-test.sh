@@ -8,6 +8,7 @@
 #                                  [--profile] [--keep-stack] [--rules FILE]
 #                                  [--chaos PLAN] [--group-protocol consumer|classic] [--env NAME=VALUE]...
 #                                  [--autoscale] [--chart-set KEY=VALUE]... [--autoscale-sync S] [--app DIR]
+#                                  [--jvm "OPTIONS"]
 #   load-tests/performance-test.sh --http [--instances N] [--connections C] [--duration S] [--no-idempotency-key]
 #
 # Scenarios: load-tests/scenarios/NAME.properties (default max-throughput). --trades, --rate, --keys
@@ -35,7 +36,8 @@
 # scenario's autoscale.expect=cycle the run fails unless each region scaled out and came back.
 #
 # --app DIR runs the service build in DIR (a quarkus-app directory, e.g. another revision's, as compare.sh
-# does) instead of building this working tree's.
+# does) instead of building this working tree's. --jvm replaces the instances' JVM options (heap, GC;
+# default: the production image's, see SERVICE_JVM below).
 #
 # --http measures HTTP ingest instead: NGINX (deploy/nginx.conf) in front of the N instances, wrk posting
 # new trades to POST /api/v1/trades/capture through it (C connections, default 32, for S seconds, default
@@ -64,6 +66,9 @@ AUTOSCALER_PID=
 INSTANCE_ENV=()
 LOAD_PID=
 APP=
+# The instances' JVM options: those of the production image (src/main/docker/Dockerfile.jvm), with the
+# heap the chart's memory limit gives it.
+SERVICE_JVM="-Xms512m -Xmx512m -XX:+UseParallelGC"
 while [ $# -gt 0 ]; do
   case "$1" in
     --scenario) SCENARIO=$2; shift 2 ;;
@@ -83,6 +88,7 @@ while [ $# -gt 0 ]; do
     --chaos) CHAOS=$2; shift 2 ;;
     --env) INSTANCE_ENV+=("$2"); shift 2 ;;
     --app) APP=$2; shift 2 ;;
+    --jvm) SERVICE_JVM=$2; shift 2 ;;
     --group-protocol) INSTANCE_ENV+=("KAFKA_GROUP_PROTOCOL=$2"); shift 2 ;;
     --autoscale) AUTOSCALE=on; shift ;;
     --chart-set) CHART_SETS+=("$2"); shift 2 ;;
@@ -183,7 +189,8 @@ start_instance() {
   if [ -n "$PROFILE" ] && [ "$i" = 1 ]; then
     jfr=(-XX:StartFlightRecording=filename="$OUT/instance-1.jfr",settings=profile,dumponexit=true)
   fi
-  env "${env_extra[@]}" java -Xms512m -Xmx512m -XX:+UseParallelGC "${jfr[@]}" -Dquarkus.http.port=$((18080 + i)) \
+  local jvm; read -r -a jvm <<<"$SERVICE_JVM"
+  env "${env_extra[@]}" java "${jvm[@]}" "${jfr[@]}" -Dquarkus.http.port=$((18080 + i)) \
     -Dquarkus.management.port=$((28080 + i)) \
     -jar "$APP/quarkus-run.jar" >>"$OUT/instance-$i.log" 2>&1 &
   PIDS[$((i - 1))]=$!

@@ -264,6 +264,17 @@ public final class CaptureWatcher implements Runnable {
     }
 
     /** The broker timestamp of op's first CAPTURED event, 0 if none came. */
+    /** How many of ops {@code from}..{@code to - 1} were first captured after {@code ms}. */
+    public long capturedAfter(int from, int to, long ms) {
+        long n = 0;
+        for (int op = from; op < Math.min(to, capturedAtMs.length()); op++) {
+            if (capturedAtMs.get(op) > ms) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     public long capturedAtMs(int op) {
         return capturedAtMs.get(op);
     }

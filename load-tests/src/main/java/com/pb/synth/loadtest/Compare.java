@@ -17,7 +17,8 @@ import java.util.Map;
 public final class Compare {
 
     /** One run's figures; NaN where the run has none. */
-    record Run(String source, boolean passed, double sustained, double cpuPer1000, double p99, String failures) {
+    record Run(String source, boolean passed, double sustained, double cpuPer1000, double p99, String failures,
+               double afterSend) {
     }
 
     private Compare() {
@@ -43,34 +44,38 @@ public final class Compare {
                 continue;
             }
             if (source.startsWith("failed:")) {
-                runs.add(new Run(source.substring(7), false, Double.NaN, Double.NaN, Double.NaN, "no summary: see the log"));
+                runs.add(new Run(source.substring(7), false, Double.NaN, Double.NaN, Double.NaN, "no summary: see the log",
+                        Double.NaN));
                 continue;
             }
             JsonNode s = new ObjectMapper().readTree(Path.of(source).toFile());
             runs.add(new Run(source, s.path("passed").asBoolean(false), s.path("sustainedPerSecond").asDouble(Double.NaN),
                     s.has("serviceCpuSecondsPer1000Trades") ? s.get("serviceCpuSecondsPer1000Trades").asDouble() : Double.NaN,
-                    s.path("latencyMs").path("p99").asDouble(Double.NaN), s.path("failures").toString()));
+                    s.path("latencyMs").path("p99").asDouble(Double.NaN), s.path("failures").toString(),
+                    s.path("drainAfterSendPerSecond").asDouble(Double.NaN)));
         }
         return runs;
     }
 
     static String table(List<Run> a, List<Run> b) {
-        StringBuilder out = new StringBuilder(String.format("%-5s %12s %14s %9s  %s%n", "run", "trades/s", "cpu-s/1000", "p99 ms",
-                "checks"));
+        StringBuilder out = new StringBuilder(String.format("%-5s %12s %14s %14s %9s  %s%n", "run", "trades/s", "after send/s",
+                "cpu-s/1000", "p99 ms", "checks"));
         append(out, "A", a);
         append(out, "B", b);
         double sa = median(a, Run::sustained), sb = median(b, Run::sustained);
         double ca = median(a, Run::cpuPer1000), cb = median(b, Run::cpuPer1000);
+        double da = median(a, Run::afterSend), db = median(b, Run::afterSend);
         out.append(String.format("median A: %.0f trades/s, %.3f cpu-s/1000; B: %.0f trades/s, %.3f cpu-s/1000%n", sa, ca, sb, cb));
-        out.append(String.format("ratio B/A: throughput %.3f, cpu per trade %.3f%n", sb / sa, cb / ca));
+        out.append(String.format("ratio B/A: throughput %.3f, cpu per trade %.3f%s%n", sb / sa, cb / ca,
+                Double.isNaN(da) || Double.isNaN(db) ? "" : String.format(", drain after the send %.3f", db / da)));
         return out.toString();
     }
 
     private static void append(StringBuilder out, String side, List<Run> runs) {
         for (int i = 0; i < runs.size(); i++) {
             Run r = runs.get(i);
-            out.append(String.format("%-5s %12.0f %14.3f %9.0f  %s  %s%n", side + (i + 1), r.sustained(), r.cpuPer1000(),
-                    r.p99(), r.passed() ? "passed" : "FAILED " + r.failures(), r.source()));
+            out.append(String.format("%-5s %12.0f %14.0f %14.3f %9.0f  %s  %s%n", side + (i + 1), r.sustained(), r.afterSend(),
+                    r.cpuPer1000(), r.p99(), r.passed() ? "passed" : "FAILED " + r.failures(), r.source()));
         }
     }
 

@@ -88,6 +88,11 @@ final class Report {
         summary.put("sustainedPerSecond", round(sustained));
         summary.put("sendSeconds", round(sendSeconds));
         summary.put("captureSeconds", round(captureSeconds));
+        if (s.mode() == Scenario.Mode.DRAIN && w.lastCaptureMs() > sendEnd) {
+            // the backlog left once the generator stopped sending: captured with only the watcher beside it
+            long after = w.capturedAfter(measuredFrom, (int) sent, sendEnd);
+            summary.put("drainAfterSendPerSecond", round(after / ((w.lastCaptureMs() - sendEnd) / 1000.0)));
+        }
         Map<String, Object> latency = new LinkedHashMap<>();
         latency.put("p50", p50);
         latency.put("p95", p95);

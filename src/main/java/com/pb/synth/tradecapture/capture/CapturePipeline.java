@@ -16,7 +16,7 @@ import com.pb.synth.tradecapture.metrics.CaptureProgress;
 import com.pb.synth.tradecapture.reference.ReferenceData;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -48,7 +48,7 @@ import org.jboss.logging.Logger;
  * ahead of its records; those still held afterwards go back, and their batch's acknowledgement
  * waits for them.
  */
-@ApplicationScoped
+@Singleton
 public class CapturePipeline {
 
     private static final Logger LOG = Logger.getLogger(CapturePipeline.class);

@@ -9,7 +9,7 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapPropagator;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,7 +37,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * <p>The SmallRye channel's own per-record tracing stays off: it attaches metadata to every record
  * whether or not a trace is sampled, which cost ~15% of capture's allocations.
  */
-@ApplicationScoped
+@Singleton
 public class CaptureTracing {
 
     private static final AttributeKey<String> SYSTEM = AttributeKey.stringKey("messaging.system");

@@ -22,7 +22,7 @@ import com.pb.synth.tradecapture.store.TransactionRetry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -42,7 +42,7 @@ import java.util.function.Predicate;
  * decide every trade in input order, then write trade versions, fenced positions and exceptions.
  * Returns the records to publish, in input order, once the transaction has committed.
  */
-@ApplicationScoped
+@Singleton
 public class CaptureTransaction {
 
     /**

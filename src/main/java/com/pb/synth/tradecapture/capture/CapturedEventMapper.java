@@ -11,14 +11,14 @@ import com.pb.synth.tradecapture.domain.Position;
 import com.pb.synth.tradecapture.domain.SwapBlotter;
 import com.pb.synth.tradecapture.domain.Trade;
 import com.pb.synth.tradecapture.metrics.InstanceId;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
 
 /** Turns a decided trade into the JSON of its captured event, and a stored event into its duplicate. */
-@ApplicationScoped
+@Singleton
 public class CapturedEventMapper {
 
     private final ObjectMapper mapper;

@@ -5,7 +5,7 @@ import com.pb.synth.tradecapture.metrics.ConsumerAssignment.PartitionsRevoked;
 import com.pb.synth.tradecapture.metrics.InstanceId;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,7 +23,7 @@ import org.apache.kafka.common.TopicPartition;
  * a held trade is only ever in one place. Nothing here is the only copy: a held trade's batch is
  * not acknowledged, so its offsets stay uncommitted and a restart or a new owner reads it again.
  */
-@ApplicationScoped
+@Singleton
 public class HeldTrades {
 
     private final Map<String, List<CaptureItem>> byKey = new ConcurrentHashMap<>();

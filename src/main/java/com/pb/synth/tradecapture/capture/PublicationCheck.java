@@ -7,7 +7,7 @@ import com.pb.synth.tradecapture.domain.StoredVersion;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -39,7 +39,7 @@ import org.jboss.logging.Logger;
  * on the partitions the versions' keys go to, parsing only the events of those keys; the whole check
  * (metadata, offsets and reading) has one deadline.
  */
-@ApplicationScoped
+@Singleton
 public class PublicationCheck {
 
     private static final long MARGIN_MS = 5_000;

@@ -2,13 +2,15 @@ package com.pb.synth.tradecapture.capture;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import com.pb.synth.tradecapture.validation.CurrencyCode;
+import com.pb.synth.tradecapture.validation.IdShape;
+import com.pb.synth.tradecapture.validation.OneOf;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
 import java.math.BigDecimal;
@@ -26,27 +28,25 @@ import java.util.Map;
 @RegisterForReflection
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record TradeCaptureRequest(
-        @NotBlank @Pattern(regexp = ID) String tradeId,
+        @NotBlank @IdShape String tradeId,
         @Size(max = 128) String idempotencyKey,
-        @NotBlank @Pattern(regexp = ID) String accountId,
-        @NotBlank @Pattern(regexp = ID) String bookId,
-        @NotBlank @Pattern(regexp = ID) String securityId,
-        @Pattern(regexp = "AUTOMATED|MANUAL") String source,
+        @NotBlank @IdShape String accountId,
+        @NotBlank @IdShape String bookId,
+        @NotBlank @IdShape String securityId,
+        @OneOf(alternatives = "AUTOMATED|MANUAL") String source,
         @NotNull LocalDate tradeDate,
         LocalDate settlementDate,
         Instant tradeTimestamp,
         Instant bookingTimestamp,
-        @Size(max = 100) List<@Pattern(regexp = ID) String> counterpartyIds,
+        @Size(max = 100) List<@IdShape String> counterpartyIds,
         @Min(0) Long sequenceNumber,
         Map<String, Object> metadata,
         @Size(max = 64) String enteredBy,
         @NotEmpty @Size(max = 100) List<@NotNull @Valid TradeLot> tradeLots,
-        @Pattern(regexp = "NEW|CORRECT|CANCEL") String action,
+        @OneOf(alternatives = "NEW|CORRECT|CANCEL") String action,
         @Min(1) @Max(1_000_000) Integer version,
-        @Pattern(regexp = "BUY|SELL") String side) {
+        @OneOf(alternatives = "BUY|SELL") String side) {
 
-    /** Same shape as {@code PartitionKey.ID}; annotations need a constant. */
-    public static final String ID = "[A-Za-z0-9.-]{1,64}";
 
     @RegisterForReflection
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -82,6 +82,6 @@ public record TradeCaptureRequest(
 
     @RegisterForReflection
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record CurrencyUnit(@NotNull @Pattern(regexp = "[A-Z]{3}") String currency) {
+    public record CurrencyUnit(@NotNull @CurrencyCode String currency) {
     }
 }

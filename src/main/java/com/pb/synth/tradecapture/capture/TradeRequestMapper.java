@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.pb.synth.tradecapture.validation.IdShape;
 import com.pb.synth.tradecapture.domain.Lot;
 import com.pb.synth.tradecapture.domain.PartitionKey;
 import com.pb.synth.tradecapture.domain.ReasonCode;
@@ -13,7 +14,7 @@ import com.pb.synth.tradecapture.domain.Side;
 import com.pb.synth.tradecapture.domain.StoreLimits;
 import com.pb.synth.tradecapture.domain.Trade;
 import com.pb.synth.tradecapture.domain.TradeAction;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import jakarta.validation.ValidatorFactory;
@@ -33,7 +34,7 @@ import org.hibernate.validator.HibernateValidatorFactory;
  * The edge between the wire and the domain: bytes to a validated {@link Trade}, or a
  * {@link Rejection} with its reason code. Never throws for bad input.
  */
-@ApplicationScoped
+@Singleton
 public class TradeRequestMapper {
 
     /** Either a trade or the reason it was refused. */
@@ -245,8 +246,7 @@ public class TradeRequestMapper {
         if (constraint == NotNull.class || constraint == NotBlank.class || constraint == NotEmpty.class) {
             return ReasonCode.MISSING_FIELD;
         }
-        String path = violation.getPropertyPath().toString();
-        if (constraint == jakarta.validation.constraints.Pattern.class && (path.endsWith("Id") || path.contains("Ids"))) {
+        if (constraint == IdShape.class) {
             return ReasonCode.INVALID_ID;
         }
         return ReasonCode.INVALID_VALUE;

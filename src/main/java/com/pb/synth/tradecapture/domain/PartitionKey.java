@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 public final class PartitionKey {
 
     /** Allowed shape of every id that takes part in a key. */
-    public static final Pattern ID = Pattern.compile("[A-Za-z0-9.-]{1,64}");
+    public static final String ID_SHAPE = "[A-Za-z0-9.-]{1,64}";
+    public static final Pattern ID = Pattern.compile(ID_SHAPE);
 
     private final String accountId;
     private final String bookId;
@@ -27,8 +28,18 @@ public final class PartitionKey {
         this.value = accountId + "_" + bookId + "_" + securityId;
     }
 
+    /** Whether the id has the shape of {@link #ID}: checked char by char (three ids a trade, on the hot path). */
     public static boolean isValidId(String id) {
-        return id != null && ID.matcher(id).matches();
+        if (id == null || id.isEmpty() || id.length() > 64) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void requireId(String field, String value) {

@@ -15,12 +15,22 @@ public record Trade(String tradeId, int version, TradeAction action, Side side, 
                     Instant bookingTimestamp, List<String> counterpartyIds, Long sequenceNumber,
                     String idempotencyKey, String enteredBy, Map<String, Object> metadata, List<Lot> lots) {
 
+    // Sums as loops, not streams: rules, the blotter, the decision and the event each ask for them.
+    // Starting from ZERO keeps the sum's scale what it always was (at least 0) for one lot too.
     public BigDecimal quantity() {
-        return lots.stream().map(Lot::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
+        BigDecimal sum = BigDecimal.ZERO;
+        for (Lot lot : lots) {
+            sum = sum.add(lot.quantity());
+        }
+        return sum;
     }
 
     public BigDecimal notional() {
-        return lots.stream().map(Lot::notional).reduce(BigDecimal.ZERO, BigDecimal::add);
+        BigDecimal sum = BigDecimal.ZERO;
+        for (Lot lot : lots) {
+            sum = sum.add(lot.notional());
+        }
+        return sum;
     }
 
     /** Quantity weighted average price over the lots. */

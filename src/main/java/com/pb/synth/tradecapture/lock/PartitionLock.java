@@ -9,7 +9,7 @@ import io.vertx.mutiny.redis.client.Redis;
 import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.mutiny.redis.client.Command;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -35,7 +35,7 @@ import org.jboss.logging.Logger;
  * Against a Redis Cluster ({@code quarkus.redis.client-type=cluster}) a round trip's keys are
  * grouped by hash slot, one pipeline per slot, all in flight together.
  */
-@ApplicationScoped
+@Singleton
 public class PartitionLock {
 
     private static final Logger LOG = Logger.getLogger(PartitionLock.class);

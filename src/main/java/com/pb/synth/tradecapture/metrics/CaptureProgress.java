@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.quarkus.scheduler.Scheduled;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +22,7 @@ import org.jboss.logging.Logger;
  * done) and do not count. Past {@code capture.stall.threshold} the partition is stalled: readiness
  * says so with the cause, and one ERROR line names partition, offset and cause.
  */
-@ApplicationScoped
+@Singleton
 public class CaptureProgress {
 
     private static final Logger LOG = Logger.getLogger(CaptureProgress.class);

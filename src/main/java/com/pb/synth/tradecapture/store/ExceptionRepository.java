@@ -5,12 +5,12 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.OffsetDateTime;
 import java.util.List;
 
 /** Trade exceptions: rejects kept with their payload for repair, and captured trades needing attention. */
-@ApplicationScoped
+@Singleton
 public class ExceptionRepository {
 
     private static final String INSERT = "INSERT INTO trade_exceptions (reason_code, detail, trade_id, version, "

@@ -9,7 +9,7 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.sqlclient.data.Numeric;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.HashMap;
@@ -20,7 +20,7 @@ import java.util.Map;
  * Positions per partition key. The upsert is fenced: a row is written only if the writer's fencing
  * token is not older than the one stored, so a writer whose lock expired cannot overwrite newer state.
  */
-@ApplicationScoped
+@Singleton
 public class PositionRepository {
 
     // A join on the unnested keys, not "= ANY($1)": on a small positions table PostgreSQL would scan

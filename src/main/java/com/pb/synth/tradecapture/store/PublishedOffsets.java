@@ -5,7 +5,7 @@ import static com.pb.synth.tradecapture.store.Statement.bind;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -21,7 +21,7 @@ import java.util.Map;
  * was first written, CAPTURED, and no trade is left without one. A mark only ever rises; it is a
  * hint written after the publish, so a crash in between republishes a batch as CAPTURED once more.
  */
-@ApplicationScoped
+@Singleton
 public class PublishedOffsets {
 
     static final Statement MARK = Statement.of("published_offsets mark",

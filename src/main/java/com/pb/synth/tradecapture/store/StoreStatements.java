@@ -7,13 +7,13 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 /**
  * Runs {@link Statement}s on the capture store in its dialect: the text for the store kind, the
  * values checked against the statement's binds. A statement without binds goes as a simple query.
  */
-@ApplicationScoped
+@Singleton
 public class StoreStatements {
 
     private final Pool pool;

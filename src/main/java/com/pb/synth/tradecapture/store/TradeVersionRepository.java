@@ -4,13 +4,14 @@ import com.pb.synth.tradecapture.config.CaptureConfig;
 import com.pb.synth.tradecapture.domain.Contribution;
 import com.pb.synth.tradecapture.domain.StoredVersion;
 import io.smallrye.mutiny.Uni;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.sqlclient.data.Numeric;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Trade versions: the idempotency record of capture. Every statement is one round trip per batch. */
-@ApplicationScoped
+@Singleton
 public class TradeVersionRepository {
 
     private static final String HISTORY = "SELECT trade_id, version, partition_key, signed_quantity, signed_notional, "
@@ -91,7 +92,8 @@ public class TradeVersionRepository {
             partitions[i] = r.sourcePartition();
             offsets[i] = r.sourceOffset();
             at[i] = r.capturedAt();
-            events[i] = Buffer.buffer(r.capturedEvent());
+            // wrapped, not copied: the event's bytes are never changed once written
+            events[i] = Buffer.buffer(Unpooled.wrappedBuffer(r.capturedEvent()));
         }
         Tuple params = Tuple.tuple(List.of(ids, versions, keys, actions, qty, notional, live, pending, seq, idem,
                 fence, partitions, offsets, at, events));

@@ -7,7 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mssqlclient.MSSQLException;
 import io.vertx.pgclient.PgException;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -21,7 +21,7 @@ import org.jboss.logging.Logger;
  * {@code capture.store.transaction-retries} attempts the failure goes to the caller (capture's own
  * backoff then takes over). Each retry is counted in {@code store.transaction.retries} by reason.
  */
-@ApplicationScoped
+@Singleton
 public class TransactionRetry {
 
     private static final Logger LOG = Logger.getLogger(TransactionRetry.class);

@@ -100,4 +100,23 @@ class TradeRequestMapperTest {
         var trailingZeros = TradeRequests.trade("T-ZEROS").price("10.500000000000").json();
         assertThat(map(trailingZeros, null).rejection()).isNull();
     }
+
+    @Test
+    void theShapeChecksNameTheFieldTheShapeAndTheReason() throws Exception {
+        var node = TradeRequests.trade("T 10").node().put("action", "AMEND").put("side", "buy").put("source", "FAX");
+        node.putArray("counterpartyIds").add("CP-1").add("CP_2");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) node.get("tradeLots").get(0).get("priceQuantity").get(0)
+                .get("price").get(0).get("unit")).put("currency", "usd");
+        var request = new ObjectMapper().registerModule(new JavaTimeModule())
+                .readValue(node.toString(), TradeCaptureRequest.class);
+        var errors = mapper.violations(request).stream()
+                .map(e -> e.field() + " " + e.reason() + " " + e.message()).toList();
+        assertThat(errors).containsExactly(
+                "action INVALID_VALUE must match \"NEW|CORRECT|CANCEL\"",
+                "counterpartyIds[1].<list element> INVALID_ID must match \"[A-Za-z0-9.-]{1,64}\"",
+                "side INVALID_VALUE must match \"BUY|SELL\"",
+                "source INVALID_VALUE must match \"AUTOMATED|MANUAL\"",
+                "tradeId INVALID_ID must match \"[A-Za-z0-9.-]{1,64}\"",
+                "tradeLots[0].priceQuantity[0].price[0].unit.currency INVALID_VALUE must match \"[A-Z]{3}\"");
+    }
 }
