@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.Test;
@@ -123,19 +122,7 @@ class JsonLogsIT extends ServiceTestBase {
 
     /** The correlationId header of the trade's record on a topic (awaited). */
     private String header(String topic, String key, String tradeId) {
-        AtomicReference<String> found = new AtomicReference<>();
-        try (Topics.Reader reader = new Topics.Reader(bootstrap, topic)) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                for (ConsumerRecord<String, byte[]> rec : reader.poll()) {
-                    if (key.equals(rec.key()) && new String(rec.value(), StandardCharsets.UTF_8).contains(tradeId)) {
-                        Header h = rec.headers().lastHeader("correlationId");
-                        found.set(h == null ? "" : new String(h.value(), StandardCharsets.UTF_8));
-                        return true;
-                    }
-                }
-                return false;
-            });
-        }
-        return found.get();
+        Header h = Topics.awaitRecord(bootstrap, topic, key, tradeId).headers().lastHeader("correlationId");
+        return h == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
     }
 }

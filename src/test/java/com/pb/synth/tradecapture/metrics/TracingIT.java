@@ -162,20 +162,7 @@ class TracingIT extends ServiceTestBase {
         return false;
     }
 
-    /** The trade's record on a topic (awaited): the first whose key matches and whose value names the trade. */
     private ConsumerRecord<String, byte[]> record(String topic, String key, String marker) {
-        AtomicReference<ConsumerRecord<String, byte[]>> found = new AtomicReference<>();
-        try (Topics.Reader reader = new Topics.Reader(bootstrap, topic)) {
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                for (ConsumerRecord<String, byte[]> rec : reader.poll()) {
-                    if (key.equals(rec.key()) && new String(rec.value(), StandardCharsets.UTF_8).contains(marker)) {
-                        found.set(rec);
-                        return true;
-                    }
-                }
-                return false;
-            });
-        }
-        return found.get();
+        return Topics.awaitRecord(bootstrap, topic, key, marker);
     }
 }

@@ -1,5 +1,6 @@
 package com.pb.synth.tradecapture.support;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -9,6 +10,7 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -23,6 +25,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 
 /** Sends records to the real broker and reads topics back, from the beginning, as a downstream would. */
 public final class Topics {
@@ -79,6 +82,24 @@ public final class Topics {
     }
 
     /** Reads a whole topic from its beginning, accumulating across calls to {@link #poll()}. */
+    /** The first record on the topic with this key whose value contains {@code marker} (awaited, 30 s). */
+    public static ConsumerRecord<String, byte[]> awaitRecord(String bootstrap, String topic, String key, String marker) {
+        AtomicReference<ConsumerRecord<String, byte[]>> found = new AtomicReference<>();
+        try (Reader reader = new Reader(bootstrap, topic)) {
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (ConsumerRecord<String, byte[]> r : reader.poll()) {
+                    if (key.equals(r.key())
+                            && new String(r.value(), StandardCharsets.UTF_8).contains(marker)) {
+                        found.set(r);
+                        return true;
+                    }
+                }
+                return false;
+            });
+        }
+        return found.get();
+    }
+
     public static final class Reader implements AutoCloseable {
         private final KafkaConsumer<String, byte[]> consumer;
         private final List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
