@@ -2,6 +2,7 @@ package com.pb.synth.tradecapture.capture;
 
 import com.pb.synth.tradecapture.config.CaptureConfig;
 import io.opentelemetry.api.trace.Span;
+import io.quarkus.runtime.ImageMode;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
@@ -74,7 +75,8 @@ public class EventPublisher {
         props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 2L * config.producer().maxInFlightBytes()
                 + 2L * config.producer().maxRequestSize());
         this.maxInFlightBytes = config.producer().maxInFlightBytes();
-        if ("lz4".equals(config.producer().compression())) {
+        // a native image links no JNI library it was not built with: there Java's codec stays
+        if ("lz4".equals(config.producer().compression()) && ImageMode.current() != ImageMode.NATIVE_RUN) {
             preferNativeLz4();
         }
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
@@ -84,7 +86,7 @@ public class EventPublisher {
      * Kafka compresses with lz4-java's fastest codec, which is its pure-Java one unless the JNI codec
      * is already loaded or lz4-java sits on the system class loader (never under Quarkus's). Loading it
      * here makes compression native (it was ~9% of capture's CPU in Java); where it cannot load (no
-     * writable temporary directory, an unsupported platform, a native image) Java's codec stays.
+     * writable temporary directory, an unsupported platform) Java's codec stays.
      */
     static void preferNativeLz4() {
         try {
