@@ -225,9 +225,10 @@ echo "[perf] starting $INSTANCES instance(s) for region(s) $REGIONS"
 for i in $(seq 1 "$INSTANCES"); do start_instance "$i"; done
 for i in $(seq 1 "$INSTANCES"); do wait_ready "$i" || exit 1; done
 echo "[perf] all instances ready"
+ADMIN_TOKEN=$(deploy/local/stack.sh token --sub perf-admin trade-capture.admin)
 if [ -n "$RULES" ]; then
   java -cp "load-tests/target/classes:load-tests/target/lib/*" com.pb.synth.loadtest.LoadRules "$RULES" \
-    http://127.0.0.1:18081 "$(deploy/local/stack.sh token --sub perf-admin trade-capture.admin)"
+    http://127.0.0.1:18081 "$ADMIN_TOKEN"
 fi
 
 # every instance ever started (pids.txt): those restarted or started by the autoscaler too. A line:
@@ -416,7 +417,7 @@ set +e
 ( java -Xms512m -Xmx1g -XX:+UseParallelGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "load-tests/target/classes:load-tests/target/lib/*" \
   com.pb.synth.loadtest.LoadTest --scenario "$SCENARIO_FILE" --out "$OUT" --bootstrap "$KAFKA_BOOTSTRAP_SERVERS" \
   --db-url "$DATABASE_URL" --db-user "$DB_USER" --db-password "$DB_PASSWORD" --rss-file "$OUT/rss.txt" \
-  --stack-script "$ROOT/deploy/local/stack.sh" --instances "$INSTANCES" "${MULTI[@]}" "${AUTOSCALE_ARGS[@]}" "${OVERRIDES[@]}" \
+  --stack-script "$ROOT/deploy/local/stack.sh" --api http://127.0.0.1:18081 --admin-token "$ADMIN_TOKEN" --instances "$INSTANCES" "${MULTI[@]}" "${AUTOSCALE_ARGS[@]}" "${OVERRIDES[@]}" \
   2>&1 | tee "$OUT/load-test.log" ) &
 LOAD_PID=$!
 if [ -n "$AUTOSCALE" ]; then autoscale_loop; else chaos_run "$CHAOS"; fi

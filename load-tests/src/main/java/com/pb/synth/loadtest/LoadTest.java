@@ -2,6 +2,7 @@ package com.pb.synth.loadtest;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -126,6 +127,14 @@ public final class LoadTest {
         System.out.printf("run %s: scenario %s, mode %s, %d trades over %d keys, regions %s%n", run, scenario.name(),
                 scenario.mode(), capacity, mix.keys().size(), scenario.regions());
 
+        List<String> books = TradeMix.extraBooks(scenario.keys(), scenario.regions());
+        if (!books.isEmpty()) {
+            List<Integer> managementPorts = new ArrayList<>();
+            for (int i = 1; i <= Integer.parseInt(args.getOrDefault("instances", "1")); i++) {
+                managementPorts.add(28080 + i);
+            }
+            ReferenceBooks.ensure(books, args.get("api"), args.get("admin-token"), managementPorts, Duration.ofSeconds(60));
+        }
         if (scenario.warmup() > 0) {
             // A JVM that has just started runs its capture code interpreted for a while; production
             // instances are warm. Warm-up trades are verified like the rest but not measured.

@@ -72,13 +72,15 @@ public final class TradeMix {
         // All demo keys (20 accounts x 10 books x 50 securities), shuffled, restricted to the regions run
         // when several run side by side (each region's trades go to its own topic); a single-region run
         // draws on every demo account, so it reaches 10,000 keys.
+        // More keys than that take more books (BOOK-11, …), which the harness creates first (ReferenceBooks).
         List<String[]> all = new ArrayList<>();
-        for (int a = 1; a <= 20; a++) {
-            String region = regions.size() == 1 ? regions.get(0) : REGIONS[(a - 1) % 3];
+        int books = books(keyCount, regions);
+        for (int a = 1; a <= ACCOUNTS; a++) {
+            String region = region(a, regions);
             if (!regions.contains(region)) {
                 continue;
             }
-            for (int b = 1; b <= 10; b++) {
+            for (int b = 1; b <= books; b++) {
                 for (String s : SECURITIES) {
                     all.add(new String[] {String.format("ACC-%03d_BOOK-%02d_%s", a, b, s), region, currency(s)});
                 }
@@ -103,6 +105,33 @@ public final class TradeMix {
         for (int i = 0; i < n; i++) {
             cumulative[i] /= sum;
         }
+    }
+
+    /** The demo accounts (ACC-001…) and books (BOOK-01…) of the V2 migration. */
+    static final int ACCOUNTS = 20;
+    static final int DEMO_BOOKS = 10;
+
+    private static String region(int account, List<String> regions) {
+        return regions.size() == 1 ? regions.get(0) : REGIONS[(account - 1) % 3];
+    }
+
+    /** Books per account for {@code keyCount} keys over the regions' accounts: the demo ten, or more. */
+    static int books(int keyCount, List<String> regions) {
+        int accounts = 0;
+        for (int a = 1; a <= ACCOUNTS; a++) {
+            accounts += regions.contains(region(a, regions)) ? 1 : 0;
+        }
+        int perBook = Math.max(1, accounts) * SECURITIES.length;
+        return Math.max(DEMO_BOOKS, (int) ((keyCount + (long) perBook - 1) / perBook));
+    }
+
+    /** The books beyond the demo ones that {@code keyCount} keys need: created by the harness before it sends. */
+    static List<String> extraBooks(int keyCount, List<String> regions) {
+        List<String> extra = new ArrayList<>();
+        for (int b = DEMO_BOOKS + 1; b <= books(keyCount, regions); b++) {
+            extra.add(String.format("BOOK-%02d", b));
+        }
+        return extra;
     }
 
     static String currency(String isin) {

@@ -8,6 +8,8 @@ import com.pb.synth.tradecapture.domain.rules.CompiledRule;
 import com.pb.synth.tradecapture.domain.rules.RuleCompiler;
 import com.pb.synth.tradecapture.domain.rules.RuleEngine;
 import com.pb.synth.tradecapture.rules.RuleRepository;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,10 +40,15 @@ public class ReferenceData {
     private final CaptureConfig config;
     private volatile Snapshot snapshot;
 
-    public ReferenceData(ReferenceDataRepository repository, RuleRepository ruleRepository, CaptureConfig config) {
+    public ReferenceData(ReferenceDataRepository repository, RuleRepository ruleRepository, CaptureConfig config,
+                         MeterRegistry registry) {
         this.repository = repository;
         this.ruleRepository = ruleRepository;
         this.config = config;
+        // which reference-data version this instance enriches with (-1 before the first load): every
+        // instance of a region shows the database's version within max-staleness of a change
+        Gauge.builder("reference.data.version", this, r -> r.snapshot == null ? -1 : r.snapshot.version())
+                .tag("region", config.region()).register(registry);
     }
 
     /** Every max-staleness: reload when the database's reference-data version moved (a tick still running skips the next). */
@@ -50,7 +57,6 @@ public class ReferenceData {
         return refreshIfChanged().onFailure().recoverWithNull().replaceWithVoid();
     }
 
-    /** The current snapshot, loading it first if this instance has none yet. */
     /** The rules in force, ready to run in {@link RuleEngine#ORDER}. A stored rule that no longer compiles is left out, loudly. */
     private static List<CompiledRule> compile(List<RuleRepository.StoredRule> stored) {
         List<CompiledRule> rules = new ArrayList<>(stored.size());
@@ -66,6 +72,7 @@ public class ReferenceData {
         return List.copyOf(rules);
     }
 
+    /** The current snapshot, loading it first if this instance has none yet. */
     public Uni<Snapshot> current() {
         Snapshot s = snapshot;
         return s != null ? Uni.createFrom().item(s) : load();
