@@ -72,6 +72,12 @@ public interface CaptureConfig {
      * timeouts, whose equivalents are then the brokers' {@code group.consumer.*} settings.
      */
     interface Kafka {
+        /**
+         * KAFKA_ENABLED, the replaced service's switch: only {@code true} is accepted, since Kafka is
+         * this service's input and output; {@code false} stops the service at start, saying so.
+         */
+        boolean enabled();
+
         /** {@code consumer} (KIP-848, broker-side incremental assignment) or {@code classic}. */
         @WithDefault("consumer")
         String groupProtocol();

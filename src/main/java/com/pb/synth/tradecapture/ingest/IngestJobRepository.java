@@ -171,7 +171,7 @@ public class IngestJobRepository {
     /** The job as capture has decided it so far. */
     public Uni<JobStatus> status(IngestJob job) {
         if (!job.accepted()) {
-            return Uni.createFrom().item(JobStatus.pending(job));
+            return Uni.createFrom().item(JobStatus.accepted(job));
         }
         return store.run(OUTCOME, job.tradeId(), job.version(), job.sourceTopic(),
                 job.sourcePartition(), job.sourceOffset()).map(rows -> {
@@ -192,7 +192,7 @@ public class IngestJobRepository {
                         return new JobStatus(job.jobId(), JobStatus.SUPERSEDED, job.tradeId(), job.version(),
                                 job.partitionKey(), job.acceptedAt(), null, null, null);
                     }
-                    return JobStatus.pending(job);
+                    return JobStatus.accepted(job);
                 });
     }
 

@@ -38,6 +38,8 @@ public class IngestService {
     private static final Logger LOG = Logger.getLogger(IngestService.class);
     private static final Duration POLL = Duration.ofMillis(50);
     private static final int MAX_IDEMPOTENCY_KEY = 128;
+    /** What a manual entry without {@code enteredBy} records when authentication is off. */
+    static final String ANONYMOUS = "anonymous";
 
     /** A request as the resource hands it over. */
     public record Submission(byte[] body, String idempotencyKey, String callbackUrl, boolean manual, String caller) {
@@ -109,7 +111,13 @@ public class IngestService {
             errors.add(new FieldError("Idempotency-Key", "must be 1 to " + MAX_IDEMPOTENCY_KEY + " characters",
                     ReasonCode.INVALID_VALUE));
         }
-        if (s.manual() && (r.enteredBy() == null || r.enteredBy().isBlank())) {
+        // A manual entry records who entered it: the authenticated caller when the body does not say
+        // (the replaced service's clients do not send it), ANONYMOUS with authentication off.
+        String enteredBy = r.enteredBy();
+        if (s.manual() && enteredBy == null) {
+            enteredBy = s.caller() != null ? s.caller() : ANONYMOUS;
+        }
+        if (s.manual() && enteredBy.isBlank()) {
             errors.add(new FieldError("enteredBy", "must not be blank for a manual entry", ReasonCode.MISSING_FIELD));
         }
         if (s.callbackUrl() != null && !isHttpUrl(s.callbackUrl())) {
@@ -118,15 +126,15 @@ public class IngestService {
         TradeCaptureRequest request = new TradeCaptureRequest(r.tradeId(), idempotencyKey, r.accountId(), r.bookId(),
                 r.securityId(), s.manual() ? "MANUAL" : r.source(), r.tradeDate(), r.settlementDate(),
                 r.tradeTimestamp(), r.bookingTimestamp(), r.counterpartyIds(), r.sequenceNumber(), r.metadata(),
-                r.enteredBy(), r.tradeLots(), r.action(), r.version(), r.side());
+                enteredBy, r.tradeLots(), r.action(), r.version(), r.side());
         errors.addAll(mapper.violations(request));
         if (!errors.isEmpty()) {
             errors.sort(Comparator.comparing(FieldError::field));
             throw new Problem.Failure(Problem.invalid(errors));
         }
-        if (s.manual() && http.authEnabled() && !r.enteredBy().equals(s.caller())) {
+        if (s.manual() && http.authEnabled() && !enteredBy.equals(s.caller())) {
             throw new Problem.Failure(Problem.of(403, "Forbidden",
-                    "enteredBy " + r.enteredBy() + " is not the authenticated user"));
+                    "enteredBy " + enteredBy + " is not the authenticated user"));
         }
         return request;
     }
@@ -164,7 +172,7 @@ public class IngestService {
                 });
     }
 
-    /** A job this request has just had acknowledged is PENDING: capture cannot have decided it yet. */
+    /** A job this request has just had acknowledged is ACCEPTED: capture cannot have decided it yet. */
     private Uni<JobStatus> publish(IngestJob job, byte[] payload) {
         return publisher.publish(job.partitionKey(), payload)
                 .onFailure().call(f -> jobs.release(job.jobId()).onFailure().recoverWithNull())
@@ -172,7 +180,7 @@ public class IngestService {
                 .flatMap(pos -> {
                     OffsetDateTime at = OffsetDateTime.now(ZoneOffset.UTC);
                     return jobs.accept(job.jobId(), pos.topic(), pos.partition(), pos.offset(), at)
-                            .replaceWith(pending(job, at));
+                            .replaceWith(accepted(job, at));
                 });
     }
 
@@ -195,12 +203,12 @@ public class IngestService {
                                         + "the input topic but its job could not be stored; resubmitting is safe "
                                         + "(a trade version is captured once)"), 5);
                             })
-                            .replaceWith(pending(job, at));
+                            .replaceWith(accepted(job, at));
                 });
     }
 
-    private static JobStatus pending(IngestJob job, OffsetDateTime acceptedAt) {
-        return new JobStatus(job.jobId(), JobStatus.PENDING, job.tradeId(), job.version(), job.partitionKey(),
+    private static JobStatus accepted(IngestJob job, OffsetDateTime acceptedAt) {
+        return new JobStatus(job.jobId(), JobStatus.ACCEPTED, job.tradeId(), job.version(), job.partitionKey(),
                 acceptedAt, null, null, null);
     }
 

@@ -2,6 +2,7 @@ package com.pb.synth.tradecapture.ingest;
 
 import com.pb.synth.tradecapture.capture.TradeCaptureRequest;
 import com.pb.synth.tradecapture.domain.PartitionKey;
+import com.pb.synth.tradecapture.store.PoolStatus;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.health.SmallRyeHealthReporter;
 import io.smallrye.mutiny.Uni;
@@ -17,7 +18,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -43,13 +43,15 @@ public class TradeApi {
     private final QueryRepository queries;
     private final SecurityIdentity identity;
     private final SmallRyeHealthReporter health;
+    private final PoolStatus pools;
 
     public TradeApi(IngestService ingest, QueryRepository queries, SecurityIdentity identity,
-                    SmallRyeHealthReporter health) {
+                    SmallRyeHealthReporter health, PoolStatus pools) {
         this.ingest = ingest;
         this.queries = queries;
         this.identity = identity;
         this.health = health;
+        this.pools = pools;
     }
 
     @POST
@@ -74,7 +76,8 @@ public class TradeApi {
     @Path("/trades/manual-entry")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Rebook a trade by hand", description = "As capture, with source MANUAL; enteredBy is "
-            + "required and must be the authenticated user. Role trade-capture.write.")
+            + "the authenticated user (taken from the token when absent; when sent it must be that user; "
+            + "'anonymous' with authentication off). Role trade-capture.write.")
     @RequestBody(content = @Content(schema = @Schema(implementation = TradeCaptureRequest.class)))
     @APIResponse(responseCode = "202", description = "accepted",
             content = @Content(schema = @Schema(implementation = JobStatus.class)))
@@ -91,7 +94,7 @@ public class TradeApi {
 
     @GET
     @Path("/trades/jobs/{jobId}/status")
-    @Operation(summary = "A job's status: PENDING, CAPTURED, SUPERSEDED or REJECTED with its reason")
+    @Operation(summary = "A job's status: ACCEPTED (not decided yet), CAPTURED, SUPERSEDED or REJECTED with its reason")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = JobStatus.class)))
     @APIResponse(responseCode = "404", description = "no such job",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
@@ -142,10 +145,17 @@ public class TradeApi {
 
     @GET
     @Path("/health")
-    @Operation(summary = "Health as the previous service answered it: {\"status\":\"UP\"} or DOWN (503)")
+    @Operation(summary = "Health as the previous service answered it: {\"status\":\"UP\"} or DOWN (503), "
+            + "with the database pool's connectionPool {active, total, maximumPoolSize}")
+    @APIResponse(responseCode = "200", description = "ready", content = @Content(schema = @Schema(implementation = LegacyHealth.class)))
+    @APIResponse(responseCode = "503", description = "not ready", content = @Content(schema = @Schema(implementation = LegacyHealth.class)))
     public Uni<Response> health() {
         return health.getReadinessAsync().map(h -> Response.status(h.isDown() ? 503 : 200)
-                .entity(Map.of("status", h.isDown() ? "DOWN" : "UP")).build());
+                .entity(new LegacyHealth(h.isDown() ? "DOWN" : "UP", pools.now())).build());
+    }
+
+    /** The replaced service's health answer: its monitoring reads {@code status} and {@code connectionPool}. */
+    public record LegacyHealth(String status, PoolStatus.Snapshot connectionPool) {
     }
 
     private Uni<Response> accepted(IngestService.Submission submission) {

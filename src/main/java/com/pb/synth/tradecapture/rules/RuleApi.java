@@ -9,17 +9,23 @@ import com.pb.synth.tradecapture.reference.ReferenceData;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
+import com.pb.synth.tradecapture.domain.rules.RuleKind;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -59,11 +65,40 @@ public class RuleApi {
         this.identity = identity;
     }
 
+    /** The rules in force by kind, the shape the replaced service's clients read. */
+    public record RulesByKind(List<RuleView> economic, List<RuleView> nonEconomic, List<RuleView> workflow) {
+
+        static RulesByKind of(List<RuleView> rules) {
+            Map<RuleKind, List<RuleView>> byKind = new EnumMap<>(RuleKind.class);
+            for (RuleKind kind : RuleKind.values()) {
+                byKind.put(kind, new ArrayList<>());
+            }
+            for (RuleView r : rules) {
+                // a stored rule has one of the kinds: it was compiled before it was stored
+                byKind.get(RuleKind.valueOf(r.definition().kind())).add(r);
+            }
+            return new RulesByKind(byKind.get(RuleKind.ECONOMIC), byKind.get(RuleKind.NON_ECONOMIC),
+                    byKind.get(RuleKind.WORKFLOW));
+        }
+    }
+
     @GET
-    @Operation(summary = "The rules in force, newest version of each")
-    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = RuleView.class)))
-    public Uni<List<RuleView>> list() {
-        return rules.current().map(list -> list.stream().map(RuleView::of).toList());
+    @Operation(summary = "The rules in force, newest version of each",
+            description = "Grouped by kind (economic, nonEconomic, workflow), as the replaced service answered; "
+                    + "view=list gives one list in the order they run.")
+    @APIResponse(responseCode = "200", description = "by kind; with view=list, an array of RuleView",
+            content = @Content(schema = @Schema(oneOf = {RulesByKind.class, RuleView[].class})))
+    @APIResponse(responseCode = "400", description = "view is neither grouped nor list",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
+    public Uni<Object> list(@QueryParam("view") @DefaultValue("grouped") String view) {
+        if (!"grouped".equals(view) && !"list".equals(view)) {
+            throw new Problem.Failure(Problem.invalid("Invalid query", List.of(new FieldError("view",
+                    "must be grouped or list", ReasonCode.INVALID_VALUE))));
+        }
+        return rules.current().map(list -> {
+            List<RuleView> views = list.stream().map(RuleView::of).toList();
+            return "list".equals(view) ? views : RulesByKind.of(views);
+        });
     }
 
     @GET

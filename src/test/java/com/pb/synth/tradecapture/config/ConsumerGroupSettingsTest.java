@@ -14,6 +14,10 @@ class ConsumerGroupSettingsTest {
     private record Kafka(String groupProtocol, String partitionAssignmentStrategy, int sessionTimeoutMs,
                          int heartbeatIntervalMs, Optional<String> groupRemoteAssignor, boolean staticMembership,
                          boolean leaveGroupOnShutdown) implements CaptureConfig.Kafka {
+        @Override
+        public boolean enabled() {
+            return true;
+        }
     }
 
     private static Kafka kafka(String protocol, boolean staticMembership) {

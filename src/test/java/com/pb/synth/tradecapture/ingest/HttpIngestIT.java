@@ -98,7 +98,8 @@ class HttpIngestIT extends ServiceTestBase {
                         "tradeLots[0].priceQuantity[0].price[0].unit.currency"),
                 new Case("id with _", CAPTURE, WRITER, edited(good, n -> n.put("bookId", "BOOK_02")), 400, "bookId"),
                 new Case("id over 64", CAPTURE, WRITER, edited(good, n -> n.put("tradeId", tooLong)), 400, "tradeId"),
-                new Case("manual entry without enteredBy", MANUAL, WRITER, good.json(), 400, "enteredBy"));
+                new Case("manual entry with a blank enteredBy", MANUAL, WRITER, edited(good, n -> n.put("enteredBy", " ")), 400,
+                        "enteredBy"));
         for (Case c : cases) {
             Response r = as(c.token()).body(c.body()).post(c.path());
             assertThat(r.statusCode()).as(c.name()).isEqualTo(c.status());
@@ -227,6 +228,20 @@ class HttpIngestIT extends ServiceTestBase {
         assertThat(position.getDouble("quantity")).isEqualTo(450.0);
         assertThat(position.getDouble("notional")).isEqualTo(900.0);
         assertThat(position.getDouble("averagePrice")).isEqualTo(2.0);
+    }
+
+    @Test
+    void aManualEntryWithoutEnteredByRecordsTheAuthenticatedCaller() {
+        String account = Fixtures.accounts(pool, reference, "HTTPWHO", 1).get(0);
+        TradeRequests.Builder trade = TradeRequests.trade(TradeRequests.unique("WHO")).key(account, "BOOK-02", "US0378331005");
+        Response accepted = as(WRITER).body(trade.json()).post(MANUAL);
+        assertThat(accepted.statusCode()).as(accepted.asString()).isEqualTo(202);
+        assertThat(accepted.jsonPath().getString("status")).isEqualTo("ACCEPTED");
+        String jobId = accepted.path("jobId");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> as(WRITER).get("/api/v1/trades/jobs/" + jobId + "/status")
+                .then().statusCode(200).body("status", equalTo("CAPTURED")));
+        as(WRITER).get("/api/v1/trades/capture/" + trade.tradeId()).then().statusCode(200)
+                .body("latest.enteredBy", equalTo("ops-user")).body("latest.source", equalTo("MANUAL"));
     }
 
     @Test

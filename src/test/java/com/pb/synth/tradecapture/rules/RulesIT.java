@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.pb.synth.tradecapture.security.Roles;
@@ -73,7 +74,10 @@ class RulesIT extends ServiceTestBase {
         as(ADMIN).body(forAccount(w, "WORKFLOW", account, "{\"field\":\"trade.notional\",\"op\":\"gt\",\"value\":5000}", """
                 [{"type":"SET_WORKFLOW_STATUS","value":"PENDING_APPROVAL","reason":"over 5,000 for this account"}]"""))
                 .post("/api/v1/rules").then().statusCode(201);
-        as(ADMIN).get("/api/v1/rules").then().statusCode(200).body("ruleId", hasItem(w));
+        as(ADMIN).get("/api/v1/rules?view=list").then().statusCode(200).body("ruleId", hasItem(w));
+        as(ADMIN).get("/api/v1/rules").then().statusCode(200).body("workflow.ruleId", hasItem(w))
+                .body("economic.ruleId", hasItem(e)).body("nonEconomic.ruleId", hasItem(n))
+                .body("economic.ruleId", not(hasItem(w)));
 
         JsonNode small = capture(TradeRequests.trade(TradeRequests.unique("RS")).key(account, "BOOK-01", "US0378331005")
                 .quantity("10").price("100"));
