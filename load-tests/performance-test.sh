@@ -177,7 +177,10 @@ fi
 # region REGION (default: the regions in turn). In autoscale mode it takes the rendered ConfigMap's settings.
 start_instance() {
   local i=$1 region=${2:-${REGION_OF[$(($1 - 1))]:-${REGION_LIST[$(( ($1 - 1) % ${#REGION_LIST[@]} ))]}}}
-  local env_extra=(REGION="$region" INSTANCE_ID="perf-$region-$i" "${INSTANCE_ENV[@]}")
+  # The harness measures capacity: its own rate limits, far above what it sends (--env can set others).
+  local env_extra=(REGION="$region" INSTANCE_ID="perf-$region-$i" RATE_LIMIT_GLOBAL_RPS=1000000
+    RATE_LIMIT_GLOBAL_BURST=1000000 RATE_LIMIT_PER_PARTITION_RPS=100000 RATE_LIMIT_PER_PARTITION_BURST=100000
+    "${INSTANCE_ENV[@]}")
   if [ -n "$AUTOSCALE" ]; then
     mapfile -t chart_env <"$OUT/autoscale-$region.env"
     env_extra=("${chart_env[@]}" INSTANCE_ID="perf-$region-$i" "${INSTANCE_ENV[@]}")

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -316,10 +317,41 @@ public interface CaptureConfig {
         Duration jobRetention();
 
         Callback callback();
+
+        RateLimit rateLimit();
+    }
+
+    /**
+     * HTTP ingest's rate limits (the replaced service's names). Defaults suit one instance's HTTP
+     * capacity (~750-1,100 posts/s): one caller may take about half of it, one partition key what
+     * operators rebooking by hand and a retrying client need.
+     */
+    interface RateLimit {
+        /** RATE_LIMIT_ENABLED. */
+        boolean enabled();
+
+        /** RATE_LIMIT_GLOBAL_RPS: trades a second each caller may post (over all its keys). */
+        long globalRps();
+
+        /** RATE_LIMIT_GLOBAL_BURST: how many a caller may post at once before the rate applies. */
+        long globalBurst();
+
+        /** RATE_LIMIT_PER_PARTITION_RPS: trades a second for one partition key. */
+        long perPartitionRps();
+
+        /** RATE_LIMIT_PER_PARTITION_BURST. */
+        long perPartitionBurst();
     }
 
     /** Delivery of a job's outcome to its {@code X-Callback-Url}: at least once, with backoff, by any instance. */
     interface Callback {
+        /**
+         * CALLBACK_ALLOWED_HOSTS: where callbacks may go, host patterns ({@code *}, {@code *.example.com},
+         * {@code hooks.example.com}, an IP address; each optionally {@code :port}). Internal addresses
+         * (loopback, link-local, private) only where a pattern other than {@code *} names the host.
+         */
+        List<String> allowedHosts();
+
         /** How often due callbacks are looked for (and a job still being captured is looked at again). */
         @WithDefault("1s")
         Duration interval();

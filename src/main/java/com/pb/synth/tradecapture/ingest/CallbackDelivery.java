@@ -12,13 +12,19 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.mutiny.core.net.SocketAddress;
+import io.vertx.mutiny.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.ext.web.client.WebClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -35,6 +41,8 @@ import org.jboss.logging.Logger;
  * so one job is delivered by one instance at a time, and a dying instance's claims come due again.
  * A receiver that fails (non-2xx, timeout, refused) is retried with exponential backoff; after
  * {@code max-attempts} the callback is marked {@code FAILED} with the last error, for operations.
+ * A destination {@link CallbackPolicy} refuses at delivery is marked {@code FAILED} at once;
+ * redirects are never followed (a 3xx is a failed attempt).
  */
 @ApplicationScoped
 public class CallbackDelivery {
@@ -43,6 +51,7 @@ public class CallbackDelivery {
     private static final int MAX_ERROR = 500;
 
     private final IngestJobRepository jobs;
+    private final CallbackPolicy policy;
     private final CaptureConfig.Callback config;
     private final Vertx vertx;
     private final ObjectWriter writer;
@@ -52,8 +61,9 @@ public class CallbackDelivery {
     private WebClient client;
 
     public CallbackDelivery(IngestJobRepository jobs, CaptureConfig config, Vertx vertx, ObjectMapper mapper,
-                            MeterRegistry registry, InstanceId instance) {
+                            MeterRegistry registry, InstanceId instance, CallbackPolicy policy) {
         this.jobs = jobs;
+        this.policy = policy;
         this.config = config.http().callback();
         this.vertx = vertx;
         this.writer = mapper.writerFor(JobStatus.class).without(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -123,14 +133,44 @@ public class CallbackDelivery {
         });
     }
 
+    /**
+     * Posts to the address the URL's host resolves to now, once {@link CallbackPolicy} allowed every
+     * address it resolves to: the connection goes to the checked address (the request keeps the URL's
+     * host for its Host header and TLS), so a name cannot resolve inward between check and connect.
+     */
     private Uni<Void> post(IngestJob job, JobStatus status) {
         byte[] body;
+        CallbackPolicy.Destination d;
         try {
             body = writer.writeValueAsBytes(status);
+            d = policy.destination(job.callbackUrl());
         } catch (Exception e) {
             return Uni.createFrom().failure(e);
         }
-        return client.postAbs(job.callbackUrl())
+        return Uni.createFrom().item(() -> resolve(d.host()))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .flatMap(addresses -> {
+                    for (InetAddress a : addresses) {
+                        policy.check(d, a);
+                    }
+                    String uri = (d.uri().getRawPath() == null || d.uri().getRawPath().isEmpty() ? "/"
+                            : d.uri().getRawPath()) + (d.uri().getRawQuery() == null ? "" : "?" + d.uri().getRawQuery());
+                    return send(client.request(HttpMethod.POST,
+                            SocketAddress.inetSocketAddress(d.port(), addresses[0].getHostAddress()), d.port(), d.host(),
+                            uri).ssl(d.tls()), job, body);
+                });
+    }
+
+    private static InetAddress[] resolve(String host) {
+        try {
+            return InetAddress.getAllByName(host);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("callback host " + host + " does not resolve", e);
+        }
+    }
+
+    private Uni<Void> send(HttpRequest<Buffer> request, IngestJob job, byte[] body) {
+        return request
                 .timeout(config.timeout().toMillis())
                 .putHeader(HttpHeaders.CONTENT_TYPE.toString(), "application/json")
                 .putHeader("X-Job-Id", job.jobId())
@@ -145,7 +185,8 @@ public class CallbackDelivery {
     }
 
     private Uni<Void> failedAttempt(IngestJob job, int attempt, Throwable f) {
-        boolean giveUp = attempt >= config.maxAttempts();
+        // a destination the policy refuses (its host resolves inward now, or the allowed hosts changed) is not tried again
+        boolean giveUp = attempt >= config.maxAttempts() || f instanceof CallbackPolicy.Refused;
         String error = f.getMessage() == null ? f.getClass().getSimpleName() : f.getMessage();
         if (error.length() > MAX_ERROR) {
             error = error.substring(0, MAX_ERROR);

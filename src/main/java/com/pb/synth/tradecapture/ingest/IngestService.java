@@ -13,7 +13,6 @@ import com.pb.synth.tradecapture.domain.ReasonCode;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -50,9 +49,13 @@ public class IngestService {
     private final IngestJobRepository jobs;
     private final TradePublisher publisher;
     private final CaptureConfig.Http http;
+    private final CallbackPolicy callbacks;
+    private final RateLimits limits;
 
     public IngestService(TradeRequestMapper mapper, ObjectMapper objectMapper, IngestJobRepository jobs,
-                         TradePublisher publisher, CaptureConfig config) {
+                         TradePublisher publisher, CaptureConfig config, CallbackPolicy callbacks, RateLimits limits) {
+        this.callbacks = callbacks;
+        this.limits = limits;
         this.mapper = mapper;
         this.writer = objectMapper.writerFor(TradeCaptureRequest.class)
                 .without(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -63,8 +66,10 @@ public class IngestService {
 
     /** Accepts a trade: the job once the broker has the record, or a {@link Problem.Failure}. */
     public Uni<JobStatus> submit(Submission s) {
+        limits.caller(s.caller());
         TradeCaptureRequest request = checked(s);
         PartitionKey key = new PartitionKey(request.accountId(), request.bookId(), request.securityId());
+        limits.partitionKey(key.value());
         byte[] payload;
         try {
             payload = writer.writeValueAsBytes(request);
@@ -120,8 +125,12 @@ public class IngestService {
         if (s.manual() && enteredBy.isBlank()) {
             errors.add(new FieldError("enteredBy", "must not be blank for a manual entry", ReasonCode.MISSING_FIELD));
         }
-        if (s.callbackUrl() != null && !isHttpUrl(s.callbackUrl())) {
-            errors.add(new FieldError("X-Callback-Url", "must be an absolute http(s) URL", ReasonCode.INVALID_VALUE));
+        if (s.callbackUrl() != null) {
+            try {
+                callbacks.destination(s.callbackUrl());
+            } catch (CallbackPolicy.Refused refused) {
+                errors.add(new FieldError("X-Callback-Url", refused.getMessage(), ReasonCode.INVALID_VALUE));
+            }
         }
         TradeCaptureRequest request = new TradeCaptureRequest(r.tradeId(), idempotencyKey, r.accountId(), r.bookId(),
                 r.securityId(), s.manual() ? "MANUAL" : r.source(), r.tradeDate(), r.settlementDate(),
@@ -224,15 +233,5 @@ public class IngestService {
         }
         LOG.warnf("ingest store unavailable: %s", f.toString());
         return new Problem.Failure(Problem.of(503, "Service unavailable", "the job store is unavailable; retry"), 5);
-    }
-
-    private static boolean isHttpUrl(String url) {
-        try {
-            URI uri = URI.create(url);
-            return uri.isAbsolute() && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
-                    && uri.getHost() != null;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 }

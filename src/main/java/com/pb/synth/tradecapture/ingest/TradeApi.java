@@ -62,9 +62,12 @@ public class TradeApi {
     @RequestBody(content = @Content(schema = @Schema(implementation = TradeCaptureRequest.class)))
     @APIResponse(responseCode = "202", description = "accepted: the job, its status URL in Location",
             content = @Content(schema = @Schema(implementation = JobStatus.class)))
-    @APIResponse(responseCode = "400", description = "invalid trade, each bad field named",
-            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "400", description = "invalid trade, each bad field named (an X-Callback-Url "
+            + "not allowed too)", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "413", description = "body over the limit (256 KiB)")
+    @APIResponse(responseCode = "429", description = "over the caller's or the partition key's rate limit: nothing "
+            + "stored; retry after Retry-After (reasonCode RATE_LIMIT_EXCEEDED)",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "503", description = "broker or store unavailable: nothing stored; retry after Retry-After",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> capture(byte[] body, @HeaderParam("Idempotency-Key") String idempotencyKey,
@@ -84,6 +87,8 @@ public class TradeApi {
     @APIResponse(responseCode = "400", description = "invalid trade",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "403", description = "wrong role, or enteredBy is not the caller",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "429", description = "over a rate limit; retry after Retry-After",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "503", description = "broker or store unavailable; retry",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))

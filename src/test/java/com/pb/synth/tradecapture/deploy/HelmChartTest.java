@@ -106,6 +106,20 @@ public class HelmChartTest {
     }
 
     @Test
+    void theHttpEdgeIsConfiguredFromItsValuesAndTheSchemaRefusesAZeroRate() throws IOException {
+        JsonNode defaults = kind(render("us", c -> c), "ConfigMap").get("data");
+        assertThat(defaults.get("CALLBACK_ALLOWED_HOSTS").asText()).isEqualTo("*");
+        assertThat(defaults.get("RATE_LIMIT_ENABLED").asText()).isEqualTo("true");
+        assertThat(defaults.get("RATE_LIMIT_GLOBAL_RPS").asText()).isEqualTo("500");
+        assertThat(defaults.get("RATE_LIMIT_PER_PARTITION_BURST").asText()).isEqualTo("40");
+        JsonNode set = kind(render("apac", c -> c.set("ingest.callbackAllowedHosts", "hooks.internal:8443")
+                .set("ingest.rateLimit.perPartitionRps", "5")), "ConfigMap").get("data");
+        assertThat(set.get("CALLBACK_ALLOWED_HOSTS").asText()).isEqualTo("hooks.internal:8443");
+        assertThat(set.get("RATE_LIMIT_PER_PARTITION_RPS").asText()).isEqualTo("5");
+        assertThatThrownBy(() -> render("us", c -> c.set("ingest.rateLimit.globalRps", "0"))).hasMessageContaining("globalRps");
+    }
+
+    @Test
     void tracingIsOffUnlessEnabledAndThenExportsToTheCollectorAtTheSampledRatio() throws IOException {
         JsonNode off = kind(render("us", c -> c), "ConfigMap").get("data");
         assertThat(off.get("OTEL_SDK_DISABLED").asText()).isEqualTo("true");

@@ -333,6 +333,64 @@ class HttpIngestIT extends ServiceTestBase {
         }
     }
 
+    @Test
+    void callbacksGoOnlyToAllowedDestinationsAndRedirectsAreNotFollowed() throws Exception {
+        String account = Fixtures.accounts(pool, reference, "HTTPSSRF", 1).get(0);
+        Map<String, Integer> received = new ConcurrentHashMap<>();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/", exchange -> {
+            String path = exchange.getRequestURI().getPath();
+            received.merge(path, 1, Integer::sum);
+            if (path.equals("/redirect")) {
+                exchange.getResponseHeaders().add("Location", "http://127.0.0.1:" + receiver.getAddress().getPort()
+                        + "/target");
+                exchange.sendResponseHeaders(302, -1);
+            } else {
+                exchange.sendResponseHeaders(204, -1);
+            }
+            exchange.close();
+        });
+        receiver.start();
+        try {
+            int port = receiver.getAddress().getPort();
+            // refused when posted (the test profile allows * and 127.0.0.1): internal addresses not named
+            for (String url : List.of("http://127.0.0.2:" + port + "/target", "http://169.254.169.254/latest/meta-data/",
+                    "http://[::1]:" + port + "/target", "http://10.0.0.1/hook", "http://2130706433/target")) {
+                TradeRequests.Builder t = TradeRequests.trade(TradeRequests.unique("SSRF")).key(account, "BOOK-02", "US0378331005");
+                Response r = as(WRITER).header("X-Callback-Url", url).body(t.json()).post(CAPTURE);
+                assertThat(r.statusCode()).as(url).isEqualTo(400);
+                assertThat(r.contentType()).startsWith("application/problem+json");
+                assertThat(r.jsonPath().getList("errors.field", String.class)).as(url).containsExactly("X-Callback-Url");
+            }
+            // a name the wildcard allows, resolving to loopback when delivered: refused then, never reached
+            TradeRequests.Builder inward = TradeRequests.trade(TradeRequests.unique("SSRF")).key(account, "BOOK-02", "US0378331005");
+            String inwardJob = as(WRITER).header("X-Callback-Url", "http://localhost:" + port + "/target")
+                    .body(inward.json()).post(CAPTURE).then().statusCode(202).extract().path("jobId");
+            TradeRequests.Builder redirected = TradeRequests.trade(TradeRequests.unique("SSRF")).key(account, "BOOK-02", "US0378331005");
+            String redirectJob = as(WRITER).header("X-Callback-Url", "http://127.0.0.1:" + port + "/redirect")
+                    .body(redirected.json()).post(CAPTURE).then().statusCode(202).extract().path("jobId");
+            TradeRequests.Builder allowed = TradeRequests.trade(TradeRequests.unique("SSRF")).key(account, "BOOK-02", "US0378331005");
+            String okJob = as(WRITER).header("X-Callback-Url", "http://127.0.0.1:" + port + "/ok")
+                    .body(allowed.json()).post(CAPTURE).then().statusCode(202).extract().path("jobId");
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> callback(okJob).getString("callback_status").equals("DELIVERED")
+                    && callback(inwardJob).getString("callback_status").equals("FAILED")
+                    && callback(redirectJob).getString("callback_status").equals("FAILED"));
+            assertThat(received.get("/ok")).isEqualTo(1);
+            assertThat(callback(inwardJob).getInteger("callback_attempts")).isEqualTo(1);
+            assertThat(callback(inwardJob).getString("callback_error")).contains("resolves to 127.0.0.1");
+            // max-attempts is 3 in the test profile: three 302s, and the redirect's target never called
+            assertThat(received.get("/redirect")).isEqualTo(3);
+            assertThat(callback(redirectJob).getString("callback_error")).contains("302");
+            assertThat(received).doesNotContainKey("/target");
+            // the refused requests published nothing: only the three accepted trades reached the key
+            assertThat(Fixtures.count(pool, "SELECT count(*) FROM ingest_jobs WHERE partition_key = $1",
+                    key(account))).isEqualTo(3);
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
     private Row callback(String jobId) {
         return Fixtures.query(pool, "SELECT callback_status, callback_attempts, callback_error FROM ingest_jobs "
                 + "WHERE job_id = $1", jobId).iterator().next();
