@@ -1,9 +1,9 @@
 package com.pb.synth.tradecapture.approval;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.pb.synth.tradecapture.capture.TradeRequestMapper.FieldError;
+import com.pb.synth.tradecapture.domain.FieldError;
 import com.pb.synth.tradecapture.domain.ReasonCode;
-import com.pb.synth.tradecapture.ingest.Problem;
+import com.pb.synth.tradecapture.http.Problem;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;

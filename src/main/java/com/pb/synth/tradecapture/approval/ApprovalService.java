@@ -12,7 +12,7 @@ import com.pb.synth.tradecapture.capture.OutgoingRecord;
 import com.pb.synth.tradecapture.config.CaptureConfig;
 import com.pb.synth.tradecapture.domain.Contribution;
 import com.pb.synth.tradecapture.domain.Position;
-import com.pb.synth.tradecapture.ingest.Problem;
+import com.pb.synth.tradecapture.http.Problem;
 import com.pb.synth.tradecapture.lock.LockLease;
 import com.pb.synth.tradecapture.lock.PartitionLock;
 import com.pb.synth.tradecapture.store.PositionRepository;

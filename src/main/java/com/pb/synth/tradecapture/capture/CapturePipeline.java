@@ -5,8 +5,6 @@ import com.pb.synth.tradecapture.capture.CaptureFailures.Kind;
 import com.pb.synth.tradecapture.config.CaptureConfig;
 import com.pb.synth.tradecapture.domain.ReasonCode;
 import com.pb.synth.tradecapture.domain.Rejection;
-import com.pb.synth.tradecapture.domain.SwapBlotterFactory;
-import com.pb.synth.tradecapture.domain.Trade;
 import com.pb.synth.tradecapture.lock.LockLease;
 import com.pb.synth.tradecapture.lock.PartitionLock;
 import com.pb.synth.tradecapture.metrics.CaptureMetrics;
@@ -32,8 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
- * Captures one poll batch: parse and validate → lock the batch's keys → enrich → one SQL
- * transaction → publish events and rejects → release the locks. The returned Uni completes only
+ * Captures one poll batch: parse and validate → enrich ({@link Enrichment}) → lock the batch's
+ * keys → one SQL transaction → publish events and rejects → release the locks. The returned Uni completes only
  * when all of that is done; only then is the batch acknowledged.
  *
  * <p>What a failure does depends on its kind ({@link CaptureFailures}). A transient one (a
@@ -58,6 +56,7 @@ public class CapturePipeline {
     private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
 
     private final TradeRequestMapper mapper;
+    private final Enrichment enrichment;
     private final ReferenceData reference;
     private final PartitionLock lock;
     private final CaptureTransaction transaction;
@@ -71,10 +70,11 @@ public class CapturePipeline {
     /** Set at shutdown: a batch that would wait to retry is given up instead (see {@link #stop()}). */
     private volatile boolean stopping;
 
-    public CapturePipeline(TradeRequestMapper mapper, ReferenceData reference, PartitionLock lock,
+    public CapturePipeline(TradeRequestMapper mapper, Enrichment enrichment, ReferenceData reference, PartitionLock lock,
                            CaptureTransaction transaction, EventPublisher publisher, CaptureMetrics metrics,
                            CaptureProgress progress, HeldTrades held, CaptureConfig config) {
         this.mapper = mapper;
+        this.enrichment = enrichment;
         this.reference = reference;
         this.lock = lock;
         this.transaction = transaction;
@@ -131,16 +131,22 @@ public class CapturePipeline {
         return expired.isEmpty() ? Uni.createFrom().voidItem() : isolate(expired, System.nanoTime(), false, 0, 0);
     }
 
-    /** Parses the batch against the current reference data; reading reference data is retried like a dependency. */
+    /**
+     * Parses the batch, then enriches it against the current reference data (two stages, timed
+     * apart); reading reference data is retried like a dependency.
+     */
     private Uni<List<CaptureItem>> parsed(List<IncomingTrade> records, int attempt) {
         return reference.current().map(snapshot -> {
             long t = System.nanoTime();
             List<CaptureItem> items = new ArrayList<>(records.size());
             for (IncomingTrade record : records) {
-                items.add(parse(record, snapshot));
+                items.add(parse(record));
             }
             metrics.stage(Stage.PARSE, t);
-            return items;
+            long e = System.nanoTime();
+            List<CaptureItem> enriched = enrichment.enrich(items, snapshot);
+            metrics.stage(Stage.ENRICH, e);
+            return enriched;
         }).onFailure().recoverWithUni(f -> {
             if (stopping) {
                 return Uni.createFrom().failure(new CaptureStoppedException(records.size(), describe(f)));
@@ -152,7 +158,7 @@ public class CapturePipeline {
     }
 
     /** One record to an item; whatever the record makes the service throw makes it a reject, never a stalled batch. */
-    private CaptureItem parse(IncomingTrade record, ReferenceData.Snapshot ref) {
+    private CaptureItem parse(IncomingTrade record) {
         try {
             TradeRequestMapper.Result result = mapper.map(record.payload(), record.key());
             if (result.rejection() != null) {
@@ -162,9 +168,7 @@ public class CapturePipeline {
                         record.partition(), record.offset(), rejection.reasonCode()));
                 return new CaptureItem(record, null, null, rejection);
             }
-            Trade t = result.trade();
-            return new CaptureItem(record, t, SwapBlotterFactory.form(t, ref.securities().get(t.key().securityId()),
-                    ref.accounts().get(t.key().accountId()), ref.books().get(t.key().bookId()), ref.rules()), null);
+            return new CaptureItem(record, result.trade(), null, null);
         } catch (RuntimeException e) {
             Classified c = CaptureFailures.classify(e);
             ReasonCode reason = c.kind() == Kind.DETERMINISTIC ? c.reason() : ReasonCode.CAPTURE_FAILED;

@@ -15,7 +15,6 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.util.List;
 
 /** Turns a decided trade into the JSON of its captured event, and a stored event into its duplicate. */
 @Singleton

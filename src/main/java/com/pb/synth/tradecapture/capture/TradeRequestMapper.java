@@ -8,7 +8,10 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.pb.synth.tradecapture.validation.IdShape;
 import com.pb.synth.tradecapture.domain.Lot;
 import com.pb.synth.tradecapture.domain.PartitionKey;
+import com.pb.synth.tradecapture.domain.FieldError;
 import com.pb.synth.tradecapture.domain.ReasonCode;
+import com.pb.synth.tradecapture.validation.Currencies;
+import com.pb.synth.tradecapture.validation.JsonPaths;
 import com.pb.synth.tradecapture.domain.Rejection;
 import com.pb.synth.tradecapture.domain.Side;
 import com.pb.synth.tradecapture.domain.StoreLimits;
@@ -25,7 +28,6 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Currency;
 import java.util.List;
 import java.util.Map;
 import org.hibernate.validator.HibernateValidatorFactory;
@@ -62,9 +64,6 @@ public class TradeRequestMapper {
     }
 
     /** One field's problem: the JSON path of the field, what is wrong with it, and its reason code. */
-    public record FieldError(String field, String message, ReasonCode reason) {
-    }
-
     /**
      * A request read from JSON, or why it could not be: the field at fault (with the reason code)
      * and the parser's own words for the DLQ record.
@@ -108,7 +107,7 @@ public class TradeRequestMapper {
             return request == null ? Parsed.failed("", "empty body", ReasonCode.NOT_JSON, "empty payload")
                     : new Parsed(request, null, null);
         } catch (MismatchedInputException e) {
-            return Parsed.failed(pathOf(e), "wrong type: " + e.getOriginalMessage(), ReasonCode.SCHEMA_INVALID,
+            return Parsed.failed(JsonPaths.pathOf(e), "wrong type: " + e.getOriginalMessage(), ReasonCode.SCHEMA_INVALID,
                     e.getOriginalMessage());
         } catch (JsonProcessingException e) {
             ReasonCode code = isJsonSyntax(payload) ? ReasonCode.SCHEMA_INVALID : ReasonCode.NOT_JSON;
@@ -116,18 +115,6 @@ public class TradeRequestMapper {
         } catch (IOException | RuntimeException e) {
             return Parsed.failed("", "malformed JSON", ReasonCode.NOT_JSON, String.valueOf(e.getMessage()));
         }
-    }
-
-    public static String pathOf(MismatchedInputException e) {
-        StringBuilder path = new StringBuilder();
-        for (var ref : e.getPath()) {
-            if (ref.getFieldName() != null) {
-                path.append(path.isEmpty() ? "" : ".").append(ref.getFieldName());
-            } else if (ref.getIndex() >= 0) {
-                path.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return path.toString();
     }
 
     /** Every problem of a request, field by field, sorted by field (empty when it is valid). */
@@ -142,7 +129,7 @@ public class TradeRequestMapper {
                 List<TradeCaptureRequest.PriceQuantity> pqs = lots.get(l).priceQuantity();
                 for (int p = 0; p < pqs.size(); p++) {
                     String currency = pqs.get(p).price().get(0).unit().currency();
-                    if (!isCurrency(currency)) {
+                    if (!Currencies.isIso4217(currency)) {
                         errors.add(new FieldError("tradeLots[" + l + "].priceQuantity[" + p + "].price[0].unit.currency",
                                 currency + " is not an ISO 4217 currency", ReasonCode.INVALID_VALUE));
                     }
@@ -250,15 +237,6 @@ public class TradeRequestMapper {
             return ReasonCode.INVALID_ID;
         }
         return ReasonCode.INVALID_VALUE;
-    }
-
-    public static boolean isCurrency(String code) {
-        try {
-            Currency.getInstance(code);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 
     /** A payload that starts like JSON but breaks later is a schema problem of a JSON producer. */

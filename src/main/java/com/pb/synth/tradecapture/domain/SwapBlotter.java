@@ -12,8 +12,10 @@ public record SwapBlotter(Contract contract, String enrichmentStatus, String wor
 
     public static final String COMPLETE = "COMPLETE";
     public static final String PARTIAL = "PARTIAL";
-    public static final String APPROVED = "APPROVED";
-    public static final String PENDING_APPROVAL = "PENDING_APPROVAL";
+    public static final String APPROVED = WorkflowStatus.APPROVED.name();
+    public static final String PENDING_APPROVAL = WorkflowStatus.PENDING_APPROVAL.name();
+    public static final String TAXONOMY = "EquitySwap:PriceReturnBasicPerformance:SingleName";
+    public static final String TOTAL_RETURN_TAXONOMY = "EquitySwap:TotalReturnBasicPerformance:SingleName";
 
     public boolean pending() {
         return PENDING_APPROVAL.equals(workflowStatus);

@@ -1,8 +1,5 @@
 package com.pb.synth.tradecapture.domain;
 
-import com.pb.synth.tradecapture.domain.rules.CompiledRule;
-import com.pb.synth.tradecapture.domain.rules.RuleContext;
-import com.pb.synth.tradecapture.domain.rules.RuleEngine;
 import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -14,8 +11,6 @@ import java.util.List;
  */
 public final class SwapBlotterFactory {
 
-    public static final String TAXONOMY = "EquitySwap:PriceReturnBasicPerformance:SingleName";
-    public static final String TOTAL_RETURN_TAXONOMY = "EquitySwap:TotalReturnBasicPerformance:SingleName";
     private static final int DEFAULT_TENOR_MONTHS = 12;
     private static final String DEFAULT_RESET = "MONTHLY";
     static final String INCOMPLETE = "reference data incomplete";
@@ -51,7 +46,7 @@ public final class SwapBlotterFactory {
                 account == null ? null : account.spreadBps(), dayCount,
                 account == null ? DEFAULT_RESET : account.resetFrequency(), currency);
         var terms = new SwapBlotter.EconomicTerms(effective, effective.plusMonths(tenor), performance, interest);
-        var contract = new SwapBlotter.Contract("SWAP-" + trade.tradeId(), TAXONOMY, terms);
+        var contract = new SwapBlotter.Contract("SWAP-" + trade.tradeId(), SwapBlotter.TAXONOMY, terms);
 
         boolean complete = missing.isEmpty();
         List<String> approval = new ArrayList<>(0);
@@ -65,24 +60,8 @@ public final class SwapBlotterFactory {
             approval.add(OVER_LIMIT);
         }
         return new SwapBlotter(contract, complete ? SwapBlotter.COMPLETE : SwapBlotter.PARTIAL,
-                workflowStatus(approval), positionState(trade, approval), List.copyOf(sources), List.copyOf(missing),
+                WorkflowStatus.of(approval).name(), PositionState.of(trade, approval).name(), List.copyOf(sources), List.copyOf(missing),
                 SwapBlotter.NonEconomicTerms.NONE, List.of(), List.copyOf(approval));
-    }
-
-    /** The blotter with the rules applied: {@link #form} then {@link RuleEngine#apply}. */
-    public static SwapBlotter form(Trade trade, Security security, Account account, Book book, List<CompiledRule> rules) {
-        SwapBlotter base = form(trade, security, account, book);
-        return rules.isEmpty() ? base : RuleEngine.apply(rules, new RuleContext(trade, security, account, book), base);
-    }
-
-    /** Approved only when nothing asks for approval. */
-    public static String workflowStatus(List<String> approvalReasons) {
-        return approvalReasons.isEmpty() ? SwapBlotter.APPROVED : SwapBlotter.PENDING_APPROVAL;
-    }
-
-    /** CANCELLED for a cancel; else FORMED when approved, EXECUTED while it waits for approval. */
-    public static String positionState(Trade trade, List<String> approvalReasons) {
-        return trade.action() == TradeAction.CANCEL ? "CANCELLED" : approvalReasons.isEmpty() ? "FORMED" : "EXECUTED";
     }
 
     private static void check(String kind, String id, boolean found, boolean usable, ReasonCode unknown,

@@ -1,12 +1,13 @@
 package com.pb.synth.tradecapture.ingest;
 
+import com.pb.synth.tradecapture.http.Problem;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.pb.synth.tradecapture.capture.TradeCaptureRequest;
 import com.pb.synth.tradecapture.capture.TradeRequestMapper;
-import com.pb.synth.tradecapture.capture.TradeRequestMapper.FieldError;
+import com.pb.synth.tradecapture.domain.FieldError;
 import com.pb.synth.tradecapture.config.CaptureConfig;
 import com.pb.synth.tradecapture.domain.PartitionKey;
 import com.pb.synth.tradecapture.domain.ReasonCode;

@@ -1,5 +1,6 @@
 package com.pb.synth.tradecapture.ingest;
 
+import com.pb.synth.tradecapture.http.Problem;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.pb.synth.tradecapture.config.CaptureConfig;

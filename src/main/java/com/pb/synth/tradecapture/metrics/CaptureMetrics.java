@@ -41,7 +41,7 @@ public class CaptureMetrics {
     private final Map<Stage, Timer> stages = new EnumMap<>(Stage.class);
 
     /** The steps of a batch, timed apart so a slow dependency shows by name. */
-    public enum Stage { PARSE, LOCK, TRANSACTION, PUBLISH, RELEASE }
+    public enum Stage { PARSE, ENRICH, LOCK, TRANSACTION, PUBLISH, RELEASE }
 
     public CaptureMetrics(MeterRegistry registry, CaptureConfig config, InstanceId instance) {
         Tags tags = Tags.of("region", config.region(), "instance", instance.value());

@@ -1,12 +1,12 @@
 package com.pb.synth.tradecapture.reference;
 
-import com.pb.synth.tradecapture.capture.TradeRequestMapper;
-import com.pb.synth.tradecapture.capture.TradeRequestMapper.FieldError;
+import com.pb.synth.tradecapture.validation.Currencies;
+import com.pb.synth.tradecapture.domain.FieldError;
 import com.pb.synth.tradecapture.domain.Account;
 import com.pb.synth.tradecapture.domain.Book;
 import com.pb.synth.tradecapture.domain.ReasonCode;
 import com.pb.synth.tradecapture.domain.Security;
-import com.pb.synth.tradecapture.ingest.Problem;
+import com.pb.synth.tradecapture.http.Problem;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
@@ -117,7 +117,7 @@ public class ReferenceApi {
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> putSecurity(@PathParam("securityId") String securityId, SecurityTerms terms) {
         List<FieldError> errors = check(securityId, "securityId", terms);
-        if (terms != null && terms.currency() != null && !TradeRequestMapper.isCurrency(terms.currency())) {
+        if (terms != null && terms.currency() != null && !Currencies.isIso4217(terms.currency())) {
             errors.add(new FieldError("currency", terms.currency() + " is not an ISO 4217 currency",
                     ReasonCode.INVALID_VALUE));
         }

@@ -8,11 +8,13 @@ import com.pb.synth.tradecapture.domain.rules.CompiledRule;
 import com.pb.synth.tradecapture.domain.rules.RuleCompiler;
 import com.pb.synth.tradecapture.domain.rules.RuleEngine;
 import com.pb.synth.tradecapture.rules.RuleRepository;
+import com.pb.synth.tradecapture.rules.RulesChanged;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +51,11 @@ public class ReferenceData {
         // instance of a region shows the database's version within max-staleness of a change
         Gauge.builder("reference.data.version", this, r -> r.snapshot == null ? -1 : r.snapshot.version())
                 .tag("region", config.region()).register(registry);
+    }
+
+    /** A rule was written on this instance: in force here before the write is answered. */
+    void rulesChanged(@Observes RulesChanged event) {
+        event.reloading(load());
     }
 
     /** Every max-staleness: reload when the database's reference-data version moved (a tick still running skips the next). */

@@ -1,15 +1,15 @@
 package com.pb.synth.tradecapture.rules;
 
-import com.pb.synth.tradecapture.capture.TradeRequestMapper.FieldError;
+import com.pb.synth.tradecapture.domain.FieldError;
 import com.pb.synth.tradecapture.domain.ReasonCode;
 import com.pb.synth.tradecapture.domain.rules.RuleCompiler;
 import com.pb.synth.tradecapture.domain.rules.RuleDefinition;
-import com.pb.synth.tradecapture.ingest.Problem;
-import com.pb.synth.tradecapture.reference.ReferenceData;
+import com.pb.synth.tradecapture.http.Problem;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import io.vertx.pgclient.PgException;
 import com.pb.synth.tradecapture.domain.rules.RuleKind;
+import jakarta.enterprise.event.Event;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
@@ -56,12 +56,12 @@ public class RuleApi {
     }
 
     private final RuleRepository rules;
-    private final ReferenceData reference;
+    private final Event<RulesChanged> changed;
     private final SecurityIdentity identity;
 
-    public RuleApi(RuleRepository rules, ReferenceData reference, SecurityIdentity identity) {
+    public RuleApi(RuleRepository rules, Event<RulesChanged> changed, SecurityIdentity identity) {
         this.rules = rules;
-        this.reference = reference;
+        this.changed = changed;
         this.identity = identity;
     }
 
@@ -163,6 +163,10 @@ public class RuleApi {
                         ? new Problem.Failure(Problem.of(409, "Conflict", "rule " + rule.ruleId()
                                 + " was changed at the same moment; read it again and retry"))
                         : f)
-                .call(stored -> reference.load());
+                .call(stored -> {
+                    RulesChanged event = new RulesChanged();
+                    changed.fire(event);
+                    return event.reloaded();
+                });
     }
 }

@@ -1,7 +1,7 @@
 package com.pb.synth.tradecapture.security;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.pb.synth.tradecapture.ingest.Problem;
+import com.pb.synth.tradecapture.http.Problem;
 import io.quarkus.security.AuthenticationCompletionException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;

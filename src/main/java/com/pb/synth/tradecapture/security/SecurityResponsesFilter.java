@@ -1,6 +1,6 @@
 package com.pb.synth.tradecapture.security;
 
-import com.pb.synth.tradecapture.ingest.Problem;
+import com.pb.synth.tradecapture.http.Problem;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;

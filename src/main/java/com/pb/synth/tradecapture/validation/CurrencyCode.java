@@ -10,8 +10,8 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Three upper-case ASCII letters (the shape of an ISO 4217 code; whether it is one is checked
- * apart); null is valid. The same check and message as {@code @Pattern(regexp = "[A-Z]{3}")}.
+ * Three upper-case ASCII letters (the shape of an ISO 4217 code; whether it is one is
+ * {@link Currencies#isIso4217}); null is valid. The same check and message as {@code @Pattern(regexp = "[A-Z]{3}")}.
  */
 @Target({ElementType.FIELD, ElementType.METHOD, ElementType.PARAMETER, ElementType.TYPE_USE, ElementType.RECORD_COMPONENT})
 @Retention(RetentionPolicy.RUNTIME)
@@ -23,6 +23,7 @@ public @interface CurrencyCode {
     Class<?>[] groups() default {};
 
     Class<? extends Payload>[] payload() default {};
+
 
     class Validator implements ConstraintValidator<CurrencyCode, String> {
         @Override

@@ -1,5 +1,6 @@
 package com.pb.synth.tradecapture.ingest;
 
+import com.pb.synth.tradecapture.http.Problem;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

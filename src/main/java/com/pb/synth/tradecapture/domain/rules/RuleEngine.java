@@ -1,7 +1,13 @@
 package com.pb.synth.tradecapture.domain.rules;
 
+import com.pb.synth.tradecapture.domain.Account;
+import com.pb.synth.tradecapture.domain.Book;
+import com.pb.synth.tradecapture.domain.PositionState;
+import com.pb.synth.tradecapture.domain.Security;
 import com.pb.synth.tradecapture.domain.SwapBlotter;
 import com.pb.synth.tradecapture.domain.SwapBlotterFactory;
+import com.pb.synth.tradecapture.domain.Trade;
+import com.pb.synth.tradecapture.domain.WorkflowStatus;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -55,6 +61,13 @@ public final class RuleEngine {
         }
     }
 
+    /** A trade's blotter: formed from its reference data ({@link SwapBlotterFactory#form}), then the rules applied. */
+    public static SwapBlotter blotter(Trade trade, Security security, Account account, Book book,
+                                      List<CompiledRule> rules) {
+        SwapBlotter base = SwapBlotterFactory.form(trade, security, account, book);
+        return rules.isEmpty() ? base : apply(rules, new RuleContext(trade, security, account, book), base);
+    }
+
     /** {@code rules} must be in {@link #ORDER}. */
     public static SwapBlotter apply(List<CompiledRule> rules, RuleContext context, SwapBlotter blotter) {
         Draft draft = null;
@@ -82,13 +95,13 @@ public final class RuleEngine {
                 perf.initialPrice(), perf.currency(), perf.notional());
         var interest = new SwapBlotter.InterestRatePayout(d.floatingRateIndex, d.spreadBps, d.dayCount,
                 d.resetFrequency, rate.currency());
-        String taxonomy = "TOTAL_RETURN".equals(d.returnType) ? SwapBlotterFactory.TOTAL_RETURN_TAXONOMY
-                : SwapBlotterFactory.TAXONOMY;
+        String taxonomy = "TOTAL_RETURN".equals(d.returnType) ? SwapBlotter.TOTAL_RETURN_TAXONOMY
+                : SwapBlotter.TAXONOMY;
         var contract = new SwapBlotter.Contract(b.contract().identifier(), taxonomy,
                 new SwapBlotter.EconomicTerms(terms.effectiveDate(), termination, performance, interest));
         List<String> reasons = List.copyOf(d.approvalReasons);
-        return new SwapBlotter(contract, b.enrichmentStatus(), SwapBlotterFactory.workflowStatus(reasons),
-                SwapBlotterFactory.positionState(context.trade(), reasons), b.enrichmentSources(),
+        return new SwapBlotter(contract, b.enrichmentStatus(), WorkflowStatus.of(reasons).name(),
+                PositionState.of(context.trade(), reasons).name(), b.enrichmentSources(),
                 b.missingReferenceData(), new SwapBlotter.NonEconomicTerms(
                         Collections.unmodifiableMap(d.settlement), Collections.unmodifiableMap(d.flags),
                         List.copyOf(d.tags)), List.copyOf(d.applied), reasons);

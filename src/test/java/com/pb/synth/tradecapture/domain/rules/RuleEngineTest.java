@@ -43,7 +43,7 @@ class RuleEngineTest {
     private static SwapBlotter run(Trade trade, CompiledRule... rules) {
         List<CompiledRule> sorted = new ArrayList<>(List.of(rules));
         sorted.sort(RuleEngine.ORDER);
-        return SwapBlotterFactory.form(trade, SEC, ACC, BOOK, sorted);
+        return RuleEngine.blotter(trade, SEC, ACC, BOOK, sorted);
     }
 
     @Test
@@ -71,7 +71,7 @@ class RuleEngineTest {
         var terms = small.contract().economicTerms();
         assertThat(terms.interestRatePayout().spreadBps()).isEqualByComparingTo("25");
         assertThat(terms.performancePayout().returnType()).isEqualTo("TOTAL_RETURN");
-        assertThat(small.contract().taxonomy()).isEqualTo(SwapBlotterFactory.TOTAL_RETURN_TAXONOMY);
+        assertThat(small.contract().taxonomy()).isEqualTo(SwapBlotter.TOTAL_RETURN_TAXONOMY);
         assertThat(terms.terminationDate()).isEqualTo(LocalDate.of(2027, 5, 26));
         assertThat(small.nonEconomicTerms().tags()).containsExactly("delta-one");
         assertThat(small.nonEconomicTerms().settlement()).containsEntry("method", "DVP");
@@ -107,7 +107,7 @@ class RuleEngineTest {
                  "actions":[{"type":"ADD_TAG","value":"check"}]}""", 1);
         assertThat(run(trade("AUTOMATED", "1", "1"), noRic).nonEconomicTerms().tags()).isEmpty();
         Trade t = trade("AUTOMATED", "1", "1");
-        SwapBlotter noSecurity = SwapBlotterFactory.form(t, null, ACC, BOOK, List.of(noRic));
+        SwapBlotter noSecurity = RuleEngine.blotter(t, null, ACC, BOOK, List.of(noRic));
         assertThat(noSecurity.nonEconomicTerms().tags()).containsExactly("check");
         // built-in: the account's own notional limit
         assertThat(run(trade("AUTOMATED", "100000", "100")).approvalReasons()).containsExactly("notional over the account's limit");

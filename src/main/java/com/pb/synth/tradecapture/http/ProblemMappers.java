@@ -1,9 +1,9 @@
-package com.pb.synth.tradecapture.ingest;
+package com.pb.synth.tradecapture.http;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.pb.synth.tradecapture.capture.TradeRequestMapper;
-import com.pb.synth.tradecapture.capture.TradeRequestMapper.FieldError;
+import com.pb.synth.tradecapture.validation.JsonPaths;
+import com.pb.synth.tradecapture.domain.FieldError;
 import com.pb.synth.tradecapture.domain.ReasonCode;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -24,7 +24,7 @@ public class ProblemMappers {
     /** A body of the wrong shape for an endpoint that binds JSON (the trade endpoints parse their own). */
     @ServerExceptionMapper
     public Response wrongType(MismatchedInputException e) {
-        return Problem.invalid("Unreadable body", List.of(new FieldError(TradeRequestMapper.pathOf(e),
+        return Problem.invalid("Unreadable body", List.of(new FieldError(JsonPaths.pathOf(e),
                 "wrong type: " + e.getOriginalMessage(), ReasonCode.SCHEMA_INVALID))).toResponse();
     }
 

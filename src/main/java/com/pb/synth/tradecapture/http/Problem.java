@@ -1,7 +1,7 @@
-package com.pb.synth.tradecapture.ingest;
+package com.pb.synth.tradecapture.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.pb.synth.tradecapture.capture.TradeRequestMapper.FieldError;
+import com.pb.synth.tradecapture.domain.FieldError;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 
