@@ -12,19 +12,20 @@ import java.util.Optional;
  * while a batch runs, so it bounds how long a dead owner's keys stay locked),
  * {@code retry.max-backoff} (how quickly capture resumes after an outage) and the consumer's
  * {@code KAFKA_MAX_POLL_RECORDS} (the batch size, set on the channel).
+ *
+ * <p>A knob read from an environment variable has its default once, in {@code application.properties}
+ * ({@code capture.x=${ENV:default}}); the others have theirs here, in {@code @WithDefault}.
  */
 @ConfigMapping(prefix = "capture")
 public interface CaptureConfig {
 
     /** Region this instance captures for: us, emea or apac. */
-    @WithDefault("us")
     String region();
 
     /**
      * The region's business time zone (REGION_TIMEZONE: America/New_York, Europe/London, Asia/Tokyo);
      * an unknown zone stops the service at start. The business-hours gauge is timed by it.
      */
-    @WithDefault("America/New_York")
     ZoneId regionTimezone();
 
     /** Identifies this instance in events and metrics; defaults to the host name. */
@@ -59,11 +60,9 @@ public interface CaptureConfig {
     /** What the meters beyond the counters need. */
     interface Monitoring {
         /** How often the consumer lag gauge reads the group's committed and end offsets from the broker. */
-        @WithDefault("5s")
         Duration lagInterval();
 
         /** The region's business hours, local time, Monday to Friday (the {@code region.business.hours} gauge). */
-        @WithDefault("08:00-18:00")
         String businessHours();
     }
 
@@ -80,19 +79,15 @@ public interface CaptureConfig {
         boolean enabled();
 
         /** {@code consumer} (KIP-848, broker-side incremental assignment) or {@code classic}. */
-        @WithDefault("consumer")
         String groupProtocol();
 
         /** Classic protocol only: the assignor; the source document's StickyAssignor stays selectable. */
-        @WithDefault("org.apache.kafka.clients.consumer.CooperativeStickyAssignor")
         String partitionAssignmentStrategy();
 
         /** Classic protocol only: how long a silent member keeps its partitions. */
-        @WithDefault("6000")
         int sessionTimeoutMs();
 
         /** Classic protocol only. */
-        @WithDefault("1500")
         int heartbeatIntervalMs();
 
         /** Consumer protocol only: the broker-side assignor ({@code uniform} or {@code range}); the broker's default when absent. */
@@ -104,21 +99,18 @@ public interface CaptureConfig {
          * with an explicit {@code INSTANCE_ID} (the pod name): two live members with one id fence
          * each other.
          */
-        @WithDefault("true")
         boolean staticMembership();
 
         /**
          * Whether a static member leaves the group when the instance stops (its partitions move at
          * once) instead of keeping them until the session times out. Scale-in needs this.
          */
-        @WithDefault("true")
         boolean leaveGroupOnShutdown();
     }
 
     /** What SIGTERM does: stop fetching, finish the batches in flight, commit, release, leave the group. */
     interface Shutdown {
         /** Longest wait for the batches in flight; what is not captured by then is read again by the next owner. */
-        @WithDefault("10s")
         Duration drainTimeout();
     }
 
@@ -135,11 +127,9 @@ public interface CaptureConfig {
     /** Upstream sequence numbers per partition key: gaps are held back, not applied out of order. */
     interface Sequence {
         /** How long a trade waits for the gap before it; then it goes to exceptions (SEQUENCE_GAP). */
-        @WithDefault("30s")
         Duration gapTimeout();
 
         /** Most trades held per instance; beyond it the newest held go to exceptions at once. */
-        @WithDefault("100000")
         int maxHeld();
 
         /** How often held trades are looked at for an expired gap timeout. */
@@ -150,7 +140,6 @@ public interface CaptureConfig {
     /** When capture counts as stalled: readiness DOWN and one ERROR line naming partition, offset and cause. */
     interface Stall {
         /** Age of the oldest record handed to capture and not yet captured, per partition. */
-        @WithDefault("30s")
         Duration threshold();
     }
 
@@ -171,7 +160,6 @@ public interface CaptureConfig {
          * the scripts (or Flyway cannot run, as on Babelfish): the service then checks the schema version
          * it needs and stays not ready, naming the missing versions, until they are there.
          */
-        @WithDefault("true")
         boolean migrateAtStart();
 
         /** Attempts of a transaction the database chose as a deadlock or serialization victim. */
@@ -189,14 +177,8 @@ public interface CaptureConfig {
 
         @WithDefault("tradecapture")
         String database();
-
-        @WithDefault("tradecapture")
         String user();
-
-        @WithDefault("tradecapture")
         String password();
-
-        @WithDefault("8")
         int poolSize();
 
         /** TLS to the server (SQL Server's encrypt=true). */
@@ -215,15 +197,12 @@ public interface CaptureConfig {
 
     interface Topics {
         /** Input topic of trade capture requests, keyed by partition key. */
-        @WithDefault("pb-synth.trades.v1")
         String in();
 
         /** Output topic of captured swap blotters. */
-        @WithDefault("pb-synth.trades.captured.v1")
         String captured();
 
         /** Rejected records, original payload untouched, reason in headers. */
-        @WithDefault("pb-synth.trades.dlq.v1")
         String dlq();
     }
 
@@ -232,7 +211,6 @@ public interface CaptureConfig {
          * Lock lease. A running batch renews its locks every third of this, so it bounds how long a
          * dead or stalled owner's keys stay locked, not how long a batch may take.
          */
-        @WithDefault("6s")
         Duration ttl();
 
         /** First wait after a contended acquisition; doubles up to {@link #maxBackoff()}, with jitter. */
@@ -261,7 +239,6 @@ public interface CaptureConfig {
         Duration initialBackoff();
 
         /** Longest wait between attempts while a dependency stays down. Capture never skips a batch. */
-        @WithDefault("5s")
         Duration maxBackoff();
     }
 
@@ -270,7 +247,6 @@ public interface CaptureConfig {
          * Bound on stale reference data: the database's reference-data version is checked this often
          * and the cache reloaded when it changed (by any instance's admin API, or by hand).
          */
-        @WithDefault("2s")
         Duration maxStaleness();
     }
 
@@ -280,7 +256,6 @@ public interface CaptureConfig {
         int lingerMs();
 
         /** Compression of published events (none, lz4, zstd, snappy, gzip); JSON blotters shrink ~4x with lz4. */
-        @WithDefault("lz4")
         String compression();
 
         /**
@@ -298,7 +273,6 @@ public interface CaptureConfig {
 
     interface Http {
         /** Bearer-token checks on the API; off only for a test environment whose clients send no token. */
-        @WithDefault("true")
         boolean authEnabled();
 
         /** How long a request waits for another request with the same Idempotency-Key to be acknowledged. */

@@ -9,8 +9,10 @@ import java.util.regex.Pattern;
  */
 public final class PartitionKey {
 
-    /** Allowed shape of every id that takes part in a key. */
-    public static final String ID_SHAPE = "[A-Za-z0-9.-]{1,64}";
+    /** The longest id. */
+    public static final int MAX_ID_LENGTH = 64;
+    /** Allowed shape of every id that takes part in a key (and of every other id the service names: rules, reference data). */
+    public static final String ID_SHAPE = "[A-Za-z0-9.-]{1," + MAX_ID_LENGTH + "}";
     public static final Pattern ID = Pattern.compile(ID_SHAPE);
 
     private final String accountId;
@@ -30,7 +32,7 @@ public final class PartitionKey {
 
     /** Whether the id has the shape of {@link #ID}: checked char by char (three ids a trade, on the hot path). */
     public static boolean isValidId(String id) {
-        if (id == null || id.isEmpty() || id.length() > 64) {
+        if (id == null || id.isEmpty() || id.length() > MAX_ID_LENGTH) {
             return false;
         }
         for (int i = 0; i < id.length(); i++) {

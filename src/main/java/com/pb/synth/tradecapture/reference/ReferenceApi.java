@@ -4,6 +4,7 @@ import com.pb.synth.tradecapture.validation.Currencies;
 import com.pb.synth.tradecapture.domain.FieldError;
 import com.pb.synth.tradecapture.domain.Account;
 import com.pb.synth.tradecapture.domain.Book;
+import com.pb.synth.tradecapture.domain.PartitionKey;
 import com.pb.synth.tradecapture.domain.ReasonCode;
 import com.pb.synth.tradecapture.domain.Security;
 import com.pb.synth.tradecapture.http.Problem;
@@ -50,7 +51,6 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 @SecurityRequirement(name = "jwt")
 public class ReferenceApi {
 
-    private static final String ID = "[A-Za-z0-9.-]{1,64}";
     private static final String STATUS = "ACTIVE|INACTIVE";
     private static final String PROBLEM = Problem.MEDIA_TYPE;
 
@@ -186,8 +186,8 @@ public class ReferenceApi {
 
     private <T> List<FieldError> check(String id, String idField, T terms) {
         List<FieldError> errors = new ArrayList<>();
-        if (!id.matches(ID)) {
-            errors.add(new FieldError(idField, "must match " + ID, ReasonCode.INVALID_ID));
+        if (!PartitionKey.isValidId(id)) {
+            errors.add(new FieldError(idField, "must match " + PartitionKey.ID_SHAPE, ReasonCode.INVALID_ID));
         }
         if (terms == null) {
             errors.add(new FieldError("", "a JSON body is required", ReasonCode.MISSING_FIELD));

@@ -3,6 +3,7 @@ package com.pb.synth.tradecapture.domain.rules;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.pb.synth.tradecapture.domain.Account;
 import com.pb.synth.tradecapture.domain.Book;
+import com.pb.synth.tradecapture.domain.PartitionKey;
 import com.pb.synth.tradecapture.domain.Security;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -60,7 +61,6 @@ public final class RuleCompiler {
     private static final int MAX_NODES = 200;
     private static final int MAX_DEPTH = 8;
     private static final int MAX_ACTIONS = 20;
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9.-]{1,64}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9]{0,31}");
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
@@ -113,8 +113,8 @@ public final class RuleCompiler {
     /** The rule ready to run, or {@link InvalidRule} naming every problem. */
     public static CompiledRule compile(RuleDefinition def, int version) {
         List<Problem> problems = new ArrayList<>();
-        if (def.ruleId() == null || !ID.matcher(def.ruleId()).matches()) {
-            problems.add(new Problem("ruleId", "must match " + ID.pattern()));
+        if (!PartitionKey.isValidId(def.ruleId())) {
+            problems.add(new Problem("ruleId", "must match " + PartitionKey.ID_SHAPE));
         }
         RuleKind kind = null;
         try {
