@@ -1,6 +1,7 @@
 package com.pb.synth.tradecapture.approval;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.pb.synth.tradecapture.domain.ApprovalDecision;
 import com.pb.synth.tradecapture.domain.FieldError;
 import com.pb.synth.tradecapture.domain.ReasonCode;
 import com.pb.synth.tradecapture.http.Problem;
@@ -77,11 +78,11 @@ public class ApprovalApi {
                                                DecisionRequest request) {
         List<FieldError> errors = new ArrayList<>();
         String decision = request == null ? null : request.decision();
-        if (!ApprovalService.APPROVE.equals(decision) && !ApprovalService.REJECT.equals(decision)) {
+        if (!ApprovalDecision.isDecision(decision)) {
             errors.add(new FieldError("decision", "must be APPROVE or REJECT", ReasonCode.INVALID_VALUE));
         }
         String comment = request == null ? null : request.comment();
-        if (ApprovalService.REJECT.equals(decision) && (comment == null || comment.isBlank())) {
+        if (ApprovalDecision.REJECT.equals(decision) && (comment == null || comment.isBlank())) {
             errors.add(new FieldError("comment", "a rejection needs a comment", ReasonCode.MISSING_FIELD));
         }
         if (comment != null && comment.length() > 1000) {

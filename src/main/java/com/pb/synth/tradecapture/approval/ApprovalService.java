@@ -1,7 +1,5 @@
 package com.pb.synth.tradecapture.approval;
 
-import static com.pb.synth.tradecapture.store.Statement.bind;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,14 +8,13 @@ import com.pb.synth.tradecapture.capture.FencesBehindException;
 import com.pb.synth.tradecapture.capture.EventPublisher;
 import com.pb.synth.tradecapture.capture.OutgoingRecord;
 import com.pb.synth.tradecapture.config.CaptureConfig;
-import com.pb.synth.tradecapture.domain.Contribution;
+import com.pb.synth.tradecapture.domain.ApprovalDecision;
 import com.pb.synth.tradecapture.domain.Position;
 import com.pb.synth.tradecapture.http.Problem;
 import com.pb.synth.tradecapture.lock.LockLease;
 import com.pb.synth.tradecapture.lock.PartitionLock;
 import com.pb.synth.tradecapture.store.PositionRepository;
 import com.pb.synth.tradecapture.store.TransactionRetry;
-import com.pb.synth.tradecapture.store.Statement;
 import com.pb.synth.tradecapture.store.StoreStatements;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
@@ -43,7 +40,8 @@ import java.util.function.Function;
  * order their changes were made, and the decision's position includes every trade of the key
  * captured before it.
  *
- * <p>Approve: the version stops being pending, the position's pending count drops, the blotter
+ * <p>The rules of a decision are {@link ApprovalDecision}'s, its statements {@link ApprovalStatements}'.
+ * Approve: the version stops being pending, the position's pending count drops, the blotter
  * is {@code APPROVED} / {@code FORMED}. Reject: the version stops being live, its quantity and
  * notional leave the position, the blotter is {@code REJECTED} / {@code CANCELLED}. Only the
  * newest version of a trade can be decided, once, and never by the person who entered it. A
@@ -51,53 +49,6 @@ import java.util.function.Function;
  */
 @ApplicationScoped
 public class ApprovalService {
-
-    public static final String APPROVE = "APPROVE";
-    public static final String REJECT = "REJECT";
-
-    static final Statement VERSION = Statement.portable("decided version",
-            "SELECT v.partition_key, v.signed_quantity, v.signed_notional, v.live, v.pending, v.captured_event, "
-                    + "(SELECT max(version) FROM trade_versions WHERE trade_id = $1) AS newest, d.decision, "
-                    + "d.event AS decision_event FROM trade_versions v LEFT JOIN approval_decisions d "
-                    + "ON d.trade_id = v.trade_id AND d.version = v.version WHERE v.trade_id = $1 AND v.version = $2",
-            bind("trade_versions.trade_id", String.class), bind("trade_versions.version", Integer.class));
-    static final Statement LOCK_VERSION = Statement.of("lock version",
-            "SELECT pending, live FROM trade_versions WHERE trade_id = $1 AND version = $2 FOR UPDATE",
-            "SELECT pending, live FROM trade_versions WITH (UPDLOCK, ROWLOCK) WHERE trade_id = @p1 AND version = @p2",
-            bind("trade_versions.trade_id", String.class), bind("trade_versions.version", Integer.class));
-    // A rejected version contributes nothing from now on, like a cancel: a later correction of the
-    // trade replaces nothing and enters the position afresh.
-    static final Statement MARK = Statement.of("mark decided",
-            "UPDATE trade_versions SET pending = false, live = $3, "
-                    + "signed_quantity = CASE WHEN $3 THEN signed_quantity ELSE 0 END, "
-                    + "signed_notional = CASE WHEN $3 THEN signed_notional ELSE 0 END "
-                    + "WHERE trade_id = $1 AND version = $2 AND pending AND live",
-            "UPDATE trade_versions SET pending = 0, live = @p3, "
-                    + "signed_quantity = CASE WHEN @p3 = 1 THEN signed_quantity ELSE 0 END, "
-                    + "signed_notional = CASE WHEN @p3 = 1 THEN signed_notional ELSE 0 END "
-                    + "WHERE trade_id = @p1 AND version = @p2 AND pending = 1 AND live = 1",
-            bind("trade_versions.trade_id", String.class), bind("trade_versions.version", Integer.class),
-            bind("trade_versions.live", Boolean.class));
-    static final Statement RECORD = Statement.portable("record decision",
-            "INSERT INTO approval_decisions (trade_id, version, decision, comment, decided_by, decided_at, event) "
-                    + "VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            bind("approval_decisions.trade_id", String.class), bind("approval_decisions.version", Integer.class),
-            bind("approval_decisions.decision", String.class), bind("approval_decisions.comment", String.class),
-            bind("approval_decisions.decided_by", String.class),
-            bind("approval_decisions.decided_at", OffsetDateTime.class), bind("approval_decisions.event", Buffer.class));
-    static final Statement QUEUE = Statement.of("approval queue",
-            "SELECT v.trade_id, v.version, v.captured_at, v.captured_event FROM trade_versions v "
-                    + "WHERE v.pending AND v.live AND v.captured_at > $1 "
-                    + "AND v.version = (SELECT max(version) FROM trade_versions w WHERE w.trade_id = v.trade_id) "
-                    + "ORDER BY v.captured_at LIMIT $2",
-            "SELECT TOP (@p2) v.trade_id, v.version, v.captured_at, v.captured_event FROM trade_versions v "
-                    + "WHERE v.pending = 1 AND v.live = 1 AND v.captured_at > @p1 "
-                    + "AND v.version = (SELECT max(version) FROM trade_versions w WHERE w.trade_id = v.trade_id) "
-                    + "ORDER BY v.captured_at",
-            bind("trade_versions.captured_at", OffsetDateTime.class), bind(null, Integer.class));
-
-    /** Every statement of the approvals, for the dialect test. */
-    public static final List<Statement> STATEMENTS = List.of(VERSION, LOCK_VERSION, MARK, RECORD, QUEUE);
 
     /** A decided version as the API answers it: the event published for it. */
     public record Outcome(String tradeId, int version, String decision, JsonNode event) {
@@ -128,7 +79,7 @@ public class ApprovalService {
 
     /** The versions waiting for a decision, oldest first; page with the last {@code capturedAt}. */
     public Uni<List<JsonNode>> queue(OffsetDateTime after, int limit) {
-        return store.run(QUEUE, after, limit).map(rows -> {
+        return store.run(ApprovalStatements.QUEUE, after, limit).map(rows -> {
             List<JsonNode> out = new ArrayList<>(rows.size());
             for (Row r : rows) {
                 JsonNode e = read(r.getBuffer("captured_event").getBytes());
@@ -173,22 +124,18 @@ public class ApprovalService {
         });
     }
 
-    private void check(String tradeId, int version, Stored s, String approver) {
-        if (s.newest() != version) {
-            throw conflict(tradeId + " v" + version + " was superseded by v" + s.newest() + "; decide the newest version");
-        }
-        if (!s.pending() || !s.live()) {
-            throw conflict(tradeId + " v" + version + " is not waiting for approval");
-        }
+    private static void check(String tradeId, int version, Stored s, String approver) {
         JsonNode enteredBy = s.event().get("enteredBy");
-        if (approver != null && enteredBy != null && approver.equals(enteredBy.asText())) {
-            throw new Problem.Failure(Problem.of(403, "Forbidden", "a trade cannot be approved or rejected by the "
-                    + "person who entered it (" + approver + ")"));
+        ApprovalDecision.Refusal refusal = ApprovalDecision.refusal(tradeId, version, s.newest(), s.pending(), s.live(),
+                enteredBy == null || enteredBy.isNull() ? null : enteredBy.asText(), approver);
+        if (refusal != null) {
+            throw refusal.forbidden() ? new Problem.Failure(Problem.of(403, "Forbidden", refusal.message()))
+                    : conflict(refusal.message());
         }
     }
 
     private Uni<Stored> stored(String tradeId, int version) {
-        return store.run(VERSION, tradeId, version).map(rows -> {
+        return store.run(ApprovalStatements.VERSION, tradeId, version).map(rows -> {
             if (rows.size() == 0) {
                 throw new Problem.Failure(Problem.of(404, "Not found", "no captured " + tradeId + " v" + version));
             }
@@ -205,7 +152,7 @@ public class ApprovalService {
     private Uni<byte[]> apply(SqlConnection conn, String tradeId, int version, Stored s, String decision,
                               String comment, String approver, LockLease lease) {
         return Uni.combine().all().unis(positions.lockAll(conn, List.of(s.key())),
-                        store.run(conn, LOCK_VERSION, tradeId, version))
+                        store.run(conn, ApprovalStatements.LOCK_VERSION, tradeId, version))
                 .asTuple().flatMap(t -> {
                     RowSet<Row> current = t.getItem2();
                     Row row = current.iterator().next();
@@ -216,16 +163,14 @@ public class ApprovalService {
                     if (before.fencingToken() > lease.fence(s.key())) {
                         throw new FencesBehindException(java.util.Map.of(s.key(), before.fencingToken()));
                     }
-                    boolean approve = APPROVE.equals(decision);
-                    Contribution was = new Contribution(s.quantity(), s.notional(), true, true);
-                    Contribution now = approve ? new Contribution(s.quantity(), s.notional(), true, false)
-                            : Contribution.NONE;
-                    Position after = before.replace(was, now, lease.fence(s.key()));
+                    boolean approve = ApprovalDecision.APPROVE.equals(decision);
+                    Position after = ApprovalDecision.positionAfter(before, s.quantity(), s.notional(), approve,
+                            lease.fence(s.key()));
                     OffsetDateTime at = OffsetDateTime.now(ZoneOffset.UTC);
                     byte[] event = event(s.event(), decision, comment, approver, at, after);
                     return Uni.combine().all().unis(
-                                    store.run(conn, MARK, tradeId, version, approve),
-                                    store.run(conn, RECORD, tradeId, version,
+                                    store.run(conn, ApprovalStatements.MARK, tradeId, version, approve),
+                                    store.run(conn, ApprovalStatements.RECORD, tradeId, version,
                                             decision, comment, approver == null ? "anonymous" : approver, at,
                                             Buffer.buffer(event)),
                                     positions.upsert(conn, List.of(after), at))
@@ -242,10 +187,11 @@ public class ApprovalService {
     private byte[] event(JsonNode captured, String decision, String comment, String approver, OffsetDateTime at,
                          Position after) {
         ObjectNode e = captured.deepCopy();
-        boolean approve = APPROVE.equals(decision);
-        e.put("status", approve ? "APPROVED" : "REJECTED");
-        e.put("workflowStatus", approve ? "APPROVED" : "REJECTED");
-        e.putObject("state").put("positionState", approve ? "FORMED" : "CANCELLED");
+        boolean approve = ApprovalDecision.APPROVE.equals(decision);
+        String workflow = ApprovalDecision.workflowStatus(approve).name();
+        e.put("status", workflow);
+        e.put("workflowStatus", workflow);
+        e.putObject("state").put("positionState", ApprovalDecision.positionState(approve).name());
         ObjectNode approval = e.putObject("approval");
         approval.put("decision", decision);
         approval.put("comment", comment);
@@ -266,11 +212,7 @@ public class ApprovalService {
     }
 
     private <T> Uni<T> underLock(String key, Function<LockLease, Uni<T>> work) {
-        return lock.acquireAll(List.of(key)).flatMap(lease -> {
-            var renewal = lock.keepAlive(lease);
-            return work.apply(lease).onTermination().invoke(renewal::cancel)
-                    .onTermination().call(() -> lock.release(lease).onFailure().recoverWithNull());
-        });
+        return lock.withLocks(List.of(key), () -> false, work, releaseStart -> { });
     }
 
     private Uni<Void> publish(String key, byte[] event) {

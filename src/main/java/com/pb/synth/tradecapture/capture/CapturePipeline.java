@@ -13,7 +13,6 @@ import com.pb.synth.tradecapture.metrics.CaptureMetrics.Stage;
 import com.pb.synth.tradecapture.metrics.CaptureProgress;
 import com.pb.synth.tradecapture.reference.ReferenceData;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -285,20 +284,13 @@ public class CapturePipeline {
         } else {
             long lockStart = System.nanoTime();
             waiting(all, "waiting for Redis (partition locks)");
-            applied = lock.acquireAll(keys, () -> owned(all).size() < all.size()).flatMap(lease -> {
+            applied = lock.withLocks(keys, () -> owned(all).size() < all.size(), lease -> {
                 metrics.stage(Stage.LOCK, lockStart);
                 metrics.partitionsLocked(keys.size());
-                Cancellable renewal = lock.keepAlive(lease);
-                return applyAndPublish(all, lease, start).onTermination().invoke(renewal::cancel).onTermination().call(() -> {
-                    long releaseStart = System.nanoTime();
-                    return lock.release(lease)
-                            .onFailure().invoke(f -> LOG.warnf("lock release failed, locks expire by TTL: %s", describe(f)))
-                            .onFailure().recoverWithNull()
-                            .invoke(() -> {
-                                metrics.stage(Stage.RELEASE, releaseStart);
-                                metrics.partitionsLocked(-keys.size());
-                            });
-                });
+                return applyAndPublish(all, lease, start);
+            }, releaseStart -> {
+                metrics.stage(Stage.RELEASE, releaseStart);
+                metrics.partitionsLocked(-keys.size());
             });
         }
         return applied.onFailure().invoke(f -> held.putBack(claimed))

@@ -147,7 +147,12 @@ public interface CaptureConfig {
     interface Store {
         /** {@code postgresql} or {@code mssql} (DB_KIND; else taken from DATABASE_URL's form). */
         @WithDefault("postgresql")
-        String kind();
+        StoreKind kind();
+
+        /** Whether capture stores to SQL Server. */
+        default boolean sqlServer() {
+            return kind() == StoreKind.MSSQL;
+        }
 
         Mssql mssql();
 

@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -90,6 +92,27 @@ public class PartitionLock {
         long start = System.nanoTime();
         List<List<List<String>>> rounds = rounds(keys);
         return Uni.createFrom().deferred(() -> tryAcquire(rounds, keys.size(), start, 0, giveUp));
+    }
+
+    /**
+     * Runs {@code work} under the keys' locks: acquired all or nothing (as
+     * {@link #acquireAll(Collection, BooleanSupplier)}), renewed while the work runs
+     * ({@link #keepAlive}), released once it ends, however it ends. A release that fails is
+     * logged and recovered: the locks then expire by TTL. {@code released} gets the release's
+     * start ({@link System#nanoTime()}) once it is done.
+     */
+    public <T> Uni<T> withLocks(Collection<String> keys, BooleanSupplier giveUp, Function<LockLease, Uni<T>> work,
+                                LongConsumer released) {
+        return acquireAll(keys, giveUp).flatMap(lease -> {
+            Cancellable renewal = keepAlive(lease);
+            return work.apply(lease).onTermination().invoke(renewal::cancel).onTermination().call(() -> {
+                long releaseStart = System.nanoTime();
+                return release(lease)
+                        .onFailure().invoke(f -> LOG.warnf("lock release failed, locks expire by TTL: %s", f.toString()))
+                        .onFailure().recoverWithNull()
+                        .invoke(() -> released.accept(releaseStart));
+            });
+        });
     }
 
     /**

@@ -26,7 +26,7 @@ public class ExceptionRepository {
     private final boolean sqlServer;
 
     public ExceptionRepository(CaptureConfig config) {
-        this.sqlServer = StoreKind.sqlServer(config);
+        this.sqlServer = config.store().sqlServer();
     }
 
     /** Inserts the exceptions not recorded yet (a redelivered record opens no second exception). */

@@ -26,7 +26,7 @@ public class PoolStatus {
                       @ConfigProperty(name = "quarkus.datasource.reactive.max-size") int postgresMaximum) {
         this.pool = pool;
         this.registry = registry;
-        this.maximum = StoreKind.sqlServer(config) ? config.store().mssql().poolSize() : postgresMaximum;
+        this.maximum = config.store().sqlServer() ? config.store().mssql().poolSize() : postgresMaximum;
     }
 
     public Snapshot now() {

@@ -41,7 +41,7 @@ public class PositionRepository {
     private final boolean sqlServer;
 
     public PositionRepository(CaptureConfig config) {
-        this.sqlServer = StoreKind.sqlServer(config);
+        this.sqlServer = config.store().sqlServer();
     }
 
     /** Reads and row-locks the positions of the given keys, in key order so writers never deadlock. */

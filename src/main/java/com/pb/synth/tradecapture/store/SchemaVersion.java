@@ -45,7 +45,7 @@ public class SchemaVersion implements HealthCheck {
 
     public SchemaVersion(StoreStatements store, CaptureConfig config) {
         this.store = store;
-        this.sqlServer = StoreKind.sqlServer(config);
+        this.sqlServer = config.store().sqlServer();
     }
 
     /** A first check at start, so readiness does not wait a whole interval for it. */

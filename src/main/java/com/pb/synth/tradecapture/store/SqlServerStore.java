@@ -38,7 +38,7 @@ public class SqlServerStore {
     public SqlServerStore(CaptureConfig config, @CaptureStore Pool pool) {
         this.config = config.store();
         this.pool = pool;
-        this.active = StoreKind.sqlServer(config);
+        this.active = config.store().sqlServer();
         CaptureConfig.Mssql m = config.store().mssql();
         this.status = new AtomicReference<>(new Status(!active, m.host() + ":" + m.port() + "/" + m.database(),
                 active ? "not checked yet" : null));

@@ -24,7 +24,7 @@ public class StorePools {
     @Singleton
     @CaptureStore
     Pool pool(CaptureConfig config, Instance<Pool> quarkusPools, Vertx vertx) {
-        if (StoreKind.of(config.store().kind()) == StoreKind.POSTGRESQL) {
+        if (!config.store().sqlServer()) {
             return quarkusPools.select(Default.Literal.INSTANCE).get();
         }
         return MSSQLBuilder.pool().with(new PoolOptions().setMaxSize(config.store().mssql().poolSize())

@@ -21,7 +21,7 @@ public class StoreStatements {
 
     public StoreStatements(@CaptureStore Pool pool, CaptureConfig config) {
         this.pool = pool;
-        this.sqlServer = StoreKind.sqlServer(config);
+        this.sqlServer = config.store().sqlServer();
     }
 
     /** The store's pool, for transactions. */

@@ -36,7 +36,7 @@ public class TradeVersionRepository {
     private final boolean sqlServer;
 
     public TradeVersionRepository(CaptureConfig config) {
-        this.sqlServer = StoreKind.sqlServer(config);
+        this.sqlServer = config.store().sqlServer();
     }
 
     /** Every stored version of the given trades, by trade id. */

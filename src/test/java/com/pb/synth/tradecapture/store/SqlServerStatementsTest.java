@@ -3,7 +3,7 @@ package com.pb.synth.tradecapture.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.pb.synth.tradecapture.domain.Position;
-import com.pb.synth.tradecapture.approval.ApprovalService;
+import com.pb.synth.tradecapture.approval.ApprovalStatements;
 import com.pb.synth.tradecapture.ingest.IngestJobRepository;
 import com.pb.synth.tradecapture.ingest.QueryRepository;
 import com.pb.synth.tradecapture.reference.ReferenceDataRepository;
@@ -96,7 +96,7 @@ class SqlServerStatementsTest {
 
     /** Every statement the repositories declare in both kinds (the hot path's batches are checked above). */
     static final List<Statement> STATEMENTS = Stream.of(IngestJobRepository.STATEMENTS, QueryRepository.STATEMENTS,
-            ReferenceDataRepository.STATEMENTS, RuleRepository.STATEMENTS, ApprovalService.STATEMENTS,
+            ReferenceDataRepository.STATEMENTS, RuleRepository.STATEMENTS, ApprovalStatements.STATEMENTS,
             SchemaVersion.STATEMENTS, PublishedOffsets.STATEMENTS)
             .flatMap(List::stream).toList();
     private static final Pattern PG_PARAM = Pattern.compile("\\$(\\d+)\\b");
