@@ -2,7 +2,6 @@ package com.pb.synth.tradecapture.store;
 
 import com.pb.synth.tradecapture.config.CaptureConfig;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
@@ -13,11 +12,8 @@ import java.util.List;
 @Singleton
 public class ExceptionRepository {
 
-    private static final String INSERT = "INSERT INTO trade_exceptions (reason_code, detail, trade_id, version, "
-            + "partition_key, source_topic, source_partition, source_offset, payload, created_at) "
-            + "SELECT * FROM unnest($1::varchar[], $2::text[], $3::varchar[], $4::int[], $5::varchar[], $6::varchar[], "
-            + "$7::int[], $8::bigint[], $9::bytea[], $10::timestamptz[]) "
-            + "ON CONFLICT (source_topic, source_partition, source_offset, reason_code) DO NOTHING";
+    private static final String INSERT = CaptureTables.TRADE_EXCEPTIONS.unnestInsert(
+            "ON CONFLICT (source_topic, source_partition, source_offset, reason_code) DO NOTHING");
 
     private static final String RESOLVE_GAPS = "UPDATE trade_exceptions e SET status = 'RESOLVED', resolved_at = $3 "
             + "FROM unnest($1::varchar[], $2::int[]) AS v(trade_id, version) WHERE e.trade_id = v.trade_id "
@@ -34,35 +30,14 @@ public class ExceptionRepository {
         if (rows.isEmpty()) {
             return Uni.createFrom().item(0);
         }
+        List<Object[]> values = rows.stream().map(ExceptionRepository::row).toList();
         if (sqlServer) {
-            List<Object[]> values = rows.stream().map(ExceptionRepository::row).toList();
-            return SqlServerBatch.run(SqlServerBatch.chunks(values, SqlServerBatch.TRADE_EXCEPTIONS),
-                    chunk -> conn.preparedQuery(SqlServerBatch.insertMissing(SqlServerBatch.TRADE_EXCEPTIONS,
+            return SqlServerBatch.run(SqlServerBatch.chunks(values, CaptureTables.TRADE_EXCEPTIONS),
+                    chunk -> conn.preparedQuery(SqlServerBatch.insertMissing(CaptureTables.TRADE_EXCEPTIONS,
                             chunk)).execute(SqlServerBatch.tuple(chunk)).map(result -> result.rowCount()));
         }
-        int n = rows.size();
-        String[] codes = new String[n], details = new String[n], ids = new String[n], keys = new String[n],
-                topics = new String[n];
-        Integer[] versions = new Integer[n], partitions = new Integer[n];
-        Long[] offsets = new Long[n];
-        Buffer[] payloads = new Buffer[n];
-        OffsetDateTime[] at = new OffsetDateTime[n];
-        for (int i = 0; i < n; i++) {
-            ExceptionRow r = rows.get(i);
-            codes[i] = r.reasonCode();
-            details[i] = r.detail();
-            ids[i] = r.tradeId();
-            versions[i] = r.version();
-            keys[i] = r.partitionKey();
-            topics[i] = r.sourceTopic();
-            partitions[i] = r.sourcePartition();
-            offsets[i] = r.sourceOffset();
-            payloads[i] = r.payload() == null ? null : Buffer.buffer(r.payload());
-            at[i] = r.createdAt();
-        }
-        Tuple params = Tuple.tuple(List.of(codes, details, ids, versions, keys, topics, partitions, offsets,
-                payloads, at));
-        return conn.preparedQuery(INSERT).execute(params).map(result -> result.rowCount());
+        return conn.preparedQuery(INSERT).execute(CaptureTables.TRADE_EXCEPTIONS.arrays(values))
+                .map(result -> result.rowCount());
     }
 
     /**
@@ -95,7 +70,7 @@ public class ExceptionRepository {
                 versions.toArray(Integer[]::new), at)).map(result -> result.rowCount());
     }
 
-    /** An exception as {@link SqlServerBatch#TRADE_EXCEPTIONS} binds it. */
+    /** An exception as {@link CaptureTables#TRADE_EXCEPTIONS} binds it. */
     static Object[] row(ExceptionRow r) {
         return new Object[] {r.reasonCode(), r.detail(), r.tradeId(), r.version(), r.partitionKey(), r.sourceTopic(),
                 r.sourcePartition(), r.sourceOffset(), r.payload(), r.createdAt()};

@@ -8,7 +8,6 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.sqlclient.data.Numeric;
 import jakarta.inject.Singleton;
 import java.time.OffsetDateTime;
 import java.util.Collection;
@@ -28,15 +27,11 @@ public class PositionRepository {
     private static final String LOCK = "SELECT p.partition_key, p.quantity, p.notional, p.trade_count, "
             + "p.pending_count, p.fencing_token, p.last_sequence FROM positions p JOIN unnest($1::varchar[]) AS k(key) "
             + "ON p.partition_key = k.key ORDER BY p.partition_key FOR UPDATE OF p";
-    private static final String UPSERT = "INSERT INTO positions (partition_key, account_id, book_id, security_id, "
-            + "quantity, notional, trade_count, pending_count, fencing_token, updated_at, last_sequence) "
-            + "SELECT * FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::varchar[], $5::numeric[], "
-            + "$6::numeric[], $7::int[], $8::int[], $9::bigint[], $10::timestamptz[], $11::bigint[]) "
-            + "ON CONFLICT (partition_key) DO UPDATE SET quantity = EXCLUDED.quantity, notional = EXCLUDED.notional, "
-            + "trade_count = EXCLUDED.trade_count, pending_count = EXCLUDED.pending_count, "
-            + "fencing_token = EXCLUDED.fencing_token, updated_at = EXCLUDED.updated_at, "
-            + "last_sequence = EXCLUDED.last_sequence "
-            + "WHERE positions.fencing_token <= EXCLUDED.fencing_token";
+    private static final String UPSERT = CaptureTables.POSITIONS.unnestInsert("ON CONFLICT (partition_key) DO UPDATE "
+            + "SET quantity = EXCLUDED.quantity, notional = EXCLUDED.notional, trade_count = EXCLUDED.trade_count, "
+            + "pending_count = EXCLUDED.pending_count, fencing_token = EXCLUDED.fencing_token, "
+            + "updated_at = EXCLUDED.updated_at, last_sequence = EXCLUDED.last_sequence "
+            + "WHERE positions.fencing_token <= EXCLUDED.fencing_token");
 
     private final boolean sqlServer;
 
@@ -67,43 +62,22 @@ public class PositionRepository {
         if (positions.isEmpty()) {
             return Uni.createFrom().item(0);
         }
+        List<Object[]> rows = new java.util.ArrayList<>(positions.size());
+        for (Position p : positions) {
+            rows.add(row(p, now));
+        }
         if (sqlServer) {
-            List<Object[]> rows = positions.stream().map(p -> row(p, now)).toList();
-            return SqlServerBatch.run(SqlServerBatch.chunks(rows, SqlServerBatch.POSITIONS), chunk -> {
+            return SqlServerBatch.run(SqlServerBatch.chunks(rows, CaptureTables.POSITIONS), chunk -> {
                 Tuple values = SqlServerBatch.tuple(chunk);
                 return conn.preparedQuery(SqlServerBatch.updatePositions(chunk)).execute(values)
-                        .flatMap(updated -> conn.preparedQuery(SqlServerBatch.insertMissing(SqlServerBatch.POSITIONS,
+                        .flatMap(updated -> conn.preparedQuery(SqlServerBatch.insertMissing(CaptureTables.POSITIONS,
                                 chunk)).execute(values).map(inserted -> updated.rowCount() + inserted.rowCount()));
             });
         }
-        int n = positions.size();
-        String[] keys = new String[n], accounts = new String[n], books = new String[n], securities = new String[n];
-        Numeric[] qty = new Numeric[n], notional = new Numeric[n];
-        Integer[] count = new Integer[n], pending = new Integer[n];
-        Long[] fence = new Long[n], sequence = new Long[n];
-        OffsetDateTime[] at = new OffsetDateTime[n];
-        int i = 0;
-        for (Position p : positions) {
-            String[] parts = p.partitionKey().split("_", 3);
-            keys[i] = p.partitionKey();
-            accounts[i] = parts[0];
-            books[i] = parts[1];
-            securities[i] = parts[2];
-            qty[i] = Numeric.create(p.quantity());
-            notional[i] = Numeric.create(p.notional());
-            count[i] = p.tradeCount();
-            pending[i] = p.pendingCount();
-            fence[i] = p.fencingToken();
-            at[i] = now;
-            sequence[i] = p.lastSequence();
-            i++;
-        }
-        Tuple params = Tuple.tuple(List.of(keys, accounts, books, securities, qty, notional, count, pending, fence, at,
-                sequence));
-        return conn.preparedQuery(UPSERT).execute(params).map(result -> result.rowCount());
+        return conn.preparedQuery(UPSERT).execute(CaptureTables.POSITIONS.arrays(rows)).map(result -> result.rowCount());
     }
 
-    /** A position as {@link SqlServerBatch#POSITIONS} binds it. */
+    /** A position as {@link CaptureTables#POSITIONS} binds it. */
     static Object[] row(Position p, OffsetDateTime now) {
         String[] parts = p.partitionKey().split("_", 3);
         return new Object[] {p.partitionKey(), parts[0], parts[1], parts[2], p.quantity(), p.notional(), p.tradeCount(),

@@ -15,6 +15,8 @@ import java.util.StringJoiner;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.IntFunction;
+import com.pb.synth.tradecapture.store.CaptureTables.Column;
+import com.pb.synth.tradecapture.store.CaptureTables.Table;
 
 /**
  * The capture hot path's statements in T-SQL. SQL Server has no array parameters, so a batch is
@@ -23,7 +25,8 @@ import java.util.function.IntFunction;
  * {@code UPDATE … WITH (UPDLOCK, SERIALIZABLE)} joined to the values, then an {@code INSERT} of the
  * rows still missing (no {@code MERGE}); inserts that must be idempotent skip rows already there.
  *
- * <p>Each statement binds its table's columns in the order {@link Table#columns()} lists them,
+ * <p>The tables are {@link CaptureTables}'. Each statement binds a table's columns in the order
+ * {@link Table#columns()} lists them,
  * row after row; {@code SqlServerStatementsTest} checks every statement against the T-SQL migration.
  */
 public final class SqlServerBatch {
@@ -33,52 +36,6 @@ public final class SqlServerBatch {
 
     private SqlServerBatch() {
     }
-
-    /** A column a statement binds, and the Java type its values have. */
-    public record Column(String name, Class<?> type) {
-    }
-
-    /** A table written in batches: its columns in binding order and the columns of its key. */
-    public record Table(String name, List<Column> columns, List<String> key) {
-
-        public int rowsPerStatement() {
-            return PARAMETER_BUDGET / columns.size();
-        }
-
-        String names() {
-            StringJoiner j = new StringJoiner(", ");
-            columns.forEach(c -> j.add(c.name()));
-            return j.toString();
-        }
-    }
-
-    public static final Table POSITIONS = new Table("positions", List.of(
-            new Column("partition_key", String.class), new Column("account_id", String.class),
-            new Column("book_id", String.class), new Column("security_id", String.class),
-            new Column("quantity", BigDecimal.class), new Column("notional", BigDecimal.class),
-            new Column("trade_count", Integer.class), new Column("pending_count", Integer.class),
-            new Column("fencing_token", Long.class), new Column("updated_at", OffsetDateTime.class),
-            new Column("last_sequence", Long.class)),
-            List.of("partition_key"));
-
-    public static final Table TRADE_VERSIONS = new Table("trade_versions", List.of(
-            new Column("trade_id", String.class), new Column("version", Integer.class),
-            new Column("partition_key", String.class), new Column("action", String.class),
-            new Column("signed_quantity", BigDecimal.class), new Column("signed_notional", BigDecimal.class),
-            new Column("live", Boolean.class), new Column("pending", Boolean.class),
-            new Column("sequence_number", Long.class), new Column("idempotency_key", String.class),
-            new Column("fencing_token", Long.class), new Column("source_partition", Integer.class),
-            new Column("source_offset", Long.class), new Column("captured_at", OffsetDateTime.class),
-            new Column("captured_event", byte[].class)),
-            List.of("trade_id", "version"));
-
-    public static final Table TRADE_EXCEPTIONS = new Table("trade_exceptions", List.of(
-            new Column("reason_code", String.class), new Column("detail", String.class),
-            new Column("trade_id", String.class), new Column("version", Integer.class),
-            new Column("partition_key", String.class), new Column("source_topic", String.class),
-            new Column("source_partition", Integer.class), new Column("source_offset", Long.class),
-            new Column("payload", byte[].class), new Column("created_at", OffsetDateTime.class)),
-            List.of("source_topic", "source_partition", "source_offset", "reason_code"));
 
     /**
      * Splits rows into the chunks one statement each may bind, rows with the same nulls together
@@ -265,7 +222,7 @@ public final class SqlServerBatch {
 
     /** Updates the stored positions among {@code rows}, where the stored fencing token is not newer. */
     public static String updatePositions(List<Object[]> rows) {
-        Table t = POSITIONS;
+        Table t = CaptureTables.POSITIONS;
         return "UPDATE p SET quantity = v.quantity, notional = v.notional, trade_count = v.trade_count, "
                 + "pending_count = v.pending_count, fencing_token = v.fencing_token, updated_at = v.updated_at, "
                 + "last_sequence = v.last_sequence "

@@ -4,15 +4,11 @@ import com.pb.synth.tradecapture.config.CaptureConfig;
 import com.pb.synth.tradecapture.domain.Contribution;
 import com.pb.synth.tradecapture.domain.StoredVersion;
 import io.smallrye.mutiny.Uni;
-import io.netty.buffer.Unpooled;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.sqlclient.data.Numeric;
 import jakarta.inject.Singleton;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -26,12 +22,7 @@ public class TradeVersionRepository {
     private static final String HISTORY = "SELECT trade_id, version, partition_key, signed_quantity, signed_notional, "
             + "live, pending, captured_event, source_partition, source_offset, captured_at FROM trade_versions "
             + "WHERE trade_id = ANY($1)";
-    private static final String INSERT = "INSERT INTO trade_versions (trade_id, version, partition_key, action, "
-            + "signed_quantity, signed_notional, live, pending, sequence_number, idempotency_key, fencing_token, "
-            + "source_partition, source_offset, captured_at, captured_event) "
-            + "SELECT * FROM unnest($1::varchar[], $2::int[], $3::varchar[], $4::varchar[], $5::numeric[], "
-            + "$6::numeric[], $7::bool[], $8::bool[], $9::bigint[], $10::varchar[], $11::bigint[], $12::int[], "
-            + "$13::bigint[], $14::timestamptz[], $15::bytea[]) ON CONFLICT (trade_id, version) DO NOTHING";
+    private static final String INSERT = CaptureTables.TRADE_VERSIONS.unnestInsert("ON CONFLICT (trade_id, version) DO NOTHING");
 
     private final boolean sqlServer;
 
@@ -62,45 +53,17 @@ public class TradeVersionRepository {
         if (rows.isEmpty()) {
             return Uni.createFrom().item(0);
         }
+        List<Object[]> values = rows.stream().map(TradeVersionRepository::row).toList();
         if (sqlServer) {
-            List<Object[]> values = rows.stream().map(TradeVersionRepository::row).toList();
-            return SqlServerBatch.run(SqlServerBatch.chunks(values, SqlServerBatch.TRADE_VERSIONS),
-                    chunk -> conn.preparedQuery(SqlServerBatch.insertMissing(SqlServerBatch.TRADE_VERSIONS, chunk))
+            return SqlServerBatch.run(SqlServerBatch.chunks(values, CaptureTables.TRADE_VERSIONS),
+                    chunk -> conn.preparedQuery(SqlServerBatch.insertMissing(CaptureTables.TRADE_VERSIONS, chunk))
                             .execute(SqlServerBatch.tuple(chunk)).map(result -> result.rowCount()));
         }
-        int n = rows.size();
-        String[] ids = new String[n], keys = new String[n], actions = new String[n], idem = new String[n];
-        Buffer[] events = new Buffer[n];
-        Integer[] versions = new Integer[n], partitions = new Integer[n];
-        Numeric[] qty = new Numeric[n], notional = new Numeric[n];
-        Boolean[] live = new Boolean[n], pending = new Boolean[n];
-        Long[] seq = new Long[n], fence = new Long[n], offsets = new Long[n];
-        OffsetDateTime[] at = new OffsetDateTime[n];
-        for (int i = 0; i < n; i++) {
-            TradeVersionRow r = rows.get(i);
-            ids[i] = r.tradeId();
-            versions[i] = r.version();
-            keys[i] = r.partitionKey();
-            actions[i] = r.action();
-            qty[i] = Numeric.create(r.signedQuantity());
-            notional[i] = Numeric.create(r.signedNotional());
-            live[i] = r.live();
-            pending[i] = r.pending();
-            seq[i] = r.sequenceNumber();
-            idem[i] = r.idempotencyKey();
-            fence[i] = r.fencingToken();
-            partitions[i] = r.sourcePartition();
-            offsets[i] = r.sourceOffset();
-            at[i] = r.capturedAt();
-            // wrapped, not copied: the event's bytes are never changed once written
-            events[i] = Buffer.buffer(Unpooled.wrappedBuffer(r.capturedEvent()));
-        }
-        Tuple params = Tuple.tuple(List.of(ids, versions, keys, actions, qty, notional, live, pending, seq, idem,
-                fence, partitions, offsets, at, events));
-        return conn.preparedQuery(INSERT).execute(params).map(result -> result.rowCount());
+        return conn.preparedQuery(INSERT).execute(CaptureTables.TRADE_VERSIONS.arrays(values))
+                .map(result -> result.rowCount());
     }
 
-    /** A trade version as {@link SqlServerBatch#TRADE_VERSIONS} binds it. */
+    /** A trade version as {@link CaptureTables#TRADE_VERSIONS} binds it. */
     static Object[] row(TradeVersionRow r) {
         return new Object[] {r.tradeId(), r.version(), r.partitionKey(), r.action(), r.signedQuantity(),
                 r.signedNotional(), r.live(), r.pending(), r.sequenceNumber(), r.idempotencyKey(), r.fencingToken(),

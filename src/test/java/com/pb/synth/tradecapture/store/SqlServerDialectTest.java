@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
  */
 class SqlServerDialectTest {
 
-    private static final List<SqlServerBatch.Table> TABLES = List.of(SqlServerBatch.POSITIONS,
-            SqlServerBatch.TRADE_VERSIONS, SqlServerBatch.TRADE_EXCEPTIONS);
+    private static final List<CaptureTables.Table> TABLES = List.of(CaptureTables.POSITIONS,
+            CaptureTables.TRADE_VERSIONS, CaptureTables.TRADE_EXCEPTIONS);
 
     @Test
     void noStatementBindsANullEachIsWrittenIntoTheTextAsATypedNull() {
@@ -45,7 +45,7 @@ class SqlServerDialectTest {
             withNulls++;
         }
         assertThat(withNulls).isGreaterThan(20);
-        for (SqlServerBatch.Table t : TABLES) {
+        for (CaptureTables.Table t : TABLES) {
             Object[] full = new Object[t.columns().size()];
             for (int c = 0; c < full.length; c++) {
                 full[c] = sample(t.columns().get(c).type());
@@ -66,11 +66,11 @@ class SqlServerDialectTest {
         // Rows with the same nulls go into the same statements, so the texts stay few.
         List<Object[]> mixed = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            Object[] row = new Object[SqlServerBatch.TRADE_VERSIONS.columns().size()];
+            Object[] row = new Object[CaptureTables.TRADE_VERSIONS.columns().size()];
             row[8] = i % 2 == 0 ? null : Long.valueOf(i);
             mixed.add(row);
         }
-        List<List<Object[]>> chunks = SqlServerBatch.chunks(mixed, SqlServerBatch.TRADE_VERSIONS);
+        List<List<Object[]>> chunks = SqlServerBatch.chunks(mixed, CaptureTables.TRADE_VERSIONS);
         assertThat(chunks.get(0).subList(0, 5)).allMatch(r -> r[8] != null);
         assertThat(chunks.get(0).subList(5, 10)).allMatch(r -> r[8] == null);
     }
@@ -100,9 +100,9 @@ class SqlServerDialectTest {
 
     @Test
     void everyDecimalInAMultiRowValuesIsCastToTheColumnsType() {
-        for (SqlServerBatch.Table t : TABLES) {
+        for (CaptureTables.Table t : TABLES) {
             List<String> statements = new ArrayList<>(List.of(SqlServerBatch.insertMissing(t, 3)));
-            if (t == SqlServerBatch.POSITIONS) {
+            if (t == CaptureTables.POSITIONS) {
                 statements.add(SqlServerBatch.updatePositions(3));
             }
             for (String sql : statements) {

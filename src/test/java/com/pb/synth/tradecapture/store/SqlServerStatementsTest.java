@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
 class SqlServerStatementsTest {
 
     private static final Pattern PARAM = Pattern.compile("@p(\\d+)\\b");
-    private static final List<SqlServerBatch.Table> TABLES = List.of(SqlServerBatch.POSITIONS,
-            SqlServerBatch.TRADE_VERSIONS, SqlServerBatch.TRADE_EXCEPTIONS);
+    private static final List<CaptureTables.Table> TABLES = List.of(CaptureTables.POSITIONS,
+            CaptureTables.TRADE_VERSIONS, CaptureTables.TRADE_EXCEPTIONS);
 
     private static TreeSet<Integer> params(String sql) {
         TreeSet<Integer> found = new TreeSet<>();
@@ -55,7 +55,7 @@ class SqlServerStatementsTest {
 
     @Test
     void everyStatementBindsOneParameterPerValueWithinTheLimit() {
-        for (SqlServerBatch.Table t : TABLES) {
+        for (CaptureTables.Table t : TABLES) {
             int cols = t.columns().size();
             assertThat(t.rowsPerStatement() * cols).as(t.name()).isLessThanOrEqualTo(SqlServerBatch.PARAMETER_BUDGET);
             for (int rows : new int[] {1, 3, t.rowsPerStatement()}) {
@@ -66,9 +66,9 @@ class SqlServerStatementsTest {
             assertThat(chunks).allSatisfy(c -> assertThat(c.size() * cols).isLessThanOrEqualTo(2_100));
             assertThat(chunks.stream().mapToInt(List::size).sum()).isEqualTo(5_000);
         }
-        int cols = SqlServerBatch.POSITIONS.columns().size();
-        numberedOneToN(SqlServerBatch.updatePositions(SqlServerBatch.POSITIONS.rowsPerStatement()),
-                SqlServerBatch.POSITIONS.rowsPerStatement() * cols);
+        int cols = CaptureTables.POSITIONS.columns().size();
+        numberedOneToN(SqlServerBatch.updatePositions(CaptureTables.POSITIONS.rowsPerStatement()),
+                CaptureTables.POSITIONS.rowsPerStatement() * cols);
         numberedOneToN(SqlServerBatch.lockPositions(2_000), 2_000);
         numberedOneToN(SqlServerBatch.history(17), 17);
         assertThat(SqlServerBatch.updatePositions(2)).contains("WITH (UPDLOCK, SERIALIZABLE)").doesNotContain("MERGE")
@@ -79,9 +79,9 @@ class SqlServerStatementsTest {
     void boundTypesMatchTheMigrationsColumns() throws Exception {
         Map<String, MigrationParityTest.Table> schema = MigrationParityTest.schema(
                 Path.of("src/main/resources/db/migration/mssql"), true);
-        for (SqlServerBatch.Table t : TABLES) {
+        for (CaptureTables.Table t : TABLES) {
             Map<String, String> columns = schema.get(t.name()).columns();
-            for (SqlServerBatch.Column c : t.columns()) {
+            for (CaptureTables.Column c : t.columns()) {
                 assertThat(columns).as(t.name()).containsKey(c.name());
                 String type = columns.get(c.name()).replace(" not null", "").replace(" null", "");
                 assertThat(compatible(c.type(), type)).as(t.name() + "." + c.name() + " " + type + " bound as "
@@ -153,23 +153,23 @@ class SqlServerStatementsTest {
                 new BigDecimal("100"), 1, 0, 7, 42), now);
         assertThat(position).containsExactly("ACC-001_BOOK-01_US0378331005", "ACC-001", "BOOK-01", "US0378331005",
                 new BigDecimal("10"), new BigDecimal("100"), 1, 0, 7L, now, 42L);
-        matches(SqlServerBatch.POSITIONS, position);
+        matches(CaptureTables.POSITIONS, position);
 
         Object[] version = TradeVersionRepository.row(new TradeVersionRow("T1", 2, "K", "NEW", BigDecimal.ONE,
                 BigDecimal.TEN, true, false, 5L, "idem", 9L, 3, 44L, now, new byte[] {1}));
         assertThat(version[0]).isEqualTo("T1");
         assertThat(version[1]).isEqualTo(2);
         assertThat(version[13]).isEqualTo(now);
-        matches(SqlServerBatch.TRADE_VERSIONS, version);
+        matches(CaptureTables.TRADE_VERSIONS, version);
 
         Object[] exception = ExceptionRepository.row(new ExceptionRow("NOT_JSON", "d", null, null, "K", "topic", 1, 2L,
                 new byte[] {2}, now));
         assertThat(exception[0]).isEqualTo("NOT_JSON");
         assertThat(exception[5]).isEqualTo("topic");
-        matches(SqlServerBatch.TRADE_EXCEPTIONS, exception);
+        matches(CaptureTables.TRADE_EXCEPTIONS, exception);
     }
 
-    private static void matches(SqlServerBatch.Table t, Object[] row) {
+    private static void matches(CaptureTables.Table t, Object[] row) {
         assertThat(row).as(t.name()).hasSize(t.columns().size());
         for (int i = 0; i < row.length; i++) {
             if (row[i] != null) {

@@ -11,7 +11,6 @@ import com.pb.synth.tradecapture.domain.PartitionKey;
 import com.pb.synth.tradecapture.domain.Security;
 import com.pb.synth.tradecapture.domain.Side;
 import com.pb.synth.tradecapture.domain.SwapBlotter;
-import com.pb.synth.tradecapture.domain.SwapBlotterFactory;
 import com.pb.synth.tradecapture.domain.Trade;
 import com.pb.synth.tradecapture.domain.TradeAction;
 import java.math.BigDecimal;
