@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -171,16 +172,7 @@ final class Criteria {
 
     private static Predicate<RuleContext> equality(Field field, boolean eq, JsonNode value, String path,
                                                    List<Problem> problems) {
-        Function<RuleContext, Object> other = operand(field.type(), value, path + ".value", problems);
-        if (other == null) {
-            return NEVER;
-        }
-        Function<RuleContext, Object> get = field.get();
-        return c -> {
-            Object a = get.apply(c);
-            Object b = other.apply(c);
-            return a != null && b != null && (same(a, b) == eq);
-        };
+        return both(field, value, path, problems, (a, b) -> same(a, b) == eq);
     }
 
     private static Predicate<RuleContext> comparison(Field field, String op, JsonNode value, String path,
@@ -189,6 +181,20 @@ final class Criteria {
             problems.add(new Problem(path + ".op", op + " needs a number field"));
             return NEVER;
         }
+        return both(field, value, path, problems, (a, b) -> {
+            int cmp = ((BigDecimal) a).compareTo((BigDecimal) b);
+            return switch (op) {
+                case "gt" -> cmp > 0;
+                case "ge" -> cmp >= 0;
+                case "lt" -> cmp < 0;
+                default -> cmp <= 0;
+            };
+        });
+    }
+
+    /** The field against its operand (a literal or another field): false when either side is missing. */
+    private static Predicate<RuleContext> both(Field field, JsonNode value, String path, List<Problem> problems,
+                                               BiPredicate<Object, Object> test) {
         Function<RuleContext, Object> other = operand(field.type(), value, path + ".value", problems);
         if (other == null) {
             return NEVER;
@@ -197,16 +203,7 @@ final class Criteria {
         return c -> {
             Object a = get.apply(c);
             Object b = other.apply(c);
-            if (a == null || b == null) {
-                return false;
-            }
-            int cmp = ((BigDecimal) a).compareTo((BigDecimal) b);
-            return switch (op) {
-                case "gt" -> cmp > 0;
-                case "ge" -> cmp >= 0;
-                case "lt" -> cmp < 0;
-                default -> cmp <= 0;
-            };
+            return a != null && b != null && test.test(a, b);
         };
     }
 
