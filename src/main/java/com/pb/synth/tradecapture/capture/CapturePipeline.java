@@ -30,8 +30,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Captures one poll batch: parse and validate → enrich ({@link Enrichment}) → lock the batch's
- * keys → one SQL transaction → publish events and rejects → release the locks. The returned Uni completes only
- * when all of that is done; only then is the batch acknowledged.
+ * keys → one SQL transaction → publish events and rejects → release the locks. The returned Uni
+ * completes only when all of that is done; only then is the batch acknowledged.
  *
  * <p>What a failure does depends on its kind ({@link CaptureFailures}). A transient one (a
  * dependency down, a fenced write) retries the whole batch with backoff for as long as it takes:

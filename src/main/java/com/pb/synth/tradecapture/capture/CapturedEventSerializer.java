@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * Writes a {@link CapturedEvent} field by field. Every captured trade is written once, so the
  * event's JSON is a hot path: straight generator calls, with field names encoded once
- * ({@link SerializedString}), cost a fraction of reflective record serialisation. Field names and order are the record's; the first three after the trade's
+ * ({@link SerializedString}), cost a fraction of reflective record serialisation. Field names
+ * and order are the record's; the first three after the trade's
  * identity ({@code partitionKey}, {@code sequenceNumber}, {@code status}) stay near the front
  * where consumers that only route on them can stop reading.
  */

@@ -14,7 +14,7 @@ import org.jboss.logging.Logger;
  * The enrichment step, between parse and lock: each parsed trade's swap blotter from one
  * reference-data snapshot (securities, accounts, books) and the rules in force. Unknown or
  * inactive reference data does not reject a trade (its blotter is PARTIAL); a failure of
- * enrichment itself sets that one record aside as CAPTURE_FAILED, never the batch.
+ * enrichment itself sets that one record aside (its reason, or CAPTURE_FAILED), never the batch.
  */
 @Singleton
 public class Enrichment {
@@ -36,11 +36,14 @@ public class Enrichment {
             return new CaptureItem(item.record(), t, RuleEngine.blotter(t, ref.securities().get(t.key().securityId()),
                     ref.accounts().get(t.key().accountId()), ref.books().get(t.key().bookId()), ref.rules()), null);
         } catch (RuntimeException e) {
+            // classified as a record that fails to parse is: its own reason when the failure says one
+            CaptureFailures.Classified c = CaptureFailures.classify(e);
+            ReasonCode reason = c.kind() == CaptureFailures.Kind.DETERMINISTIC ? c.reason() : ReasonCode.CAPTURE_FAILED;
             IncomingTrade r = item.record();
             String why = CapturePipeline.describe(e);
-            RecordLog.log(r, t, () -> LOG.warnf("record %s-%d@%d could not be enriched: %s", r.topic(), r.partition(),
-                    r.offset(), why));
-            return new CaptureItem(r, null, null, new Rejection(ReasonCode.CAPTURE_FAILED, why));
+            RecordLog.log(r, t, () -> LOG.warnf("record %s-%d@%d could not be enriched (%s): %s", r.topic(),
+                    r.partition(), r.offset(), reason, why));
+            return new CaptureItem(r, null, null, new Rejection(reason, why));
         }
     }
 }
