@@ -149,6 +149,9 @@ public class CallbackDelivery {
         }
         return Uni.createFrom().item(() -> resolve(d.host()))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                // a resolver that does not answer fails the attempt like a receiver that does not
+                .ifNoItem().after(config.timeout()).failWith(() -> new IllegalStateException("callback host "
+                        + d.host() + " did not resolve within " + config.timeout()))
                 .flatMap(addresses -> {
                     for (InetAddress a : addresses) {
                         policy.check(d, a);

@@ -105,13 +105,16 @@ public class PartitionLock {
                                 LongConsumer released) {
         return acquireAll(keys, giveUp).flatMap(lease -> {
             Cancellable renewal = keepAlive(lease);
-            return work.apply(lease).onTermination().invoke(renewal::cancel).onTermination().call(() -> {
-                long releaseStart = System.nanoTime();
-                return release(lease)
-                        .onFailure().invoke(f -> LOG.warnf("lock release failed, locks expire by TTL: %s", f.toString()))
-                        .onFailure().recoverWithNull()
-                        .invoke(() -> released.accept(releaseStart));
-            });
+            // deferred: work that throws before returning its Uni still gets its locks released
+            return Uni.createFrom().deferred(() -> work.apply(lease)).onTermination().invoke(renewal::cancel)
+                    .onTermination().call(() -> {
+                        long releaseStart = System.nanoTime();
+                        return release(lease)
+                                .onFailure().invoke(f -> LOG.warnf("lock release failed, locks expire by TTL: %s",
+                                        f.toString()))
+                                .onFailure().recoverWithNull()
+                                .invoke(() -> released.accept(releaseStart));
+                    });
         });
     }
 

@@ -67,6 +67,25 @@ class PartitionLockIT extends ServiceTestBase {
     }
 
     @Test
+    void workUnderLocksReleasesThemHoweverItEndsEvenByThrowingBeforeItsFirstStep() {
+        String key = "ACC-WITHLOCKS_BOOK-01_" + TradeRequests.unique("S");
+        java.util.concurrent.atomic.AtomicLong released = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<LockLease> held = new java.util.concurrent.atomic.AtomicReference<>();
+        assertThatThrownBy(() -> lock.<Integer>withLocks(List.of(key), () -> false, lease -> {
+            held.set(lease);
+            throw new IllegalStateException("thrown before any Uni");
+        }, released::set).await().atMost(WAIT)).hasMessageContaining("thrown before any Uni");
+        assertThat(held.get().fencingTokens()).containsKey(key);
+        assertThat(redis.send(Request.cmd(Command.GET).arg(PartitionLock.lockKey(key))).await().atMost(WAIT)).isNull();
+        assertThat(released.get()).isPositive();
+
+        Integer answer = lock.withLocks(List.of(key), () -> false, lease -> io.smallrye.mutiny.Uni.createFrom().item(42),
+                start -> { }).await().atMost(WAIT);
+        assertThat(answer).isEqualTo(42);
+        assertThat(redis.send(Request.cmd(Command.GET).arg(PartitionLock.lockKey(key))).await().atMost(WAIT)).isNull();
+    }
+
+    @Test
     void aWriterWhoseLockExpiredIsRefusedByTheFence() {
         String account = Fixtures.accounts(pool, reference, "FENCE", 1).get(0);
         TradeRequests.Builder stale = TradeRequests.trade(TradeRequests.unique("FENCE-A"))
