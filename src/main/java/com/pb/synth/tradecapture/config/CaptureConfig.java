@@ -302,8 +302,8 @@ public interface CaptureConfig {
 
     /**
      * HTTP ingest's rate limits (the replaced service's names). Defaults suit one instance's HTTP
-     * capacity (~750-1,100 posts/s): one caller may take about half of it, one partition key what
-     * operators rebooking by hand and a retrying client need.
+     * capacity (~750-1,100 posts/s): one caller may take about half of it, one partition key well
+     * over what operators rebooking by hand and a retrying client need (the replaced service allowed 10/s).
      */
     interface RateLimit {
         /** RATE_LIMIT_ENABLED. */

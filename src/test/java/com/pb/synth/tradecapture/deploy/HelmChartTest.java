@@ -111,7 +111,7 @@ public class HelmChartTest {
         assertThat(defaults.get("CALLBACK_ALLOWED_HOSTS").asText()).isEqualTo("*");
         assertThat(defaults.get("RATE_LIMIT_ENABLED").asText()).isEqualTo("true");
         assertThat(defaults.get("RATE_LIMIT_GLOBAL_RPS").asText()).isEqualTo("500");
-        assertThat(defaults.get("RATE_LIMIT_PER_PARTITION_BURST").asText()).isEqualTo("40");
+        assertThat(defaults.get("RATE_LIMIT_PER_PARTITION_BURST").asText()).isEqualTo("100");
         JsonNode set = kind(render("apac", c -> c.set("ingest.callbackAllowedHosts", "hooks.internal:8443")
                 .set("ingest.rateLimit.perPartitionRps", "5")), "ConfigMap").get("data");
         assertThat(set.get("CALLBACK_ALLOWED_HOSTS").asText()).isEqualTo("hooks.internal:8443");
