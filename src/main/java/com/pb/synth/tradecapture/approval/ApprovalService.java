@@ -1,5 +1,6 @@
 package com.pb.synth.tradecapture.approval;
 
+import com.pb.synth.tradecapture.domain.Callers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -171,7 +172,7 @@ public class ApprovalService {
                     return Uni.combine().all().unis(
                                     store.run(conn, ApprovalStatements.MARK, tradeId, version, approve),
                                     store.run(conn, ApprovalStatements.RECORD, tradeId, version,
-                                            decision, comment, approver == null ? "anonymous" : approver, at,
+                                            decision, comment, Callers.orAnonymous(approver), at,
                                             Buffer.buffer(event)),
                                     positions.upsert(conn, List.of(after), at))
                             .with((marked, recorded, upserted) -> {

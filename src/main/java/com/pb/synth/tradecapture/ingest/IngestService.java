@@ -1,5 +1,6 @@
 package com.pb.synth.tradecapture.ingest;
 
+import com.pb.synth.tradecapture.domain.Callers;
 import com.pb.synth.tradecapture.http.Problem;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -39,7 +40,6 @@ public class IngestService {
     private static final Duration POLL = Duration.ofMillis(50);
     private static final int MAX_IDEMPOTENCY_KEY = 128;
     /** What a manual entry without {@code enteredBy} records when authentication is off. */
-    static final String ANONYMOUS = "anonymous";
 
     /** A request as the resource hands it over. */
     public record Submission(byte[] body, String idempotencyKey, String callbackUrl, boolean manual, String caller) {
@@ -118,10 +118,10 @@ public class IngestService {
                     ReasonCode.INVALID_VALUE));
         }
         // A manual entry records who entered it: the authenticated caller when the body does not say
-        // (the replaced service's clients do not send it), ANONYMOUS with authentication off.
+        // (the replaced service's clients do not send it), Callers.ANONYMOUS with authentication off.
         String enteredBy = r.enteredBy();
         if (s.manual() && enteredBy == null) {
-            enteredBy = s.caller() != null ? s.caller() : ANONYMOUS;
+            enteredBy = Callers.orAnonymous(s.caller());
         }
         if (s.manual() && enteredBy.isBlank()) {
             errors.add(new FieldError("enteredBy", "must not be blank for a manual entry", ReasonCode.MISSING_FIELD));

@@ -2,6 +2,7 @@ package com.pb.synth.tradecapture.ingest;
 
 import static com.pb.synth.tradecapture.store.Statement.bind;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pb.synth.tradecapture.domain.FifoLots;
@@ -11,14 +12,21 @@ import com.pb.synth.tradecapture.domain.Side;
 import com.pb.synth.tradecapture.store.Statement;
 import com.pb.synth.tradecapture.store.StoreStatements;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
 /** Read side of the API: a trade's captured versions, a key's position, the exceptions to repair. */
@@ -47,19 +55,35 @@ public class QueryRepository {
             "SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
     /** What a position read runs on its connection, in order; the last restores the session's isolation. */
     public static final List<Statement> POSITION_READ = List.of(SNAPSHOT, POSITION, LIVE_TRADES, RESTORE_ISOLATION);
+    private static final String EXCEPTION_COLUMNS = "exception_id, reason_code, detail, trade_id, version, "
+            + "partition_key, source_topic, source_partition, source_offset, status, created_at, resolved_at, "
+            + "repaired_by, repair_job_id";
     static final Statement EXCEPTIONS = Statement.of("exceptions",
-            "SELECT exception_id, reason_code, detail, trade_id, version, partition_key, source_topic, source_partition, "
-                    + "source_offset, status, created_at FROM trade_exceptions WHERE status = $1 AND exception_id > $2 "
+            "SELECT " + EXCEPTION_COLUMNS + " FROM trade_exceptions WHERE status = $1 AND exception_id > $2 "
                     + "ORDER BY exception_id LIMIT $3",
-            "SELECT TOP (@p3) exception_id, reason_code, detail, trade_id, version, partition_key, source_topic, "
-                    + "source_partition, source_offset, status, created_at FROM trade_exceptions WHERE status = @p1 "
+            "SELECT TOP (@p3) " + EXCEPTION_COLUMNS + " FROM trade_exceptions WHERE status = @p1 "
                     + "AND exception_id > @p2 ORDER BY exception_id",
             bind("trade_exceptions.status", String.class), bind("trade_exceptions.exception_id", Long.class),
             bind(null, Integer.class));
+    static final Statement EXCEPTIONS_BY_REASON = Statement.of("exceptions of one reason",
+            "SELECT " + EXCEPTION_COLUMNS + " FROM trade_exceptions WHERE status = $1 AND exception_id > $2 "
+                    + "AND reason_code = $4 ORDER BY exception_id LIMIT $3",
+            "SELECT TOP (@p3) " + EXCEPTION_COLUMNS + " FROM trade_exceptions WHERE status = @p1 "
+                    + "AND exception_id > @p2 AND reason_code = @p4 ORDER BY exception_id",
+            bind("trade_exceptions.status", String.class), bind("trade_exceptions.exception_id", Long.class),
+            bind(null, Integer.class), bind("trade_exceptions.reason_code", String.class));
+    static final Statement EXCEPTION = Statement.portable("one exception",
+            "SELECT " + EXCEPTION_COLUMNS + ", payload FROM trade_exceptions WHERE exception_id = $1",
+            bind("trade_exceptions.exception_id", Long.class));
+    static final Statement REPAIRED = Statement.portable("exception repaired",
+            "UPDATE trade_exceptions SET status = 'REPAIRED', resolved_at = $2, repaired_by = $3, repair_job_id = $4 "
+                    + "WHERE exception_id = $1 AND status = 'OPEN'",
+            bind("trade_exceptions.exception_id", Long.class), bind("trade_exceptions.resolved_at", OffsetDateTime.class),
+            bind("trade_exceptions.repaired_by", String.class), bind("trade_exceptions.repair_job_id", String.class));
 
     /** Every statement of the read API, for the dialect test. */
     public static final List<Statement> STATEMENTS = List.of(VERSIONS, POSITION, LIVE_TRADES, SNAPSHOT,
-            RESTORE_ISOLATION, EXCEPTIONS);
+            RESTORE_ISOLATION, EXCEPTIONS, EXCEPTIONS_BY_REASON, EXCEPTION, REPAIRED);
 
     private static String liveTrades(String key, String live) {
         return "SELECT trade_id, version, captured_event FROM (SELECT trade_id, version, live, captured_event, "
@@ -84,7 +108,15 @@ public class QueryRepository {
     /** An exception to repair; its payload is kept in the table. */
     public record ExceptionView(long exceptionId, String reasonCode, String detail, String tradeId, Integer version,
                                 String partitionKey, String sourceTopic, int sourcePartition, long sourceOffset,
-                                String status, OffsetDateTime createdAt) {
+                                String status, OffsetDateTime createdAt, OffsetDateTime resolvedAt, String repairedBy,
+                                String repairJobId) {
+    }
+
+    /**
+     * One exception with the record it came from: {@code payload} as UTF-8 text when it is that
+     * ({@code payloadEncoding} "utf-8"), else Base64 ("base64"); null when no record was kept.
+     */
+    public record ExceptionDetail(@JsonUnwrapped ExceptionView exception, String payload, String payloadEncoding) {
     }
 
     private final StoreStatements store;
@@ -163,16 +195,52 @@ public class QueryRepository {
         }
     }
 
-    public Uni<List<ExceptionView>> exceptions(String status, long afterId, int limit) {
-        return store.run(EXCEPTIONS, status, afterId, limit).map(rows -> {
+    /** The exceptions of one status (and reason code, unless null) after {@code afterId}, oldest first. */
+    public Uni<List<ExceptionView>> exceptions(String status, String reasonCode, long afterId, int limit) {
+        Uni<RowSet<Row>> rows = reasonCode == null ? store.run(EXCEPTIONS, status, afterId, limit)
+                : store.run(EXCEPTIONS_BY_REASON, status, afterId, limit, reasonCode);
+        return rows.map(found -> {
             List<ExceptionView> list = new ArrayList<>();
-            for (Row r : rows) {
-                list.add(new ExceptionView(r.getLong("exception_id"), r.getString("reason_code"), r.getString("detail"),
-                        r.getString("trade_id"), r.getInteger("version"), r.getString("partition_key"),
-                        r.getString("source_topic"), r.getInteger("source_partition"), r.getLong("source_offset"),
-                        r.getString("status"), r.getOffsetDateTime("created_at")));
+            for (Row r : found) {
+                list.add(exception(r));
             }
             return list;
         });
+    }
+
+    /** One exception with its payload, or null. */
+    public Uni<ExceptionDetail> exception(long exceptionId) {
+        return store.run(EXCEPTION, exceptionId).map(rows -> {
+            if (rows.size() == 0) {
+                return null;
+            }
+            Row r = rows.iterator().next();
+            Buffer payload = r.getBuffer("payload");
+            if (payload == null) {
+                return new ExceptionDetail(exception(r), null, null);
+            }
+            byte[] bytes = payload.getBytes();
+            try {
+                String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+                return new ExceptionDetail(exception(r), text, "utf-8");
+            } catch (CharacterCodingException e) {
+                return new ExceptionDetail(exception(r), Base64.getEncoder().encodeToString(bytes), "base64");
+            }
+        });
+    }
+
+    /** Marks an open exception REPAIRED by {@code by} through job {@code jobId}; false when it was not open. */
+    public Uni<Boolean> repaired(long exceptionId, String by, String jobId) {
+        return store.run(REPAIRED, exceptionId, OffsetDateTime.now(ZoneOffset.UTC), by, jobId)
+                .map(result -> result.rowCount() == 1);
+    }
+
+    private static ExceptionView exception(Row r) {
+        return new ExceptionView(r.getLong("exception_id"), r.getString("reason_code"), r.getString("detail"),
+                r.getString("trade_id"), r.getInteger("version"), r.getString("partition_key"),
+                r.getString("source_topic"), r.getInteger("source_partition"), r.getLong("source_offset"),
+                r.getString("status"), r.getOffsetDateTime("created_at"), r.getOffsetDateTime("resolved_at"),
+                r.getString("repaired_by"), r.getString("repair_job_id"));
     }
 }

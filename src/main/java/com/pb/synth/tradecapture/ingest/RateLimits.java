@@ -1,5 +1,6 @@
 package com.pb.synth.tradecapture.ingest;
 
+import com.pb.synth.tradecapture.domain.Callers;
 import com.pb.synth.tradecapture.http.Problem;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -75,7 +76,7 @@ public class RateLimits {
     /** Takes one request from the caller's allowance, or throws the 429. */
     public void caller(String name) {
         if (enabled) {
-            caller.take(name == null ? "anonymous" : name);
+            caller.take(Callers.orAnonymous(name));
         }
     }
 

@@ -8,14 +8,12 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.health.SmallRyeHealthReporter;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
@@ -134,19 +132,6 @@ public class TradeApi {
             throw new Problem.Failure(Problem.of(400, "Invalid key", e.getMessage()));
         }
         return queries.position(key).map(p -> found(p, "no position for " + key));
-    }
-
-    @GET
-    @Path("/exceptions")
-    @Operation(summary = "Exceptions to repair, oldest first; page with afterId")
-    public Uni<java.util.List<QueryRepository.ExceptionView>> exceptions(
-            @QueryParam("status") @DefaultValue("OPEN") String status,
-            @QueryParam("afterId") @DefaultValue("0") long afterId,
-            @QueryParam("limit") @DefaultValue("100") int limit) {
-        if (limit < 1 || limit > 1000) {
-            throw new Problem.Failure(Problem.of(400, "Invalid limit", "limit must be 1 to 1000"));
-        }
-        return queries.exceptions(status, afterId, limit);
     }
 
     @GET

@@ -90,6 +90,29 @@ public class CaptureMetrics {
         }
     }
 
+    /** Trades processed since start, by outcome (the counters' totals). */
+    public double processedTotal(Outcome outcome) {
+        return processed.get(outcome).count();
+    }
+
+    /** Partition locks asked for and found held, since start: {attempts, contended}. */
+    public double[] lockTotals() {
+        return new double[] {lockAttempts.count(), lockContention.count()};
+    }
+
+    /**
+     * The capture latency's {@code quantile} (0.5, 0.95, 0.99 or 0.999) in milliseconds over the
+     * timer's recent window, NaN when none was recorded in it.
+     */
+    public double latencyMillis(double quantile) {
+        for (io.micrometer.core.instrument.distribution.ValueAtPercentile v : captureLatency.takeSnapshot().percentileValues()) {
+            if (v.percentile() == quantile) {
+                return v.value(TimeUnit.MILLISECONDS);
+            }
+        }
+        return Double.NaN;
+    }
+
     public void processed(Outcome outcome, int count) {
         processed.get(outcome).increment(count);
     }

@@ -38,6 +38,25 @@ public final class Roles {
         }
     }
 
+    /** The roles the service knows, in the order the console lists them. */
+    public static final java.util.List<String> ALL = java.util.List.of(READ, WRITE, APPROVE, ADMIN);
+
+    /** Any valid token, whatever its roles (who the caller is): policy {@code trade-capture-user}. */
+    @Singleton
+    public static class Authenticated extends RolePolicy {
+        public Authenticated(CaptureConfig config) {
+            super(config.http().authEnabled(), "trade-capture-user");
+        }
+    }
+
+    /** Reading the rules: readers and the admins who write them, policy {@code trade-capture-rules-read}. */
+    @Singleton
+    public static class RulesRead extends RolePolicy {
+        public RulesRead(CaptureConfig config) {
+            super(config.http().authEnabled(), "trade-capture-rules-read", READ, ADMIN);
+        }
+    }
+
     /** Approval decisions: policy {@code trade-capture-approve}. */
     @Singleton
     public static class Approve extends RolePolicy {

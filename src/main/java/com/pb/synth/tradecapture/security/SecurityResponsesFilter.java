@@ -25,12 +25,15 @@ public class SecurityResponsesFilter implements OASFilter {
                 continue;
             }
             for (Map.Entry<PathItem.HttpMethod, Operation> op : path.getValue().getOperations().entrySet()) {
-                String role = path.getKey().startsWith("/api/v1/rules") ? Roles.ADMIN
+                boolean read = op.getKey() == PathItem.HttpMethod.GET;
+                String role = path.getKey().startsWith("/api/v1/rules") ? (read ? Roles.READ : Roles.ADMIN)
                         : path.getKey().startsWith("/api/v1/approvals/") ? Roles.APPROVE
-                        : op.getKey() == PathItem.HttpMethod.GET ? Roles.READ
+                        : read ? Roles.READ
                         : path.getKey().startsWith("/api/v1/reference/") ? Roles.ADMIN : Roles.WRITE;
                 add(op.getValue(), "401", "no bearer token, or an invalid or expired one");
-                add(op.getValue(), "403", "the token does not carry role " + role);
+                if (!path.getKey().equals("/api/v1/me")) {
+                    add(op.getValue(), "403", "the token does not carry role " + role);
+                }
             }
         }
     }

@@ -154,6 +154,29 @@ class NginxClusterIT {
         assertThat(asked).isGreaterThanOrEqualTo(2 * paths.size());
     }
 
+    /**
+     * The operations console through NGINX: the packaged service serves its bundled pages and
+     * scripts with the Content-Security-Policy, {@code /console} leads to the sign-in page, and the
+     * load balancer passes nothing but GET and HEAD there.
+     */
+    @Test
+    void theConsoleIsServedThroughNginxFromThePackagedService() throws Exception {
+        HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+        HttpResponse<String> page = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nginxPort
+                + "/console")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.uri().getPath()).isEqualTo("/console/");
+        assertThat(page.body()).contains("<script type=\"module\" src=\"js/index.js\"></script>").doesNotContain("<script>");
+        assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("script-src 'self'");
+        HttpResponse<String> script = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nginxPort
+                + "/console/js/api.js")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(script.statusCode()).isEqualTo(200);
+        assertThat(script.headers().firstValue("Content-Type").orElseThrow()).contains("javascript");
+        assertThat(client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nginxPort + "/console/index.html"))
+                .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode()).isEqualTo(403);
+    }
+
     /** One rebook as sent: its key, quantity and what the client finally got. */
     private record Rebook(String tradeId, String key, BigDecimal quantity, String body, String idempotencyKey) {
     }

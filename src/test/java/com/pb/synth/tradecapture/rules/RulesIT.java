@@ -116,7 +116,11 @@ class RulesIT extends ServiceTestBase {
         String ok = forAccount(id, "NON_ECONOMIC", "ACC-001", null, "[{\"type\":\"ADD_TAG\",\"value\":\"x\"}]");
         as(OPS).body(ok).post("/api/v1/rules").then().statusCode(403).contentType("application/problem+json");
         given().contentType("application/json").body(ok).post("/api/v1/rules").then().statusCode(401);
-        as(OPS).get("/api/v1/rules").then().statusCode(403);
+        // reading the rules needs the read role only (the console shows them to every reader); writing needs admin
+        as(OPS).get("/api/v1/rules").then().statusCode(200);
+        as(OPS).delete("/api/v1/rules/" + id).then().statusCode(403);
+        as(Tokens.mint("writer-only", Roles.WRITE)).get("/api/v1/rules").then().statusCode(403);
+        given().get("/api/v1/rules").then().statusCode(401);
         assertThat(Fixtures.count(pool, "SELECT count(*) FROM rules WHERE rule_id = $1", id)).isZero();
     }
 

@@ -1,0 +1,69 @@
+// DOM building without HTML strings: every value goes in as text, so nothing a trade, a payload or
+// a comment carries can become markup.
+
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) {
+      continue;
+    }
+    if (k.startsWith('on') && typeof v === 'function') {
+      el.addEventListener(k.slice(2), v);
+    } else if (k === 'class') {
+      el.className = v;
+    } else {
+      el.setAttribute(k, v === true ? '' : String(v));
+    }
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const c of children) {
+    if (c === undefined || c === null || c === false) {
+      continue;
+    }
+    if (Array.isArray(c)) {
+      append(el, c);
+    } else if (c instanceof Node) {
+      el.appendChild(c);
+    } else {
+      el.appendChild(document.createTextNode(String(c)));
+    }
+  }
+}
+
+export function clear(el) {
+  while (el.firstChild) {
+    el.removeChild(el.firstChild);
+  }
+  return el;
+}
+
+export function $(selector) {
+  return document.querySelector(selector);
+}
+
+/** A table of rows: columns are [header, row => cell]. */
+export function table(columns, rows, caption) {
+  return h('table', {},
+    caption ? h('caption', {}, caption) : null,
+    h('thead', {}, h('tr', {}, columns.map(([name]) => h('th', { scope: 'col' }, name)))),
+    h('tbody', {}, rows.map((row) => h('tr', {}, columns.map(([, cell]) => h('td', {}, cell(row)))))));
+}
+
+/** Shows a message in the page's live region (read out by screen readers). */
+export function say(text, kind = 'info') {
+  const region = $('#status');
+  clear(region);
+  region.className = `status ${kind}`;
+  region.appendChild(document.createTextNode(text));
+}
+
+export function problemText(e) {
+  if (e && e.title) {
+    return `${e.title}${e.detail ? `: ${e.detail}` : ''}`;
+  }
+  return String(e && e.message ? e.message : e);
+}

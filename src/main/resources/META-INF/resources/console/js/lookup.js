@@ -1,0 +1,101 @@
+// Trade and position look-up: a trade's versions as captured, a key's position with its FIFO lots.
+import { get, ROLES } from './api.js';
+import { h, $, clear, say, table, problemText } from './dom.js';
+import { start, can, ready } from './nav.js';
+
+const caller = await start('lookup.html');
+
+function lot(e) {
+  return e.tradeLots?.[0] || {};
+}
+
+async function findTrade(tradeId) {
+  const target = clear($('#trade'));
+  try {
+    const t = await get(`/api/v1/trades/capture/${encodeURIComponent(tradeId)}`);
+    target.appendChild(h('h2', {}, `Trade ${t.tradeId}`));
+    target.appendChild(table([
+      ['Version', (e) => e.version],
+      ['Action', (e) => e.action],
+      ['Side', (e) => e.side],
+      ['Quantity', (e) => lot(e).quantity ?? ''],
+      ['Price', (e) => `${lot(e).price ?? ''} ${lot(e).currency ?? ''}`],
+      ['Status', (e) => e.status],
+      ['Workflow', (e) => e.workflowStatus ?? ''],
+      ['Source', (e) => `${e.source ?? ''}${e.enteredBy ? ` (${e.enteredBy})` : ''}`],
+      ['Approval', (e) => (e.approval ? `${e.approval.decision} by ${e.approval.decidedBy}${e.approval.comment ? `: ${e.approval.comment}` : ''}` : '')],
+      ['Processed', (e) => e.processingMetadata?.processedAt ?? ''],
+    ], t.versions, 'Versions, oldest first'));
+    if (can(caller, ROLES.write)) {
+      target.appendChild(h('p', {}, h('a', { id: 'rebook', href: `entry.html?tradeId=${encodeURIComponent(t.tradeId)}` }, 'Rebook (correct) this trade')));
+    }
+    const [account, book, ...security] = t.latest.partitionKey.split('_');
+    $('#pos-account').value = account;
+    $('#pos-book').value = book;
+    $('#pos-security').value = security.join('_');
+    await findPosition(account, book, security.join('_'));
+  } catch (e) {
+    target.appendChild(h('p', { class: 'status error' }, problemText(e)));
+  }
+}
+
+async function findPosition(account, book, security) {
+  const target = clear($('#position'));
+  try {
+    const p = await get(`/api/v1/positions/${[account, book, security].map(encodeURIComponent).join('/')}`);
+    target.appendChild(h('h2', {}, `Position ${p.partitionKey}`));
+    const dl = h('dl', { class: 'facts', id: 'position-facts' });
+    for (const [k, v] of [['Quantity', p.quantity], ['Notional', p.notional], ['Average price', p.averagePrice],
+      ['Trades', p.tradeCount], ['Pending approval', p.pendingCount], ['Updated', p.updatedAt]]) {
+      dl.appendChild(h('dt', {}, k));
+      dl.appendChild(h('dd', { 'data-fact': k.toLowerCase().replace(' ', '-') }, v ?? ''));
+    }
+    target.appendChild(dl);
+    target.appendChild(table([
+      ['Lot', (l) => l.lotId],
+      ['Trade', (l) => l.tradeId],
+      ['Original quantity', (l) => l.originalQuantity],
+      ['Open quantity', (l) => l.openQuantity],
+      ['Price', (l) => l.price],
+    ], p.openLots || [], 'Open lots (FIFO)'));
+    if ((p.reliefs || []).length) {
+      target.appendChild(table([
+        ['Closing trade', (r) => r.tradeId],
+        ['Closing lot', (r) => r.lotId],
+        ['Relieved lot', (r) => r.relievedLotId],
+        ['Quantity', (r) => r.quantity],
+        ['Open price', (r) => r.openPrice],
+        ['Close price', (r) => r.closePrice],
+      ], p.reliefs, 'Reliefs'));
+    }
+  } catch (e) {
+    target.appendChild(h('p', { class: 'status error' }, problemText(e)));
+  }
+}
+
+$('#trade-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const id = $('#lookup-trade').value.trim();
+  if (!id) {
+    say('Enter a trade id.', 'error');
+    return;
+  }
+  findTrade(id);
+});
+$('#position-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const parts = ['#pos-account', '#pos-book', '#pos-security'].map((s) => $(s).value.trim());
+  if (parts.some((v) => !v)) {
+    say('Enter the account, book and security.', 'error');
+    return;
+  }
+  clear($('#trade'));
+  findPosition(...parts);
+});
+
+const wanted = new URLSearchParams(window.location.search).get('tradeId');
+if (wanted) {
+  $('#lookup-trade').value = wanted;
+  await findTrade(wanted);
+}
+ready();
