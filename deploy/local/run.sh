@@ -73,6 +73,7 @@ reference data and rules (README sections "Reference data" and "Rules"):
   curl -s http://127.0.0.1:$HTTP_PORT/api/v1/rules -H "Authorization: Bearer \$ADMIN"
 
 Look at:
+  http://127.0.0.1:$HTTP_PORT/console/          the operations console (sign in with \$TOKEN, or \$ADMIN to edit reference data)
   http://127.0.0.1:$MANAGEMENT_PORT/q/health        health (live and ready)
   http://127.0.0.1:$MANAGEMENT_PORT/q/openapi       the API (OpenAPI)
   http://127.0.0.1:$MANAGEMENT_PORT/q/metrics       Prometheus metrics (trades_processed_total, trades_capture_latency, ...)

@@ -163,26 +163,33 @@ const scenarios = {
   },
 
   // 5. A stored-XSS attempt in a free-text field renders as text, and the CSP blocks inline script.
-  async storedXss(page, { exceptionId, marker }) {
+  async storedXss(page, { exceptionId, tradeId }) {
     const violations = [];
     await page.exposeFunction('__violation', (v) => violations.push(v));
     await page.addInitScript(() => {
       document.addEventListener('securitypolicyviolation', (e) => window.__violation(`${e.violatedDirective} ${e.blockedURI}`));
     });
+    const injected = () => page.evaluate(() => ({
+      xss: window.__xss === undefined ? null : window.__xss,
+      elements: document.querySelectorAll('#main img, #main script, #main iframe').length,
+    }));
     await signIn(page, input.tokens.ops);
+    // an exception whose record key and payload carry markup
     const response = await visit(page, 'exceptions.html');
     const csp = response.headers()['content-security-policy'];
+    const listed = await page.locator('#list').textContent();
     const open = page.locator(`button.open[data-id="${exceptionId}"]`);
     await open.waitFor();
     await open.click();
     await page.locator('#detail').waitFor();
     const payload = await page.locator('#payload').textContent();
     const detailText = await page.locator('#detail-fields').textContent();
-    const injected = await page.evaluate(() => ({
-      xss: window.__xss === undefined ? null : window.__xss,
-      images: document.querySelectorAll('#main img, #main svg, #main script').length,
-    }));
+    const onExceptions = await injected();
     await shot(page, 'exceptions-xss');
+    // a trade whose rejection comment carries markup, in look-up
+    await visit(page, `lookup.html?tradeId=${encodeURIComponent(tradeId)}`);
+    const decisions = await page.locator('#trade').textContent();
+    const onLookup = await injected();
     const inline = await page.evaluate(async () => {
       const s = document.createElement('script');
       s.textContent = 'window.__inline = 1';
@@ -190,8 +197,7 @@ const scenarios = {
       await new Promise((resolve) => setTimeout(resolve, 200));
       return window.__inline === undefined ? null : window.__inline;
     });
-    await page.waitForFunction(() => true);
-    return { csp, payload, detailText, injected, inline, violations, marker };
+    return { csp, listed, payload, detailText, decisions, onExceptions, onLookup, inline, violations };
   },
 
   // 6. A read-only user sees no write actions, and the API refuses them if forced.

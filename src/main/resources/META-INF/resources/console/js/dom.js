@@ -53,6 +53,20 @@ export function table(columns, rows, caption) {
     h('tbody', {}, rows.map((row) => h('tr', {}, columns.map(([, cell]) => h('td', {}, cell(row)))))));
 }
 
+/**
+ * A definition list of [term, value] pairs, skipping values that are absent; {@code attrs(term)}
+ * gives each value's attributes (an id or data- attribute the tests and links find it by).
+ */
+export function facts(pairs, attrs = () => ({}), into = h('dl', { class: 'facts' })) {
+  for (const [term, value] of pairs) {
+    if (value !== undefined && value !== null) {
+      into.appendChild(h('dt', {}, term));
+      into.appendChild(h('dd', attrs(term), typeof value === 'object' && !(value instanceof Node) ? JSON.stringify(value) : value));
+    }
+  }
+  return into;
+}
+
 /** Shows a message in the page's live region (read out by screen readers). */
 export function say(text, kind = 'info') {
   const region = $('#status');
@@ -61,9 +75,11 @@ export function say(text, kind = 'info') {
   region.appendChild(document.createTextNode(text));
 }
 
-export function problemText(e) {
+/** An error as one line; with {@code fields}, a problem's field errors too. */
+export function problemText(e, fields = false) {
   if (e && e.title) {
-    return `${e.title}${e.detail ? `: ${e.detail}` : ''}`;
+    const named = fields && e.errors?.length ? ` (${e.errors.map((x) => `${x.field}: ${x.message}`).join('; ')})` : '';
+    return `${e.title}${e.detail ? `: ${e.detail}` : ''}${named}`;
   }
   return String(e && e.message ? e.message : e);
 }

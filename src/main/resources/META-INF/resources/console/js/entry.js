@@ -1,7 +1,7 @@
 // Manual entry and rebook: client-side checks first, then the API's own (problem+json field errors
 // shown beside their fields), then the job followed until captured or rejected.
 import { get, post, followJob, ROLES } from './api.js';
-import { h, $, clear, say, problemText } from './dom.js';
+import { h, $, clear, say, facts, problemText } from './dom.js';
 import { start, can, ready } from './nav.js';
 
 const ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -15,6 +15,10 @@ const PATHS = [
   [/^tradeLots\[0\]\.priceQuantity\[0\]\.price\[0\]\.unit\.currency$/, 'currency'],
   [/^counterpartyIds(\[0\])?$/, 'counterpartyId'],
 ];
+
+// A repair starts from the rejected record itself: what the form does not show (more lots,
+// sequence numbers, timestamps, metadata) is sent as it came.
+let base = null;
 
 const params = new URLSearchParams(window.location.search);
 const exceptionId = params.get('exception');
@@ -90,8 +94,39 @@ function check() {
   return errors;
 }
 
+function set(object, path, v) {
+  let o = object;
+  for (let i = 0; i < path.length - 1; i++) {
+    const k = path[i];
+    const next = typeof path[i + 1] === 'number' ? [] : {};
+    if (o[k] === null || typeof o[k] !== 'object') {
+      o[k] = next;
+    }
+    o = o[k];
+  }
+  o[path[path.length - 1]] = v;
+}
+
 function request() {
   const tradeId = value('tradeId');
+  if (base) {
+    const body = structuredClone(base);
+    for (const f of ['tradeId', 'accountId', 'bookId', 'securityId', 'tradeDate', 'action', 'side']) {
+      body[f] = value(f);
+    }
+    body.version = Number(value('version'));
+    delete body.source;
+    delete body.enteredBy;
+    delete body.idempotencyKey;
+    const pq = ['tradeLots', 0, 'priceQuantity', 0];
+    set(body, [...pq, 'quantity', 0, 'value'], value('quantity'));
+    set(body, [...pq, 'price', 0, 'value'], value('price'));
+    set(body, [...pq, 'price', 0, 'unit', 'currency'], value('currency').toUpperCase());
+    if (value('counterpartyId')) {
+      body.counterpartyIds = [value('counterpartyId'), ...(Array.isArray(body.counterpartyIds) ? body.counterpartyIds.slice(1) : [])];
+    }
+    return body;
+  }
   const body = {
     tradeId,
     accountId: value('accountId'),
@@ -146,15 +181,9 @@ function fillFromEvent(e) {
 }
 
 function showJob(job) {
-  const dl = clear($('#job'));
-  const rows = [['Job', job.jobId], ['Status', job.status], ['Trade', `${job.tradeId} v${job.version}`],
-    ['Partition key', job.partitionKey], ['Reason', job.reasonCode], ['Detail', job.detail]];
-  for (const [k, v] of rows) {
-    if (v !== undefined && v !== null) {
-      dl.appendChild(h('dt', {}, k));
-      dl.appendChild(h('dd', { id: `job-${k.toLowerCase().replace(' ', '-')}` }, v));
-    }
-  }
+  facts([['Job', job.jobId], ['Status', job.status], ['Trade', `${job.tradeId} v${job.version}`],
+    ['Partition key', job.partitionKey], ['Reason', job.reasonCode], ['Detail', job.detail]],
+  (term) => ({ id: `job-${term.toLowerCase().replace(' ', '-')}` }), clear($('#job')));
   $('#job-lookup').setAttribute('href', `lookup.html?tradeId=${encodeURIComponent(job.tradeId)}`);
 }
 
@@ -201,10 +230,19 @@ if (!can(caller, ROLES.write)) {
     try {
       const x = await get(`/api/v1/exceptions/${encodeURIComponent(exceptionId)}`);
       if (x.payloadEncoding === 'utf-8') {
+        let parsed = null;
         try {
-          fillFromRequest(JSON.parse(x.payload));
+          parsed = JSON.parse(x.payload);
         } catch (e) {
           say('The payload is not JSON: enter the trade by hand.', 'info');
+        }
+        if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+          base = parsed;
+          fillFromRequest(parsed);
+          const lots = Array.isArray(parsed.tradeLots) ? parsed.tradeLots.length : 0;
+          if (lots > 1 || (parsed.tradeLots?.[0]?.priceQuantity?.length || 0) > 1) {
+            $('#mode').textContent += ' Only its first lot is shown here; the others are sent as they were.';
+          }
         }
       }
     } catch (e) {

@@ -1,7 +1,7 @@
 // The exceptions queue: filter by status and reason code, open one to read its raw payload, and
 // repair it into a manual entry (the entry page, prefilled from the payload).
 import { get, ROLES } from './api.js';
-import { h, $, clear, say, table, problemText } from './dom.js';
+import { h, $, clear, say, table, facts, problemText } from './dom.js';
 import { start, can, ready } from './nav.js';
 
 const caller = await start('exceptions.html');
@@ -16,13 +16,7 @@ function fields(x) {
 async function open(id) {
   try {
     const x = await get(`/api/v1/exceptions/${encodeURIComponent(id)}`);
-    const dl = clear($('#detail-fields'));
-    for (const [k, v] of fields(x)) {
-      if (v !== undefined && v !== null) {
-        dl.appendChild(h('dt', {}, k));
-        dl.appendChild(h('dd', {}, v));
-      }
-    }
+    facts(fields(x), () => ({}), clear($('#detail-fields')));
     let shown = x.payload ?? '(no payload kept)';
     if (x.payloadEncoding === 'utf-8') {
       try {

@@ -1,6 +1,6 @@
 // Trade and position look-up: a trade's versions as captured, a key's position with its FIFO lots.
 import { get, ROLES } from './api.js';
-import { h, $, clear, say, table, problemText } from './dom.js';
+import { h, $, clear, say, table, facts, problemText } from './dom.js';
 import { start, can, ready } from './nav.js';
 
 const caller = await start('lookup.html');
@@ -23,9 +23,17 @@ async function findTrade(tradeId) {
       ['Status', (e) => e.status],
       ['Workflow', (e) => e.workflowStatus ?? ''],
       ['Source', (e) => `${e.source ?? ''}${e.enteredBy ? ` (${e.enteredBy})` : ''}`],
-      ['Approval', (e) => (e.approval ? `${e.approval.decision} by ${e.approval.decidedBy}${e.approval.comment ? `: ${e.approval.comment}` : ''}` : '')],
       ['Processed', (e) => e.processingMetadata?.processedAt ?? ''],
-    ], t.versions, 'Versions, oldest first'));
+    ], t.versions, 'Versions, oldest first (as captured)'));
+    if ((t.decisions || []).length) {
+      target.appendChild(table([
+        ['Version', (d) => d.version],
+        ['Decision', (d) => d.decision],
+        ['By', (d) => d.decidedBy],
+        ['At', (d) => d.decidedAt],
+        ['Comment', (d) => d.comment ?? ''],
+      ], t.decisions, 'Approval decisions'));
+    }
     if (can(caller, ROLES.write)) {
       target.appendChild(h('p', {}, h('a', { id: 'rebook', href: `entry.html?tradeId=${encodeURIComponent(t.tradeId)}` }, 'Rebook (correct) this trade')));
     }
@@ -44,13 +52,9 @@ async function findPosition(account, book, security) {
   try {
     const p = await get(`/api/v1/positions/${[account, book, security].map(encodeURIComponent).join('/')}`);
     target.appendChild(h('h2', {}, `Position ${p.partitionKey}`));
-    const dl = h('dl', { class: 'facts', id: 'position-facts' });
-    for (const [k, v] of [['Quantity', p.quantity], ['Notional', p.notional], ['Average price', p.averagePrice],
-      ['Trades', p.tradeCount], ['Pending approval', p.pendingCount], ['Updated', p.updatedAt]]) {
-      dl.appendChild(h('dt', {}, k));
-      dl.appendChild(h('dd', { 'data-fact': k.toLowerCase().replace(' ', '-') }, v ?? ''));
-    }
-    target.appendChild(dl);
+    target.appendChild(facts([['Quantity', p.quantity], ['Notional', p.notional], ['Average price', p.averagePrice],
+      ['Trades', p.tradeCount], ['Pending approval', p.pendingCount], ['Updated', p.updatedAt]],
+    (term) => ({ 'data-fact': term.toLowerCase().replace(' ', '-') }), h('dl', { class: 'facts', id: 'position-facts' })));
     target.appendChild(table([
       ['Lot', (l) => l.lotId],
       ['Trade', (l) => l.tradeId],

@@ -1,19 +1,10 @@
 // Reference data and rules: read for every reader, written by admins (PUT terms, POST and DELETE rules).
 import { get, put, post, del, ROLES } from './api.js';
-import { h, $, clear, say, table, problemText } from './dom.js';
+import { h, $, clear, say, table, facts, problemText } from './dom.js';
 import { start, can, ready } from './nav.js';
 
 const caller = await start('reference.html');
 const admin = can(caller, ROLES.admin);
-
-function facts(object) {
-  const dl = h('dl', { class: 'facts' });
-  for (const [k, v] of Object.entries(object)) {
-    dl.appendChild(h('dt', {}, k));
-    dl.appendChild(h('dd', {}, v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : v));
-  }
-  return dl;
-}
 
 async function show() {
   const kind = $('#ref-kind').value;
@@ -25,7 +16,7 @@ async function show() {
   }
   try {
     const terms = await get(`/api/v1/reference/${kind}/${encodeURIComponent(id)}`);
-    target.appendChild(facts(terms));
+    target.appendChild(facts(Object.entries(terms).map(([k, v]) => [k, v ?? ''])));
     if (admin) {
       $('#ref-json').value = JSON.stringify(terms, null, 2);
       $('#ref-edit').hidden = false;
@@ -93,7 +84,7 @@ $('#ref-edit').addEventListener('submit', async (event) => {
     say('Saved.', 'ok');
     await show();
   } catch (e) {
-    say(`${problemText(e)}${e.errors?.length ? ` (${e.errors.map((x) => `${x.field}: ${x.message}`).join('; ')})` : ''}`, 'error');
+    say(problemText(e, true), 'error');
   }
 });
 $('#rule-add').hidden = !admin;
@@ -108,7 +99,7 @@ $('#rule-add').addEventListener('submit', async (event) => {
     say('Rule saved; in force now.', 'ok');
     await rules();
   } catch (e) {
-    say(`${problemText(e)}${e.errors?.length ? ` (${e.errors.map((x) => `${x.field}: ${x.message}`).join('; ')})` : ''}`, 'error');
+    say(problemText(e, true), 'error');
   }
 });
 if (!admin) {

@@ -17,7 +17,11 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -108,13 +112,28 @@ public class ExceptionApi {
                         + x.status() + by));
             }
             // One repair per exception and operator: a retry after a lost answer finds the same job.
-            String key = "repair-" + exceptionId + "-" + Callers.orAnonymous(caller);
+            String key = repairKey(exceptionId, Callers.orAnonymous(caller));
             return ingest.submit(new IngestService.Submission(body, key, null, true, caller))
                     .call(job -> queries.repaired(exceptionId, Callers.orAnonymous(caller),
                             job.jobId()))
                     .map(job -> Response.accepted(job)
                             .location(URI.create("/api/v1/trades/jobs/" + job.jobId() + "/status")).build());
         });
+    }
+
+    /** The repair's Idempotency-Key: the exception and the caller (hashed when the name would make it too long). */
+    static String repairKey(long exceptionId, String caller) {
+        String key = "repair-" + exceptionId + "-" + caller;
+        if (key.length() <= IngestService.MAX_IDEMPOTENCY_KEY) {
+            return key;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(caller.getBytes(StandardCharsets.UTF_8));
+            return "repair-" + exceptionId + "-sha256-" + HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static <T> T found(T value, long exceptionId) {

@@ -38,6 +38,9 @@ public class QueryRepository {
     static final Statement VERSIONS = Statement.portable("trade versions",
             "SELECT captured_event FROM trade_versions WHERE trade_id = $1 ORDER BY version",
             bind("trade_versions.trade_id", String.class));
+    static final Statement DECISIONS = Statement.portable("approval decisions of a trade",
+            "SELECT version, decision, comment, decided_by, decided_at FROM approval_decisions WHERE trade_id = $1 "
+                    + "ORDER BY version", bind("approval_decisions.trade_id", String.class));
     static final Statement POSITION = Statement.portable("position",
             "SELECT partition_key, account_id, book_id, security_id, quantity, notional, trade_count, pending_count, "
                     + "fencing_token, updated_at FROM positions WHERE partition_key = $1",
@@ -82,7 +85,7 @@ public class QueryRepository {
             bind("trade_exceptions.repaired_by", String.class), bind("trade_exceptions.repair_job_id", String.class));
 
     /** Every statement of the read API, for the dialect test. */
-    public static final List<Statement> STATEMENTS = List.of(VERSIONS, POSITION, LIVE_TRADES, SNAPSHOT,
+    public static final List<Statement> STATEMENTS = List.of(VERSIONS, DECISIONS, POSITION, LIVE_TRADES, SNAPSHOT,
             RESTORE_ISOLATION, EXCEPTIONS, EXCEPTIONS_BY_REASON, EXCEPTION, REPAIRED);
 
     private static String liveTrades(String key, String live) {
@@ -94,8 +97,15 @@ public class QueryRepository {
                 + " ORDER BY first_at, first_offset, trade_id";
     }
 
-    /** A trade's blotter as captured, every version oldest first. */
-    public record TradeView(String tradeId, JsonNode latest, List<JsonNode> versions) {
+    /**
+     * A trade's blotter as captured, every version oldest first, and the approval decisions taken on
+     * its versions since (the decision's event is on the output topic; the stored versions stay as captured).
+     */
+    public record TradeView(String tradeId, JsonNode latest, List<JsonNode> versions, List<DecisionView> decisions) {
+    }
+
+    /** An approval decision on one version of a trade. */
+    public record DecisionView(int version, String decision, String comment, String decidedBy, OffsetDateTime decidedAt) {
     }
 
     /** A key's position. */
@@ -128,7 +138,7 @@ public class QueryRepository {
     }
 
     public Uni<TradeView> trade(String tradeId) {
-        return store.run(VERSIONS, tradeId).map(rows -> {
+        return store.run(VERSIONS, tradeId).flatMap(rows -> {
             List<JsonNode> versions = new ArrayList<>();
             for (Row row : rows) {
                 try {
@@ -137,7 +147,17 @@ public class QueryRepository {
                     throw new UncheckedIOException(e);
                 }
             }
-            return versions.isEmpty() ? null : new TradeView(tradeId, versions.get(versions.size() - 1), versions);
+            if (versions.isEmpty()) {
+                return Uni.createFrom().nullItem();
+            }
+            return store.run(DECISIONS, tradeId).map(found -> {
+                List<DecisionView> decisions = new ArrayList<>();
+                for (Row r : found) {
+                    decisions.add(new DecisionView(r.getInteger("version"), r.getString("decision"),
+                            r.getString("comment"), r.getString("decided_by"), r.getOffsetDateTime("decided_at")));
+                }
+                return new TradeView(tradeId, versions.get(versions.size() - 1), versions, decisions);
+            });
         });
     }
 

@@ -223,17 +223,32 @@ class ConsoleIT extends ServiceTestBase {
 
     @Test
     void aStoredXssAttemptRendersAsTextAndTheCspBlocksInlineScript() throws Exception {
-        String marker = "<img src=x onerror=\"window.__xss=1\"><script>window.__xss=2</script>";
+        // free text from outside: a record's key and payload (kept with its exception), a rejection comment
+        String markup = "<img src=x onerror=\"window.__xss=1\"><script>window.__xss=2</script>";
         TradeRequests.Builder t = TradeRequests.trade(TradeRequests.unique("CON-XSS"));
         ObjectNode n = t.node();
-        n.put("tradeId", marker);
-        long id = poison(t.key(), n.toString(), "INVALID_ID");
+        n.put("tradeId", markup);
+        long id = poison(markup, n.toString(), "INVALID_ID");
+        String account = account("CONSOLE-X", 10_000L);
+        TradeRequests.Builder big = TradeRequests.trade(TradeRequests.unique("CON-XSS-BIG")).key(account, "BOOK-01",
+                "US0378331005").quantity("1000").price("50");
+        Topics.send(bootstrap, Topics.inputs(List.of(big)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> Fixtures.count(pool,
+                "SELECT count(*) FROM trade_versions WHERE trade_id = $1", big.tradeId()) == 1);
+        io.restassured.RestAssured.given().contentType("application/json").header("Authorization", "Bearer " + APPROVER)
+                .body(JSON.writeValueAsString(Map.of("decision", "REJECT", "comment", markup)))
+                .post("/api/v1/approvals/" + big.tradeId() + "/1").then().statusCode(200);
 
-        JsonNode shown = browse("storedXss", Map.of("exceptionId", id, "marker", marker));
+        JsonNode shown = browse("storedXss", Map.of("exceptionId", id, "tradeId", big.tradeId()));
 
+        assertThat(shown.get("listed").asText()).as("the key in the queue, as text").contains(markup);
+        assertThat(shown.get("detailText").asText()).as("the key in the detail, as text").contains(markup);
         assertThat(shown.get("payload").asText()).contains("\"tradeId\": \"<img src=x onerror=\\\"window.__xss=1\\\"><script>");
-        assertThat(shown.get("injected").get("xss").isNull()).as("no injected handler ran").isTrue();
-        assertThat(shown.get("injected").get("images").asInt()).as("no markup from the payload").isZero();
+        assertThat(shown.get("decisions").asText()).as("the rejection comment, as text").contains(markup);
+        for (String page : List.of("onExceptions", "onLookup")) {
+            assertThat(shown.get(page).get("xss").isNull()).as("no injected handler ran " + page).isTrue();
+            assertThat(shown.get(page).get("elements").asInt()).as("no element from the text " + page).isZero();
+        }
         assertThat(shown.get("inline").isNull()).as("an inline script did not run").isTrue();
         assertThat(shown.get("violations").toString()).contains("script-src");
         assertThat(shown.get("csp").asText()).contains("script-src 'self'").contains("default-src 'none'")
