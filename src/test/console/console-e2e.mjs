@@ -202,6 +202,15 @@ const scenarios = {
 
   // 6. A read-only user sees no write actions, and the API refuses them if forced.
   async readOnly(page, { exceptionId, tradeId, request }) {
+    // an expired token is refused at sign-in, and no page opens with it
+    await page.goto(`${input.base}/console`);
+    await page.locator('html[data-ready]').waitFor({ state: 'attached' });
+    await page.locator('#token').fill(input.tokens.expired);
+    await page.locator('#sign-in').click();
+    await page.locator('#status.error').waitFor();
+    const expired = await page.locator('#status').textContent();
+    await page.goto(`${input.base}/console/entry.html`);
+    await page.waitForURL(/index\.html$/);
     await signIn(page, input.tokens.reader);
     await visit(page, 'entry.html');
     const entryForm = await page.locator('#entry-form').isVisible();
@@ -232,7 +241,7 @@ const scenarios = {
         rule: await status('DELETE', '/api/v1/rules/ANY'),
       };
     }, { body: request, exceptionId });
-    return { entryForm, entryStatus, repair, decide, edits, forced };
+    return { expired, entryForm, entryStatus, repair, decide, edits, forced };
   },
 };
 

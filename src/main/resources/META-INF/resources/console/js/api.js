@@ -58,6 +58,11 @@ export async function call(method, path, body, headers = {}) {
       data = { detail: text };
     }
   }
+  if (response.status === 401 && t && path !== '/api/v1/me') {
+    // the token expired (or was revoked) while the page was open: sign in again
+    signOut();
+    window.location.assign('index.html?expired=1');
+  }
   if (!response.ok) {
     throw new ApiError(response.status, data || {});
   }

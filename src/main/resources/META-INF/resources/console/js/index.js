@@ -47,6 +47,9 @@ const caller = await start('index.html');
 if (caller) {
   home(caller);
 } else {
+  if (new URLSearchParams(window.location.search).has('expired')) {
+    say('Your sign-in expired or was refused: paste a new token.', 'error');
+  }
   $('#token').focus();
 }
 $('#sign-in').disabled = false;

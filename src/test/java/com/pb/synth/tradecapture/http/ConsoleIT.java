@@ -72,7 +72,8 @@ class ConsoleIT extends ServiceTestBase {
     private JsonNode browse(String scenario, Map<String, Object> data) throws IOException, InterruptedException {
         Map<String, Object> input = new LinkedHashMap<>();
         input.put("base", base.toString().replaceAll("/$", ""));
-        input.put("tokens", Map.of("ops", OPS, "approver", APPROVER, "reader", READER));
+        input.put("tokens", Map.of("ops", OPS, "approver", APPROVER, "reader", READER,
+                "expired", Tokens.expired("viewer", Roles.READ)));
         input.put("data", data);
         input.put("shots", SHOTS.toString());
         ProcessBuilder pb = new ProcessBuilder("node", "console-e2e.mjs", scenario).directory(E2E.toFile())
@@ -272,6 +273,7 @@ class ConsoleIT extends ServiceTestBase {
         JsonNode shown = browse("readOnly", Map.of("exceptionId", id, "tradeId", pending.tradeId(),
                 "request", JSON.readTree(forced.json())));
 
+        assertThat(shown.get("expired").asText()).contains("refused");
         assertThat(shown.get("entryForm").asBoolean()).isFalse();
         assertThat(shown.get("entryStatus").asText()).contains(Roles.WRITE);
         assertThat(shown.get("repair").asBoolean()).isFalse();
