@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
@@ -105,7 +106,7 @@ public class CaptureMetrics {
      * timer's recent window, NaN when none was recorded in it.
      */
     public double latencyMillis(double quantile) {
-        for (io.micrometer.core.instrument.distribution.ValueAtPercentile v : captureLatency.takeSnapshot().percentileValues()) {
+        for (ValueAtPercentile v : captureLatency.takeSnapshot().percentileValues()) {
             if (v.percentile() == quantile) {
                 return v.value(TimeUnit.MILLISECONDS);
             }
