@@ -124,6 +124,16 @@ class ConsoleIT extends ServiceTestBase {
         return r.getLong(0);
     }
 
+    /** A 50,000 notional trade from Kafka on an account whose limit is lower: captured, waiting for approval. */
+    private TradeRequests.Builder pendingApproval(String account, String prefix) {
+        TradeRequests.Builder big = TradeRequests.trade(TradeRequests.unique(prefix)).key(account, "BOOK-01",
+                "US0378331005").quantity("1000").price("50");
+        Topics.send(bootstrap, Topics.inputs(List.of(big)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> Fixtures.count(pool,
+                "SELECT count(*) FROM trade_versions WHERE trade_id = $1 AND pending", big.tradeId()) == 1);
+        return big;
+    }
+
     private long published(String tradeId) {
         return Fixtures.count(pool, "SELECT count(*) FROM ingest_jobs WHERE trade_id = $1", tradeId);
     }
@@ -230,12 +240,7 @@ class ConsoleIT extends ServiceTestBase {
         ObjectNode n = t.node();
         n.put("tradeId", markup);
         long id = poison(markup, n.toString(), "INVALID_ID");
-        String account = account("CONSOLE-X", 10_000L);
-        TradeRequests.Builder big = TradeRequests.trade(TradeRequests.unique("CON-XSS-BIG")).key(account, "BOOK-01",
-                "US0378331005").quantity("1000").price("50");
-        Topics.send(bootstrap, Topics.inputs(List.of(big)));
-        await().atMost(Duration.ofSeconds(30)).until(() -> Fixtures.count(pool,
-                "SELECT count(*) FROM trade_versions WHERE trade_id = $1", big.tradeId()) == 1);
+        TradeRequests.Builder big = pendingApproval(account("CONSOLE-X", 10_000L), "CON-XSS-BIG");
         io.restassured.RestAssured.given().contentType("application/json").header("Authorization", "Bearer " + APPROVER)
                 .body(JSON.writeValueAsString(Map.of("decision", "REJECT", "comment", markup)))
                 .post("/api/v1/approvals/" + big.tradeId() + "/1").then().statusCode(200);
@@ -259,11 +264,7 @@ class ConsoleIT extends ServiceTestBase {
     @Test
     void aReadOnlyUserSeesNoWriteActionsAndTheApiRefusesThem() throws Exception {
         String account = account("CONSOLE-RO", 10_000L);
-        TradeRequests.Builder pending = TradeRequests.trade(TradeRequests.unique("CON-RO")).key(account, "BOOK-01",
-                "US0378331005").quantity("1000").price("50");
-        Topics.send(bootstrap, Topics.inputs(List.of(pending)));
-        await().atMost(Duration.ofSeconds(30)).until(() -> Fixtures.count(pool,
-                "SELECT count(*) FROM trade_versions WHERE trade_id = $1", pending.tradeId()) == 1);
+        TradeRequests.Builder pending = pendingApproval(account, "CON-RO");
         TradeRequests.Builder bad = TradeRequests.trade(TradeRequests.unique("CON-RO-BAD")).key(account, "BOOK-01",
                 "US0378331005").quantity("-1");
         long id = poison(bad.key(), bad.json(), "INVALID_VALUE");

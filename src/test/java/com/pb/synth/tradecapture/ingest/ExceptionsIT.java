@@ -15,6 +15,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -42,12 +43,17 @@ class ExceptionsIT extends ServiceTestBase {
                 .iterator().next().getLong(0);
     }
 
+    /** A trade with a negative quantity (never captured: INVALID_VALUE) on a new account of its own. */
+    private TradeRequests.Builder negative(String prefix, String quantity) {
+        String account = Fixtures.accounts(pool, reference, prefix, 1).get(0);
+        return TradeRequests.trade(TradeRequests.unique(prefix + "-NEG")).key(account, "BOOK-01", "US0378331005")
+                .quantity(quantity);
+    }
+
     @Test
     void theQueueFiltersByReasonAndShowsTheRawPayloadTextOrBase64() {
-        String account = Fixtures.accounts(pool, reference, "EXC", 1).get(0);
-        TradeRequests.Builder negative = TradeRequests.trade(TradeRequests.unique("EXC-NEG"))
-                .key(account, "BOOK-01", "US0378331005").quantity("-1");
-        long invalid = stored(negative.key(), negative.json().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        TradeRequests.Builder negative = negative("EXC", "-1");
+        long invalid = stored(negative.key(), negative.json().getBytes(StandardCharsets.UTF_8));
         byte[] binary = {(byte) 0xff, (byte) 0xfe, 0, 1, 2, (byte) 0x80};
         long notJson = stored(negative.key(), binary);
 
@@ -75,10 +81,9 @@ class ExceptionsIT extends ServiceTestBase {
 
     @Test
     void aRepairIsAManualEntryThatClosesTheExceptionOnce() {
-        String account = Fixtures.accounts(pool, reference, "EXR", 1).get(0);
-        TradeRequests.Builder negative = TradeRequests.trade(TradeRequests.unique("EXR-NEG"))
-                .key(account, "BOOK-01", "US0378331005").quantity("-7");
-        long id = stored(negative.key(), negative.json().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        TradeRequests.Builder negative = negative("EXR", "-7");
+        String account = negative.key().substring(0, negative.key().indexOf("_BOOK-01_"));
+        long id = stored(negative.key(), negative.json().getBytes(StandardCharsets.UTF_8));
         String repaired = TradeRequests.trade(negative.tradeId()).key(account, "BOOK-01", "US0378331005")
                 .quantity("7").json();
 
