@@ -100,22 +100,24 @@ public class ExceptionApi {
     @APIResponse(responseCode = "400", description = "invalid trade, each bad field named",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "the exception is not open (repaired or resolved already)",
+    @APIResponse(responseCode = "409", description = "the exception is not open (resolved, or repaired by someone else)",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> repair(@PathParam("exceptionId") long exceptionId, byte[] body) {
         String caller = identity.isAnonymous() ? null : identity.getPrincipal().getName();
         return queries.exception(exceptionId).map(e -> found(e, exceptionId)).flatMap(e -> {
             QueryRepository.ExceptionView x = e.exception();
-            if (!"OPEN".equals(x.status())) {
-                String by = x.repairedBy() == null ? "" : " by " + x.repairedBy() + " as job " + x.repairJobId();
+            String by = Callers.orAnonymous(caller);
+            // the caller's own repair asked again (an answer lost on the way) is the same job, not a conflict
+            boolean again = "REPAIRED".equals(x.status()) && by.equals(x.repairedBy());
+            if (!"OPEN".equals(x.status()) && !again) {
+                String who = x.repairedBy() == null ? "" : " by " + x.repairedBy() + " as job " + x.repairJobId();
                 throw new Problem.Failure(Problem.of(409, "Not open", "exception " + exceptionId + " is "
-                        + x.status() + by));
+                        + x.status() + who));
             }
             // One repair per exception and operator: a retry after a lost answer finds the same job.
-            String key = repairKey(exceptionId, Callers.orAnonymous(caller));
+            String key = repairKey(exceptionId, by);
             return ingest.submit(new IngestService.Submission(body, key, null, true, caller))
-                    .call(job -> queries.repaired(exceptionId, Callers.orAnonymous(caller),
-                            job.jobId()))
+                    .call(job -> queries.repaired(exceptionId, by, job.jobId()))
                     .map(job -> Response.accepted(job)
                             .location(URI.create("/api/v1/trades/jobs/" + job.jobId() + "/status")).build());
         });

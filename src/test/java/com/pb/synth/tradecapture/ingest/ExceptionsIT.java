@@ -107,7 +107,9 @@ class ExceptionsIT extends ServiceTestBase {
         assertThat(as(READER).get("/api/v1/exceptions?status=REPAIRED&limit=1000").then().extract().jsonPath()
                 .getList("exceptionId", Long.class)).contains(id);
 
-        // a second repair, by anyone, is refused and names the first
+        // the same caller asking again (a lost answer) gets the same job; anyone else is refused, naming the first
+        assertThat(as(OPS).body(repaired).post("/api/v1/exceptions/" + id + "/repair").then().statusCode(202)
+                .extract().<String>path("jobId")).isEqualTo(job);
         String detail = as(OTHER).body(repaired).post("/api/v1/exceptions/" + id + "/repair").then().statusCode(409)
                 .extract().path("detail");
         assertThat(detail).contains("ops-user").contains(job);
