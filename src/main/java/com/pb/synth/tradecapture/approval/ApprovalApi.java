@@ -1,6 +1,7 @@
 package com.pb.synth.tradecapture.approval;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.pb.synth.tradecapture.security.Identities;
 import com.pb.synth.tradecapture.domain.ApprovalDecision;
 import com.pb.synth.tradecapture.domain.FieldError;
 import com.pb.synth.tradecapture.domain.ReasonCode;
@@ -91,7 +92,7 @@ public class ApprovalApi {
         if (!errors.isEmpty()) {
             throw new Problem.Failure(Problem.invalid("Invalid decision", errors));
         }
-        String approver = identity.isAnonymous() ? null : identity.getPrincipal().getName();
+        String approver = Identities.name(identity);
         return approvals.decide(tradeId, version, decision, comment, approver);
     }
 }

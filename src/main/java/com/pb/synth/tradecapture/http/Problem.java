@@ -20,6 +20,14 @@ public record Problem(String type, String title, int status, String detail, Stri
         return new Problem("about:blank", title, status, detail, null, List.of());
     }
 
+    /** The value, or a 404 saying what was not found when it is null. */
+    public static <T> T found(T value, String detail) {
+        if (value == null) {
+            throw new Failure(of(404, "Not found", detail));
+        }
+        return value;
+    }
+
     public static Problem invalid(List<FieldError> errors) {
         return invalid("Invalid trade", errors);
     }

@@ -1,5 +1,6 @@
 package com.pb.synth.tradecapture.ingest;
 
+import com.pb.synth.tradecapture.security.Identities;
 import com.pb.synth.tradecapture.capture.TradeCaptureRequest;
 import com.pb.synth.tradecapture.domain.Callers;
 import com.pb.synth.tradecapture.domain.ReasonCode;
@@ -83,7 +84,7 @@ public class ExceptionApi {
     @Operation(summary = "One exception with the raw record it came from (payload as text, or Base64 when not UTF-8)")
     @APIResponse(responseCode = "404", content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
     public Uni<QueryRepository.ExceptionDetail> exception(@PathParam("exceptionId") long exceptionId) {
-        return queries.exception(exceptionId).map(e -> found(e, exceptionId));
+        return queries.exception(exceptionId).map(e -> Problem.found(e, "no exception " + exceptionId));
     }
 
     @POST
@@ -103,8 +104,8 @@ public class ExceptionApi {
     @APIResponse(responseCode = "409", description = "the exception is not open (resolved, or repaired by someone else)",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> repair(@PathParam("exceptionId") long exceptionId, byte[] body) {
-        String caller = identity.isAnonymous() ? null : identity.getPrincipal().getName();
-        return queries.exception(exceptionId).map(e -> found(e, exceptionId)).flatMap(e -> {
+        String caller = Identities.name(identity);
+        return queries.exception(exceptionId).map(e -> Problem.found(e, "no exception " + exceptionId)).flatMap(e -> {
             QueryRepository.ExceptionView x = e.exception();
             String by = Callers.orAnonymous(caller);
             // the caller's own repair asked again (an answer lost on the way) is the same job, not a conflict
@@ -138,10 +139,4 @@ public class ExceptionApi {
         }
     }
 
-    private static <T> T found(T value, long exceptionId) {
-        if (value == null) {
-            throw new Problem.Failure(Problem.of(404, "Not found", "no exception " + exceptionId));
-        }
-        return value;
-    }
 }

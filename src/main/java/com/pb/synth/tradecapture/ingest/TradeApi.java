@@ -1,5 +1,6 @@
 package com.pb.synth.tradecapture.ingest;
 
+import com.pb.synth.tradecapture.security.Identities;
 import com.pb.synth.tradecapture.http.Problem;
 import com.pb.synth.tradecapture.capture.TradeCaptureRequest;
 import com.pb.synth.tradecapture.domain.PartitionKey;
@@ -113,7 +114,7 @@ public class TradeApi {
     @APIResponse(responseCode = "404", description = "never captured",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
     public Uni<QueryRepository.TradeView> trade(@PathParam("tradeId") String tradeId) {
-        return queries.trade(tradeId).map(t -> found(t, "no captured trade " + tradeId));
+        return queries.trade(tradeId).map(t -> Problem.found(t, "no captured trade " + tradeId));
     }
 
     @GET
@@ -131,7 +132,7 @@ public class TradeApi {
         } catch (IllegalArgumentException e) {
             throw new Problem.Failure(Problem.of(400, "Invalid key", e.getMessage()));
         }
-        return queries.position(key).map(p -> found(p, "no position for " + key));
+        return queries.position(key).map(p -> Problem.found(p, "no position for " + key));
     }
 
     @GET
@@ -155,13 +156,6 @@ public class TradeApi {
     }
 
     private String caller() {
-        return identity.isAnonymous() ? null : identity.getPrincipal().getName();
-    }
-
-    private static <T> T found(T value, String detail) {
-        if (value == null) {
-            throw new Problem.Failure(Problem.of(404, "Not found", detail));
-        }
-        return value;
+        return Identities.name(identity);
     }
 }

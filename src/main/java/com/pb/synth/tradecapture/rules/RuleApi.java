@@ -1,5 +1,6 @@
 package com.pb.synth.tradecapture.rules;
 
+import com.pb.synth.tradecapture.security.Identities;
 import com.pb.synth.tradecapture.domain.FieldError;
 import com.pb.synth.tradecapture.domain.ReasonCode;
 import com.pb.synth.tradecapture.domain.rules.RuleCompiler;
@@ -157,7 +158,7 @@ public class RuleApi {
 
     /** Stores the version and answers once this instance runs with it. */
     private Uni<RuleRepository.StoredRule> store(RuleDefinition rule, int priority, boolean active) {
-        String by = identity.isAnonymous() ? null : identity.getPrincipal().getName();
+        String by = Identities.name(identity);
         return rules.add(rule, priority, active, by)
                 .onFailure(PgException.class).transform(f -> "23505".equals(((PgException) f).getSqlState())
                         ? new Problem.Failure(Problem.of(409, "Conflict", "rule " + rule.ruleId()

@@ -36,7 +36,7 @@ public class CallerApi {
     @Operation(summary = "The caller's subject and service roles (every role when authentication is off)")
     public Caller me() {
         if (!authEnabled) {
-            return new Caller(identity.isAnonymous() ? Callers.ANONYMOUS : identity.getPrincipal().getName(), Roles.ALL,
+            return new Caller(Callers.orAnonymous(Identities.name(identity)), Roles.ALL,
                     false);
         }
         return new Caller(identity.getPrincipal().getName(), Roles.ALL.stream().filter(identity::hasRole).toList(), true);
