@@ -145,13 +145,13 @@ public interface CaptureConfig {
 
     /** Which database capture writes to: PostgreSQL (the Quarkus datasource) or SQL Server (built here). */
     interface Store {
-        /** {@code postgresql} or {@code mssql} (DB_KIND; else taken from DATABASE_URL's form). */
+        /** {@code postgresql}, {@code mssql} or {@code babelfish} (DB_KIND; else taken from DATABASE_URL's form). */
         @WithDefault("postgresql")
         StoreKind kind();
 
         /** Whether capture stores to SQL Server. */
         default boolean sqlServer() {
-            return kind() == StoreKind.MSSQL;
+            return kind().sqlServer();
         }
 
         Mssql mssql();

@@ -50,7 +50,7 @@ public class DatabaseUrlConfigSourceFactory implements ConfigSourceFactory {
         if (sqlServerUrl) {
             sqlServer(jdbcUrl.substring("jdbc:sqlserver://".length()), props);
         }
-        if ("mssql".equals(kind)) {
+        if (!"postgresql".equals(kind)) {
             props.put("quarkus.datasource.active", "false");
         }
         return props;

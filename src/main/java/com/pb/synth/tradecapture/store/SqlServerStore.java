@@ -1,6 +1,7 @@
 package com.pb.synth.tradecapture.store;
 
 import com.pb.synth.tradecapture.config.CaptureConfig;
+import com.pb.synth.tradecapture.config.StoreKind;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -56,8 +57,12 @@ public class SqlServerStore {
         if (!active) {
             return;
         }
-        LOG.infof("store: SQL Server %s (user %s, TLS %s)", status.get().server(), config.mssql().user(),
-                config.mssql().encrypt() ? "on" : "off");
+        LOG.infof("store: %s %s (user %s, TLS %s)", config.kind() == StoreKind.BABELFISH ? "Babelfish" : "SQL Server",
+                status.get().server(), config.mssql().user(), config.mssql().encrypt() ? "on" : "off");
+        if (config.kind() == StoreKind.BABELFISH && config.migrateAtStart()) {
+            LOG.warn("store: Flyway cannot migrate Babelfish (its catalogue query fails there); the schema is not "
+                    + "migrated at start: apply the T-SQL scripts as a DBA and set DB_MIGRATE_AT_START=false");
+        }
     }
 
     /** Every retry interval while SQL Server is the store: migrate once, then check it answers. */
@@ -68,7 +73,8 @@ public class SqlServerStore {
 
     /** Migrates once (blocking JDBC, on a worker thread), then checks the pool answers. */
     Uni<Void> check() {
-        Uni<Void> migrate = migrated || !config.migrateAtStart() ? Uni.createFrom().voidItem()
+        Uni<Void> migrate = migrated || !config.migrateAtStart() || config.kind() == StoreKind.BABELFISH
+                ? Uni.createFrom().voidItem()
                 : Uni.createFrom().item(() -> {
                     migrate();
                     return (Void) null;

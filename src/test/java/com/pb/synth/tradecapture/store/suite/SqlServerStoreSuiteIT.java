@@ -2,11 +2,15 @@ package com.pb.synth.tradecapture.store.suite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.pb.synth.tradecapture.support.RealServers;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
+import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -17,9 +21,22 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * in one line.
  */
 @QuarkusTest
+@TestProfile(SqlServerStoreSuiteIT.SqlServerStore.class)
 @ExtendWith(SqlServerTarget.Required.class)
+@QuarkusTestResource(RealServers.class)
 @QuarkusTestResource(value = SqlServerTarget.class, restrictToAnnotatedClass = true)
 class SqlServerStoreSuiteIT extends StoreSuite {
+
+    /**
+     * The SQL Server store from boot: the PostgreSQL datasource is inactive in this profile, so no
+     * bean can inject its pool (switching it off only at run time fails Quarkus at boot).
+     */
+    public static class SqlServerStore implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("capture.store.kind", SqlServerTarget.kind(), "quarkus.datasource.active", "false");
+        }
+    }
 
     /** READ COMMITTED in sys.dm_exec_sessions.transaction_isolation_level. */
     private static final int READ_COMMITTED = 2;
