@@ -20,7 +20,6 @@ import com.pb.synth.tradecapture.store.StoreStatements;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -152,15 +151,8 @@ public class ApprovalService {
     /** Applies the decision in the transaction; returns the event to publish. */
     private Uni<byte[]> apply(SqlConnection conn, String tradeId, int version, Stored s, String decision,
                               String comment, String approver, LockLease lease) {
-        return Uni.combine().all().unis(positions.lockAll(conn, List.of(s.key())),
-                        store.run(conn, ApprovalStatements.LOCK_VERSION, tradeId, version))
-                .asTuple().flatMap(t -> {
-                    RowSet<Row> current = t.getItem2();
-                    Row row = current.iterator().next();
-                    if (!row.getBoolean("pending") || !row.getBoolean("live")) {
-                        throw conflict(tradeId + " v" + version + " was decided meanwhile");
-                    }
-                    Position before = t.getItem1().getOrDefault(s.key(), Position.empty(s.key()));
+        return positions.lockAll(conn, List.of(s.key())).flatMap(locked -> {
+                    Position before = locked.getOrDefault(s.key(), Position.empty(s.key()));
                     if (before.fencingToken() > lease.fence(s.key())) {
                         throw new FencesBehindException(java.util.Map.of(s.key(), before.fencingToken()));
                     }
@@ -169,18 +161,21 @@ public class ApprovalService {
                             lease.fence(s.key()));
                     OffsetDateTime at = OffsetDateTime.now(ZoneOffset.UTC);
                     byte[] event = event(s.event(), decision, comment, approver, at, after);
-                    return Uni.combine().all().unis(
-                                    store.run(conn, ApprovalStatements.MARK, tradeId, version, approve),
-                                    store.run(conn, ApprovalStatements.RECORD, tradeId, version,
-                                            decision, comment, Callers.orAnonymous(approver), at,
-                                            Buffer.buffer(event)),
-                                    positions.upsert(conn, List.of(after), at))
-                            .with((marked, recorded, upserted) -> {
-                                if (upserted != 1) {
-                                    throw new ConcurrentCaptureException("position refused by the fencing check");
-                                }
-                                return event;
-                            });
+                    // The mark first: of two deciders at once, the one that finds the version decided
+                    // stops here, before it records a decision or moves the position.
+                    return store.run(conn, ApprovalStatements.MARK, tradeId, version, approve).flatMap(marked -> {
+                        if (marked.rowCount() != 1) {
+                            throw conflict(tradeId + " v" + version + " was decided meanwhile");
+                        }
+                        return Uni.combine().all().unis(store.run(conn, ApprovalStatements.RECORD, tradeId, version,
+                                        decision, comment, Callers.orAnonymous(approver), at, Buffer.buffer(event)),
+                                positions.upsert(conn, List.of(after), at)).with((recorded, upserted) -> {
+                                    if (upserted != 1) {
+                                        throw new ConcurrentCaptureException("position refused by the fencing check");
+                                    }
+                                    return event;
+                                });
+                    });
                 });
     }
 

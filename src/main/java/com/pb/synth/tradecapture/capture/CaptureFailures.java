@@ -1,6 +1,7 @@
 package com.pb.synth.tradecapture.capture;
 
 import com.pb.synth.tradecapture.lock.LockWaitAbandonedException;
+import com.pb.synth.tradecapture.store.StoreErrors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.pb.synth.tradecapture.domain.ReasonCode;
@@ -100,6 +101,9 @@ public final class CaptureFailures {
                     ? new Classified(Kind.TRANSIENT, null) : new Classified(Kind.UNCLASSIFIED, ReasonCode.STORE_REJECTED);
         }
         if (t instanceof MSSQLException ms) {
+            if (StoreErrors.serialization(ms) || StoreErrors.lockTimeout(ms) || StoreErrors.deadlock(ms)) {
+                return new Classified(Kind.TRANSIENT, null); // Babelfish wraps these in its generic 33557097
+            }
             if (MSSQL_VALUE.contains(ms.number())) {
                 return deterministic(ReasonCode.VALUE_OUT_OF_RANGE);
             }

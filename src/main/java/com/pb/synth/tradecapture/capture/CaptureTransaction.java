@@ -12,6 +12,7 @@ import com.pb.synth.tradecapture.domain.StoredVersion;
 import com.pb.synth.tradecapture.domain.Trade;
 import com.pb.synth.tradecapture.lock.LockLease;
 import com.pb.synth.tradecapture.store.ExceptionRepository;
+import com.pb.synth.tradecapture.store.FrozenWriters;
 import com.pb.synth.tradecapture.store.ExceptionRow;
 import com.pb.synth.tradecapture.store.PositionRepository;
 import com.pb.synth.tradecapture.store.PublishedOffsets;
@@ -72,10 +73,13 @@ public class CaptureTransaction {
     private final int maxEventBytes;
     private final PublishedOffsets published;
     private final PublicationCheck check;
+    private final FrozenWriters frozen;
 
     public CaptureTransaction(@CaptureStore Pool pool, PositionRepository positions, TradeVersionRepository versions,
                               ExceptionRepository exceptions, CapturedEventMapper events, CaptureConfig config,
-                              TransactionRetry retry, PublishedOffsets published, PublicationCheck check) {
+                              TransactionRetry retry, PublishedOffsets published, PublicationCheck check,
+                              FrozenWriters frozen) {
+        this.frozen = frozen;
         this.published = published;
         this.check = check;
         this.pool = pool;
@@ -114,7 +118,7 @@ public class CaptureTransaction {
     private Uni<Result> attempt(List<CaptureItem> items, LockLease lease, long batchStartNanos,
                                 Predicate<CaptureItem> gapExpired, Map<String, Boolean> known) {
         return retry.run(() -> pool.withTransaction(conn -> apply(conn, items, lease, batchStartNanos, gapExpired,
-                known)));
+                known))).onFailure().recoverWithUni(frozen::afterFailure);
     }
 
     private Uni<Result> apply(SqlConnection conn, List<CaptureItem> items, LockLease lease, long startNanos,

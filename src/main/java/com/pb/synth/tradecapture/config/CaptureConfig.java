@@ -167,6 +167,15 @@ public interface CaptureConfig {
          */
         boolean migrateAtStart();
 
+        /**
+         * How long a writer may sit in an open transaction without sending anything before it counts
+         * as frozen (a stopped VM, a long pause) and its transaction is ended, so the keys' new owner
+         * does not wait on its row locks: PostgreSQL's and Babelfish's idle_in_transaction_session_timeout,
+         * and on SQL Server the age past which a blocking session of another instance is ended
+         * ({@link Mssql#endFrozenWriters()}).
+         */
+        Duration idleInTransactionTimeout();
+
         /** Attempts of a transaction the database chose as a deadlock or serialization victim. */
         @WithDefault("5")
         int transactionRetries();
@@ -185,6 +194,22 @@ public interface CaptureConfig {
         String user();
         String password();
         int poolSize();
+
+        /**
+         * SQL Server's and Babelfish's {@code SET LOCK_TIMEOUT} on every session: a statement waiting
+         * longer for a row lock fails (1222, or Babelfish's 33557097 "lock timeout") and its batch is
+         * retried, instead of waiting as long as the holder keeps its transaction open.
+         */
+        Duration lockTimeout();
+
+        /**
+         * On a lock timeout, end the sessions of other instances of this service that sit idle in an
+         * open transaction for longer than {@link Store#idleInTransactionTimeout()} (frozen writers
+         * whose keys are owned elsewhere by now) with {@code KILL}: needs {@code ALTER ANY CONNECTION}
+         * and {@code VIEW SERVER STATE}. Without the grant each such session is logged as an ERROR and
+         * named in the capture stall, and capture waits for the freeze to end.
+         */
+        boolean endFrozenWriters();
 
         /** TLS to the server (SQL Server's encrypt=true). */
         @WithDefault("true")

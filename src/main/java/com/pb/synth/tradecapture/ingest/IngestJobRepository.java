@@ -32,7 +32,7 @@ public class IngestJobRepository {
                     + "ON CONFLICT (idempotency_key) DO NOTHING",
             "INSERT INTO ingest_jobs (job_id, idempotency_key, trade_id, version, partition_key, entered_by, callback_url, "
                     + "created_at, callback_status) SELECT @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9 WHERE NOT EXISTS "
-                    + "(SELECT 1 FROM ingest_jobs WITH (UPDLOCK, SERIALIZABLE) WHERE idempotency_key = @p2)",
+                    + "(SELECT 1 FROM ingest_jobs WHERE idempotency_key = @p2)",
             bind(JOB_ID, String.class), bind("ingest_jobs.idempotency_key", String.class),
             bind("ingest_jobs.trade_id", String.class), bind("ingest_jobs.version", Integer.class),
             bind("ingest_jobs.partition_key", String.class), bind("ingest_jobs.entered_by", String.class),
@@ -78,14 +78,17 @@ public class IngestJobRepository {
             bind("trade_versions.trade_id", String.class), bind("trade_versions.version", Integer.class),
             bind("trade_exceptions.source_topic", String.class), bind("trade_exceptions.source_partition", Integer.class),
             bind("trade_exceptions.source_offset", Long.class));
+    // The due condition is in the UPDATE's own WHERE as well as in the choice of rows: a claim that
+    // waited for another instance's claim of the same rows checks them again once that one commits,
+    // and takes none of those it moved on (no READPAST or UPDLOCK hint, which Babelfish ignores).
     static final Statement CLAIM_CALLBACKS = Statement.of("claim callbacks",
             "UPDATE ingest_jobs SET callback_due_at = $1 WHERE job_id IN (SELECT job_id FROM ingest_jobs "
                     + "WHERE callback_status = 'PENDING' AND callback_due_at <= $2 ORDER BY callback_due_at LIMIT $3 "
                     + "FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS + ", callback_attempts",
-            "WITH due AS (SELECT TOP (@p3) job_id FROM ingest_jobs WITH (UPDLOCK, ROWLOCK, READPAST) "
-                    + "WHERE callback_status = 'PENDING' AND callback_due_at <= @p2 ORDER BY callback_due_at) "
-                    + "UPDATE j SET callback_due_at = @p1 OUTPUT " + ("inserted." + COLUMNS).replace(", ", ", inserted.")
-                    + ", inserted.callback_attempts FROM ingest_jobs j JOIN due ON j.job_id = due.job_id",
+            "UPDATE j SET callback_due_at = @p1 OUTPUT " + ("inserted." + COLUMNS).replace(", ", ", inserted.")
+                    + ", inserted.callback_attempts FROM ingest_jobs j JOIN (SELECT TOP (@p3) job_id FROM ingest_jobs "
+                    + "WHERE callback_status = 'PENDING' AND callback_due_at <= @p2 ORDER BY callback_due_at) due "
+                    + "ON j.job_id = due.job_id WHERE j.callback_status = 'PENDING' AND j.callback_due_at <= @p2",
             bind("ingest_jobs.callback_due_at", OffsetDateTime.class),
             bind("ingest_jobs.callback_due_at", OffsetDateTime.class), bind(null, Integer.class));
     static final Statement CALLBACK_LATER = Statement.portable("callback later",
@@ -131,7 +134,7 @@ public class IngestJobRepository {
 
     /** Reserves a job; false when the idempotency key is already taken (by a job in flight or accepted). */
     public Uni<Boolean> reserve(IngestJob job) {
-        return store.run(RESERVE, job.jobId(), job.idempotencyKey(), job.tradeId(), job.version(),
+        return store.upsert(RESERVE, job.jobId(), job.idempotencyKey(), job.tradeId(), job.version(),
                         job.partitionKey(), job.enteredBy(), job.callbackUrl(), job.createdAt(),
                         job.callbackUrl() == null ? null : "PENDING")
                 .map(result -> result.rowCount() == 1);

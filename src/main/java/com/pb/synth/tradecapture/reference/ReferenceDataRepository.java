@@ -38,7 +38,7 @@ public class ReferenceDataRepository {
                     + "isin = EXCLUDED.isin, ric = EXCLUDED.ric, currency = EXCLUDED.currency, "
                     + "asset_class = EXCLUDED.asset_class, exchange = EXCLUDED.exchange, status = EXCLUDED.status, "
                     + "updated_at = EXCLUDED.updated_at RETURNING (xmax = 0) AS created",
-            upsert("UPDATE securities WITH (UPDLOCK, SERIALIZABLE) SET isin = @p2, ric = @p3, currency = @p4, "
+            upsert("UPDATE securities SET isin = @p2, ric = @p3, currency = @p4, "
                     + "asset_class = @p5, exchange = @p6, status = @p7, updated_at = SYSDATETIMEOFFSET() "
                     + "WHERE security_id = @p1",
                     "INSERT INTO securities (security_id, isin, ric, currency, asset_class, exchange, status, updated_at) "
@@ -56,7 +56,7 @@ public class ReferenceDataRepository {
                     + "straight_through = EXCLUDED.straight_through, status = EXCLUDED.status, "
                     + "day_count = EXCLUDED.day_count, max_trade_notional = EXCLUDED.max_trade_notional, "
                     + "updated_at = EXCLUDED.updated_at RETURNING (xmax = 0) AS created",
-            upsert("UPDATE accounts WITH (UPDLOCK, SERIALIZABLE) SET legal_entity = @p2, region = @p3, spread_bps = @p4, "
+            upsert("UPDATE accounts SET legal_entity = @p2, region = @p3, spread_bps = @p4, "
                     + "tenor_months = @p5, reset_frequency = @p6, straight_through = @p7, status = @p8, day_count = @p9, "
                     + "max_trade_notional = @p10, updated_at = SYSDATETIMEOFFSET() WHERE account_id = @p1",
                     "INSERT INTO accounts (account_id, legal_entity, region, spread_bps, tenor_months, reset_frequency, "
@@ -71,7 +71,7 @@ public class ReferenceDataRepository {
             "INSERT INTO books (book_id, desk, legal_entity, status, updated_at) VALUES ($1, $2, $3, $4, now()) "
                     + "ON CONFLICT (book_id) DO UPDATE SET desk = EXCLUDED.desk, legal_entity = EXCLUDED.legal_entity, "
                     + "status = EXCLUDED.status, updated_at = EXCLUDED.updated_at RETURNING (xmax = 0) AS created",
-            upsert("UPDATE books WITH (UPDLOCK, SERIALIZABLE) SET desk = @p2, legal_entity = @p3, status = @p4, "
+            upsert("UPDATE books SET desk = @p2, legal_entity = @p3, status = @p4, "
                     + "updated_at = SYSDATETIMEOFFSET() WHERE book_id = @p1",
                     "INSERT INTO books (book_id, desk, legal_entity, status, updated_at) "
                     + "VALUES (@p1, @p2, @p3, @p4, SYSDATETIMEOFFSET())"),
@@ -83,8 +83,10 @@ public class ReferenceDataRepository {
             UPSERT_ACCOUNT, UPSERT_BOOK);
 
     /**
-     * T-SQL upsert: the update under a key-range lock, then the insert when it touched nothing, and
-     * one result row saying which ({@code MERGE} is avoided: its races on SQL Server are documented).
+     * T-SQL upsert: the update, then the insert when it touched nothing, and one result row saying
+     * which ({@code MERGE} is avoided: its races on SQL Server are documented). Two sessions inserting
+     * the same new id meet on the primary key; the loser runs again as an update
+     * ({@link StoreStatements#upsert}).
      */
     private static String upsert(String update, String insert) {
         return "SET NOCOUNT ON; DECLARE @created BIT = 0; " + update + "; IF @@ROWCOUNT = 0 BEGIN " + insert
@@ -140,7 +142,7 @@ public class ReferenceDataRepository {
     }
 
     private Uni<Boolean> write(Statement statement, Object... values) {
-        return store.run(statement, values)
+        return store.upsert(statement, values)
                 .map(rows -> rows.iterator().next().getBoolean("created"));
     }
 

@@ -43,7 +43,7 @@ public class RuleRepository {
                     + "INSERT INTO rules (rule_id, version, kind, priority, definition, active, created_at, created_by) "
                     + "OUTPUT " + ("inserted." + COLUMNS).replace(", ", ", inserted.") + " INTO @added "
                     + "SELECT @p1, COALESCE(max(version), 0) + 1, @p2, @p3, @p4, @p5, SYSDATETIMEOFFSET(), @p6 "
-                    + "FROM rules WITH (UPDLOCK, SERIALIZABLE) WHERE rule_id = @p1; SELECT " + COLUMNS + " FROM @added; "
+                    + "FROM rules WHERE rule_id = @p1; SELECT " + COLUMNS + " FROM @added; "
                     + "SET NOCOUNT OFF",
             bind("rules.rule_id", String.class), bind("rules.kind", String.class), bind("rules.priority", Integer.class),
             bind("rules.definition", String.class), bind("rules.active", Boolean.class),
@@ -69,7 +69,10 @@ public class RuleRepository {
         return store.run(VERSIONS, ruleId).map(this::rules);
     }
 
-    /** Stores the next version of a rule: active, or the deletion marker. Fails on a concurrent write. */
+    /**
+     * Stores the next version of a rule: active, or the deletion marker. Two writers of one rule at
+     * once compute the same next version; the one that loses on the primary key takes the next.
+     */
     public Uni<StoredRule> add(RuleDefinition rule, int priority, boolean active, String by) {
         String text;
         try {
@@ -77,7 +80,7 @@ public class RuleRepository {
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
-        return store.run(ADD, rule.ruleId(), rule.kind(), priority, text,
+        return store.upsert(ADD, rule.ruleId(), rule.kind(), priority, text,
                         active, by)
                 .map(rows -> rules(rows).get(0));
     }

@@ -50,10 +50,16 @@ public class PositionRepository {
                 .invoke(rows -> collect(rows, byKey)).replaceWith(byKey);
     }
 
-    private static void collect(RowSet<Row> rows, Map<String, Position> byKey) {
-        for (Row row : rows) {
-            Position p = from(row);
-            byKey.put(p.partitionKey(), p);
+    /** The positions among the results (on SQL Server the lock's update count comes first). */
+    private static void collect(RowSet<Row> results, Map<String, Position> byKey) {
+        for (RowSet<Row> rows = results; rows != null; rows = rows.next()) {
+            if (rows.columnsNames() == null || !rows.columnsNames().contains("partition_key")) {
+                continue;
+            }
+            for (Row row : rows) {
+                Position p = from(row);
+                byKey.put(p.partitionKey(), p);
+            }
         }
     }
 

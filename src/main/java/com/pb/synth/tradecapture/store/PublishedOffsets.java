@@ -31,7 +31,7 @@ public class PublishedOffsets {
             "UPDATE published_offsets SET published_offset = @p3, updated_at = @p4 WHERE topic = @p1 AND partition_no = @p2 "
                     + "AND published_offset < @p3; INSERT INTO published_offsets (topic, partition_no, published_offset, "
                     + "updated_at) SELECT @p1, @p2, @p3, @p4 WHERE NOT EXISTS (SELECT 1 FROM published_offsets "
-                    + "WITH (UPDLOCK, SERIALIZABLE) WHERE topic = @p1 AND partition_no = @p2)",
+                    + "WHERE topic = @p1 AND partition_no = @p2)",
             bind("published_offsets.topic", String.class), bind("published_offsets.partition_no", Integer.class),
             bind("published_offsets.published_offset", Long.class),
             bind("published_offsets.updated_at", OffsetDateTime.class));
@@ -39,7 +39,7 @@ public class PublishedOffsets {
             "SELECT partition_no, published_offset FROM published_offsets WHERE topic = $1",
             bind("published_offsets.topic", String.class));
 
-    static final List<Statement> STATEMENTS = List.of(MARK, READ);
+    public static final List<Statement> STATEMENTS = List.of(MARK, READ);
 
     private final StoreStatements statements;
 
@@ -52,7 +52,7 @@ public class PublishedOffsets {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         List<Uni<Void>> marks = new ArrayList<>(highestPublished.size());
         highestPublished.forEach((partition, offset) ->
-                marks.add(statements.run(MARK, topic, partition, offset, now).replaceWithVoid()));
+                marks.add(statements.upsert(MARK, topic, partition, offset, now).replaceWithVoid()));
         return marks.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(marks).andFailFast().replaceWithVoid();
     }
 

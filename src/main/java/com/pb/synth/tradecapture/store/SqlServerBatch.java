@@ -22,8 +22,14 @@ import com.pb.synth.tradecapture.store.CaptureTables.Table;
  * The capture hot path's statements in T-SQL. SQL Server has no array parameters, so a batch is
  * written as multi-row {@code VALUES} with {@code @pN} parameters, chunked so that no statement
  * binds more than {@link #PARAMETER_BUDGET} values (the server's limit is 2,100). Upserts are an
- * {@code UPDATE … WITH (UPDLOCK, SERIALIZABLE)} joined to the values, then an {@code INSERT} of the
- * rows still missing (no {@code MERGE}); inserts that must be idempotent skip rows already there.
+ * {@code UPDATE} joined to the values, then an {@code INSERT} of the rows still missing (no
+ * {@code MERGE}); inserts that must be idempotent skip rows already there.
+ *
+ * <p>No statement relies on a table hint (Babelfish ignores them all): the positions are locked by
+ * an {@code UPDATE} that changes nothing and returns the rows it locked ({@link #lockPositions}),
+ * which every T-SQL server honours; two writers inserting the same new key meet on the primary key,
+ * and the loser's unique violation (2627) rolls its transaction back to be run again from a fresh
+ * read — never committed with a write skipped.
  *
  * <p>The tables are {@link CaptureTables}'. Each statement binds a table's columns in the order
  * {@link Table#columns()} lists them,
@@ -208,11 +214,19 @@ public final class SqlServerBatch {
         return j.toString();
     }
 
-    /** Reads and update-locks the positions of {@code keys} key values, in key order. */
+    /**
+     * Locks the positions of {@code keys} key values, then reads them as they are once locked: an
+     * {@code UPDATE} that sets nothing new takes each row's exclusive lock (waiting for a writer that
+     * holds it, up to the session's LOCK_TIMEOUT), and the {@code SELECT} after it in the same batch
+     * reads the rows as committed by then, also under READ_COMMITTED_SNAPSHOT. The same on SQL Server
+     * and Babelfish, unlike a {@code SELECT … WITH (UPDLOCK)}, whose hint Babelfish ignores. (Not
+     * {@code UPDATE … OUTPUT}: after waiting on a lock, Babelfish 4.3 returns the row as it was before
+     * the wait — measured — though it updates the new one.) Two results: the update's count, then the rows.
+     */
     public static String lockPositions(int keys) {
-        return "SELECT partition_key, quantity, notional, trade_count, pending_count, fencing_token, last_sequence "
-                + "FROM positions WITH (UPDLOCK, HOLDLOCK, ROWLOCK) WHERE partition_key IN (" + list(keys) + ") "
-                + "ORDER BY partition_key";
+        String in = "WHERE partition_key IN (" + list(keys) + ")";
+        return "UPDATE positions SET fencing_token = fencing_token " + in + "; SELECT partition_key, quantity, notional, "
+                + "trade_count, pending_count, fencing_token, last_sequence FROM positions " + in;
     }
 
     /** The update of {@code rows} positions without nulls (the statement's shape). */
@@ -226,7 +240,7 @@ public final class SqlServerBatch {
         return "UPDATE p SET quantity = v.quantity, notional = v.notional, trade_count = v.trade_count, "
                 + "pending_count = v.pending_count, fencing_token = v.fencing_token, updated_at = v.updated_at, "
                 + "last_sequence = v.last_sequence "
-                + "FROM positions p WITH (UPDLOCK, SERIALIZABLE) JOIN (VALUES " + values(rows, t)
+                + "FROM positions p JOIN (VALUES " + values(rows, t)
                 + ") AS v (" + t.names() + ") ON " + keyMatch(t, "p", "v") + " WHERE p.fencing_token <= v.fencing_token";
     }
 
@@ -235,11 +249,14 @@ public final class SqlServerBatch {
         return insertMissing(table, noNulls(rows));
     }
 
-    /** Inserts the rows of {@code table} whose key is not stored yet. */
+    /**
+     * Inserts the rows of {@code table} whose key is not stored yet. A row another writer inserts
+     * meanwhile fails the statement with a unique violation (the caller's transaction runs again).
+     */
     public static String insertMissing(Table table, List<Object[]> rows) {
         return "INSERT INTO " + table.name() + " (" + table.names() + ") SELECT " + table.names() + " FROM (VALUES "
                 + values(rows, table) + ") AS v (" + table.names() + ") WHERE NOT EXISTS (SELECT 1 FROM "
-                + table.name() + " s WITH (UPDLOCK, SERIALIZABLE) WHERE " + keyMatch(table, "s", "v") + ")";
+                + table.name() + " s WHERE " + keyMatch(table, "s", "v") + ")";
     }
 
     /** Every stored version of {@code ids} trade ids. */

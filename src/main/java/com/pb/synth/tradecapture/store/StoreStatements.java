@@ -33,6 +33,19 @@ public class StoreStatements {
         return run(pool, statement, values);
     }
 
+    /**
+     * Runs a statement that inserts its row when the row is missing (an upsert, a reservation, a
+     * next version). When another session inserts the same key between this statement's check and
+     * its insert — which no T-SQL server here prevents without table hints, and Babelfish ignores
+     * those — the unique violation means the row is there now: the statement runs again and finds it
+     * (an upsert updates it, a reservation reports it taken, a next version takes the next number).
+     * Bounded: a third collision in a row goes to the caller.
+     */
+    public Uni<RowSet<Row>> upsert(Statement statement, Object... values) {
+        return Uni.createFrom().deferred(() -> run(pool, statement, values))
+                .onFailure(StoreErrors::uniqueViolation).retry().atMost(2);
+    }
+
     /** Runs on a given client: a connection inside a transaction. */
     public Uni<RowSet<Row>> run(SqlClient client, Statement statement, Object... values) {
         if (statement.binds().isEmpty()) {

@@ -5,8 +5,6 @@ import com.pb.synth.tradecapture.metrics.InstanceId;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mssqlclient.MSSQLException;
-import io.vertx.pgclient.PgException;
 import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -17,7 +15,7 @@ import org.jboss.logging.Logger;
 /**
  * Runs a whole transaction again when the database chose it as a victim: a deadlock (SQL Server
  * 1205, PostgreSQL 40P01) or a serialization failure (PostgreSQL 40001, SQL Server 3960: a snapshot
- * update conflict). Bounded: after
+ * update conflict; Babelfish's 33557097 wrapping of 40001). Bounded: after
  * {@code capture.store.transaction-retries} attempts the failure goes to the caller (capture's own
  * backoff then takes over). Each retry is counted in {@code store.transaction.retries} by reason.
  */
@@ -70,24 +68,8 @@ public class TransactionRetry {
                 });
     }
 
-    /** DEADLOCK or SERIALIZATION when the failure is one, else null. */
+    /** DEADLOCK or SERIALIZATION when the failure is one, else null ({@link StoreErrors}). */
     public static Reason reason(Throwable f) {
-        for (Throwable t = f; t != null; t = t.getCause()) {
-            if (t instanceof PgException pg) {
-                if ("40P01".equals(pg.getCode())) {
-                    return Reason.DEADLOCK;
-                }
-                if ("40001".equals(pg.getCode())) {
-                    return Reason.SERIALIZATION;
-                }
-            }
-            if (t instanceof MSSQLException ms && ms.number() == 1205) {
-                return Reason.DEADLOCK;
-            }
-            if (t instanceof MSSQLException ms && ms.number() == 3960) {
-                return Reason.SERIALIZATION;  // snapshot isolation update conflict
-            }
-        }
-        return null;
+        return StoreErrors.deadlock(f) ? Reason.DEADLOCK : StoreErrors.serialization(f) ? Reason.SERIALIZATION : null;
     }
 }

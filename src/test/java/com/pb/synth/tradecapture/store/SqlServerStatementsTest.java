@@ -71,8 +71,23 @@ class SqlServerStatementsTest {
                 CaptureTables.POSITIONS.rowsPerStatement() * cols);
         numberedOneToN(SqlServerBatch.lockPositions(2_000), 2_000);
         numberedOneToN(SqlServerBatch.history(17), 17);
-        assertThat(SqlServerBatch.updatePositions(2)).contains("WITH (UPDLOCK, SERIALIZABLE)").doesNotContain("MERGE")
-                .contains("p.fencing_token <= v.fencing_token");
+        assertThat(SqlServerBatch.updatePositions(2)).doesNotContain("MERGE").contains("p.fencing_token <= v.fencing_token");
+    }
+
+    /** Babelfish ignores table hints: no statement may need one to be correct, so none has one. */
+    @Test
+    void noStatementReliesOnATableHint() {
+        java.util.regex.Pattern hint = java.util.regex.Pattern.compile("WITH\\s*\\(\\s*(UPDLOCK|HOLDLOCK|ROWLOCK|READPAST|"
+                + "SERIALIZABLE|XLOCK|TABLOCK|NOLOCK|PAGLOCK|REPEATABLEREAD|READCOMMITTEDLOCK)",
+                java.util.regex.Pattern.CASE_INSENSITIVE);
+        List<String> texts = new java.util.ArrayList<>(STATEMENTS.stream().map(Statement::sqlServer).toList());
+        for (CaptureTables.Table t : TABLES) {
+            texts.add(SqlServerBatch.insertMissing(t, 2));
+        }
+        texts.add(SqlServerBatch.updatePositions(2));
+        texts.add(SqlServerBatch.lockPositions(2));
+        texts.add(SqlServerBatch.history(2));
+        assertThat(texts).allSatisfy(sql -> assertThat(hint.matcher(sql).find()).as(sql).isFalse());
     }
 
     @Test

@@ -27,6 +27,11 @@ class PostgresStoreSuiteIT extends StoreSuite {
     }
 
     @Override
+    protected long lockWaits(SqlConnection c) {
+        return one(c, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'").getLong(0);
+    }
+
+    @Override
     protected int poolSize() {
         return maxSize;
     }

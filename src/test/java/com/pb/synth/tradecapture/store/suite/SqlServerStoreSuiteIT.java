@@ -57,6 +57,14 @@ class SqlServerStoreSuiteIT extends StoreSuite {
         });
     }
 
+    /** SQL Server: requests blocked by another session; Babelfish: its PostgreSQL sessions waiting on a lock. */
+    @Override
+    protected long lockWaits(SqlConnection c) {
+        return one(c, SqlServerTarget.babelfish()
+                ? "SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE wait_event_type = 'Lock'"
+                : "SELECT count(*) FROM sys.dm_exec_requests WHERE blocking_session_id <> 0").getLong(0);
+    }
+
     @Override
     protected int poolSize() {
         return poolSize;

@@ -4,7 +4,15 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.pb.synth.tradecapture.domain.Position;
+import com.pb.synth.tradecapture.ingest.IngestJob;
+import com.pb.synth.tradecapture.ingest.IngestJobRepository;
+import com.pb.synth.tradecapture.reference.ReferenceDataRepository;
 import com.pb.synth.tradecapture.security.Roles;
+import com.pb.synth.tradecapture.store.PositionRepository;
+import com.pb.synth.tradecapture.store.PublishedOffsets;
+import com.pb.synth.tradecapture.store.Statement;
+import com.pb.synth.tradecapture.store.StoreStatements;
 import com.pb.synth.tradecapture.store.CaptureStore;
 import com.pb.synth.tradecapture.support.Fixtures;
 import com.pb.synth.tradecapture.support.Tokens;
@@ -21,6 +29,8 @@ import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -197,7 +207,7 @@ public abstract class StoreSuite {
     }
 
     @Test
-    @Order(5)
+    @Order(20)
     void noSessionSettingLeaksOntoAnyPooledConnection() {
         // Every connection of the pool at once, after the workload above (snapshot reads included).
         for (int i = 0; i < 3; i++) {
@@ -216,6 +226,134 @@ public abstract class StoreSuite {
         } finally {
             held.forEach(c -> c.close().await().atMost(Duration.ofSeconds(5)));
         }
+    }
+
+    // --- Races: two connections on one row, each protection working without table hints ---
+
+    @Inject
+    PositionRepository positions;
+    @Inject
+    IngestJobRepository jobs;
+    @Inject
+    ReferenceDataRepository referenceData;
+    @Inject
+    PublishedOffsets published;
+    @Inject
+    StoreStatements statements;
+
+    /** Sessions of the store waiting on a lock now (the store kind's own view of its sessions). */
+    protected abstract long lockWaits(SqlConnection connection);
+
+    private boolean waitingOnALock() {
+        SqlConnection c = store.getConnection().await().atMost(Duration.ofSeconds(10));
+        try {
+            return lockWaits(c) > 0;
+        } finally {
+            c.close().await().atMost(Duration.ofSeconds(5));
+        }
+    }
+
+    private static Statement named(List<Statement> statements, String name) {
+        return statements.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    /**
+     * Runs {@code second} while {@code first} holds its transaction open, and commits {@code first}
+     * once {@code second} has either finished or is seen waiting on a lock; then {@code second}'s result.
+     * (Without the protection under test, {@code second} finishes at once, before the commit.)
+     */
+    private <T> T whileHeld(java.util.function.Function<SqlConnection, Uni<?>> first, java.util.function.Supplier<Uni<T>> second)
+            throws Exception {
+        SqlConnection a = store.getConnection().await().atMost(Duration.ofSeconds(10));
+        try {
+            io.vertx.mutiny.sqlclient.Transaction tx = a.begin().await().atMost(Duration.ofSeconds(10));
+            first.apply(a).await().atMost(Duration.ofSeconds(10));
+            java.util.concurrent.CompletableFuture<T> b = second.get().subscribeAsCompletionStage();
+            await().atMost(Duration.ofSeconds(10)).until(() -> b.isDone() || waitingOnALock());
+            tx.commit().await().atMost(Duration.ofSeconds(10));
+            return b.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            a.close().await().atMost(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    @Order(6)
+    void aWriterReadsAKeysPositionOnlyAfterTheWriterHoldingItCommits() throws Exception {
+        String key = run + "-RACE_" + book + "_" + security;
+        OffsetDateTime at = OffsetDateTime.now(ZoneOffset.UTC);
+        store.withTransaction(c -> positions.upsert(c, List.of(new Position(key, BigDecimal.ONE, BigDecimal.ONE, 1, 0, 1,
+                0)), at)).await().atMost(Duration.ofSeconds(10));
+        // The first writer locks the key and moves the position; the second locks it meanwhile.
+        Map<String, Position> seen = whileHeld(a -> positions.lockAll(a, List.of(key)).flatMap(p -> positions.upsert(a,
+                        List.of(new Position(key, new BigDecimal("2"), new BigDecimal("2"), 2, 0, 1, 0)), at)),
+                () -> store.withTransaction(b -> positions.lockAll(b, List.of(key))));
+        // It read the position as the first one committed it, not the one before: no update is lost.
+        assertThat(seen.get(key).quantity()).isEqualByComparingTo("2");
+        assertThat(seen.get(key).tradeCount()).isEqualTo(2);
+    }
+
+    @Test
+    @Order(7)
+    void twoInstancesClaimingCallbacksAtOnceNeverClaimTheSameJob() throws Exception {
+        // Due in 2200: the service's own deliverer (claiming what is due now) never touches them.
+        OffsetDateTime due = OffsetDateTime.of(2200, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+        for (int i = 0; i < 3; i++) {
+            jobs.insertAccepted(new IngestJob(run + "-CB" + i, null, run + "-CBT" + i, 1, account + "_" + book + "_"
+                            + security, "suite", "http://127.0.0.1:9/hook", null, null, null, due, null), "suite-topic", 0,
+                    i, due.plusSeconds(i)).await().atMost(Duration.ofSeconds(10));
+        }
+        Statement claim = named(IngestJobRepository.STATEMENTS, "claim callbacks");
+        OffsetDateTime now = due.plusDays(1);
+        List<String> first = new ArrayList<>();
+        List<IngestJobRepository.CallbackClaim> second = whileHeld(
+                a -> statements.run(a, claim, now.plusMinutes(5), now, 2)
+                        .invoke(rows -> rows.forEach(r -> first.add(r.getString("job_id")))),
+                () -> jobs.claimDueCallbacks(2, now, now.plusMinutes(6)));
+        assertThat(first).hasSize(2);
+        assertThat(second).extracting(c -> c.job().jobId()).doesNotContainAnyElementsOf(first);
+        // what neither claimed is still due
+        List<String> left = new ArrayList<>(List.of(run + "-CB0", run + "-CB1", run + "-CB2"));
+        left.removeAll(first);
+        second.forEach(c -> left.remove(c.job().jobId()));
+        assertThat(jobs.claimDueCallbacks(10, now, now.plusMinutes(7)).await().atMost(Duration.ofSeconds(10)))
+                .extracting(c -> c.job().jobId()).containsAll(left);
+    }
+
+    @Test
+    @Order(8)
+    void twoWritersCreatingOneBookAtOnceEndWithOneRowHoldingTheLaterWrite() throws Exception {
+        String id = run + "-RACEBOOK";
+        Statement upsert = named(ReferenceDataRepository.STATEMENTS, "upsert book");
+        Boolean created = whileHeld(a -> statements.run(a, upsert, id, "first desk", "PB-US-LLC", "ACTIVE"),
+                () -> referenceData.put(new com.pb.synth.tradecapture.domain.Book(id, "second desk", "PB-US-LLC", true)));
+        assertThat(created).as("the second write found the row the first created").isFalse();
+        assertThat(referenceData.books().await().atMost(Duration.ofSeconds(10)).get(id).desk()).isEqualTo("second desk");
+    }
+
+    @Test
+    @Order(9)
+    void twoMarksOfOnePartitionAtOnceKeepTheHigherOffset() throws Exception {
+        String topic = run + "-marks";
+        Statement mark = named(PublishedOffsets.STATEMENTS, "published_offsets mark");
+        whileHeld(a -> statements.run(a, mark, topic, 0, 5L, OffsetDateTime.now(ZoneOffset.UTC)),
+                () -> published.mark(topic, Map.of(0, 9L)));
+        Map<Integer, Long> marks = store.withConnection(c -> published.read(c, topic)).await().atMost(Duration.ofSeconds(10));
+        assertThat(marks).containsExactly(Map.entry(0, 9L));
+    }
+
+    @Test
+    @Order(10)
+    void twoReservationsOfOneIdempotencyKeyAtOnceGiveItToOne() throws Exception {
+        String key = run + "-RACEKEY";
+        Statement reserve = named(IngestJobRepository.STATEMENTS, "reserve");
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        Boolean second = whileHeld(a -> statements.run(a, reserve, run + "-R1", key, run + "-RT", 1,
+                        account + "_" + book + "_" + security, "suite", null, now, null),
+                () -> jobs.reserve(new IngestJob(run + "-R2", key, run + "-RT", 1, account + "_" + book + "_" + security,
+                        "suite", null, null, null, null, now, null)));
+        assertThat(second).as("the key was taken by the first").isFalse();
+        assertThat(jobs.byIdempotencyKey(key).await().atMost(Duration.ofSeconds(10)).jobId()).isEqualTo(run + "-R1");
     }
 
     /** One row of a query on one connection. */
