@@ -22,6 +22,27 @@ class CaptureFailuresTest {
         return new MSSQLException(number, (byte) 1, (byte) 16, message, "sql-1", null, 1);
     }
 
+    /**
+     * Babelfish reports PostgreSQL's serialization failure and lock timeout under its generic
+     * 33557097 with PostgreSQL's message (the texts below as Babelfish 4.3 sent them): both are
+     * transient, a serialization failure is run again as a whole transaction, and any other
+     * 33557097 stays unclassified.
+     */
+    @Test
+    void babelfishsGenericErrorIsToldApartByItsMessage() {
+        MSSQLException serialization = ms(33557097, "could not serialize access due to concurrent update");
+        MSSQLException lockTimeout = ms(33557097, "canceling statement due to lock timeout");
+        assertThat(CaptureFailures.classify(serialization).kind()).isEqualTo(Kind.TRANSIENT);
+        assertThat(com.pb.synth.tradecapture.store.TransactionRetry.reason(serialization))
+                .isEqualTo(com.pb.synth.tradecapture.store.TransactionRetry.Reason.SERIALIZATION);
+        assertThat(CaptureFailures.classify(new RuntimeException("batch", lockTimeout)).kind()).isEqualTo(Kind.TRANSIENT);
+        assertThat(CaptureFailures.classify(ms(1222, "Lock request time out period exceeded.")).kind())
+                .isEqualTo(Kind.TRANSIENT);
+        assertThat(com.pb.synth.tradecapture.store.TransactionRetry.reason(lockTimeout)).isNull();
+        assertThat(CaptureFailures.classify(ms(33557097, "column \"x\" does not exist")).kind())
+                .isEqualTo(Kind.UNCLASSIFIED);
+    }
+
     @Test
     void dataAndConstraintErrorsOfTheStoreIsolateButUniqueViolationsRetry() {
         assertThat(CaptureFailures.classify(pg("22003"))).isEqualTo(
