@@ -8,7 +8,7 @@
 #                                  [--profile] [--keep-stack] [--rules FILE]
 #                                  [--chaos PLAN] [--group-protocol consumer|classic] [--env NAME=VALUE]...
 #                                  [--autoscale] [--chart-set KEY=VALUE]... [--autoscale-sync S] [--app DIR]
-#                                  [--jvm "OPTIONS"]
+#                                  [--jvm "OPTIONS"] [--db postgresql|mssql]
 #   load-tests/performance-test.sh --http [--instances N] [--connections C] [--duration S] [--no-idempotency-key]
 #
 # Scenarios: load-tests/scenarios/NAME.properties (default max-throughput). --trades, --rate, --keys
@@ -39,6 +39,14 @@
 # does) instead of building this working tree's. --jvm replaces the instances' JVM options (heap, GC;
 # default: the production image's, see SERVICE_JVM below).
 #
+# --db mssql stores on a SQL Server or Babelfish server instead of the local stack's PostgreSQL: the server
+# and a login that may create databases from MSSQL_URL (jdbc:sqlserver://host:port;encrypt=…, no database),
+# MSSQL_USER and MSSQL_PASSWORD. The harness creates a database of its own there (perf_<timestamp>),
+# applies the T-SQL scripts of the service it runs as a DBA would (SqlServerSchema), starts every instance
+# with DB_KIND (mssql, or babelfish as the server answers), DATABASE_URL and DB_MIGRATE_AT_START=false,
+# writes the demo reference data through the admin API (a SQL Server store has none), verifies through mssql-jdbc, and drops the
+# database at the end (--keep-stack keeps it). The db-restart fault (and so the plan all) is PostgreSQL's.
+#
 # --http measures HTTP ingest instead: NGINX (deploy/nginx.conf) in front of the N instances, wrk posting
 # new trades to POST /api/v1/trades/capture through it (C connections, default 32, for S seconds, default
 # 30, after a 15 s warm-up), then checks that every accepted trade was captured. wrk and NGINX are
@@ -66,6 +74,9 @@ AUTOSCALER_PID=
 INSTANCE_ENV=()
 LOAD_PID=
 APP=
+DB=postgresql
+MSSQL_DATABASE=
+REFERENCE_ARGS=()
 # The instances' JVM options: those of the production image (src/main/docker/Dockerfile.jvm), with the
 # heap the chart's memory limit gives it.
 SERVICE_JVM="-Xms512m -Xmx512m -XX:+UseParallelGC"
@@ -89,11 +100,12 @@ while [ $# -gt 0 ]; do
     --env) INSTANCE_ENV+=("$2"); shift 2 ;;
     --app) APP=$2; shift 2 ;;
     --jvm) SERVICE_JVM=$2; shift 2 ;;
+    --db) DB=$2; shift 2 ;;
     --group-protocol) INSTANCE_ENV+=("KAFKA_GROUP_PROTOCOL=$2"); shift 2 ;;
     --autoscale) AUTOSCALE=on; shift ;;
     --chart-set) CHART_SETS+=("$2"); shift 2 ;;
     --autoscale-sync) AUTOSCALE_SYNC=$2; shift 2 ;;
-    -h|--help) sed -n '2,40p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -108,6 +120,16 @@ case "${CHAOS:-none}" in
   *) echo "unknown chaos plan: $CHAOS" >&2; exit 2 ;;
 esac
 OVERRIDES+=("chaos=${CHAOS:-none}")
+case "$DB" in
+  postgresql) ;;
+  mssql)
+    [ -n "${MSSQL_URL:-}" ] && [ -n "${MSSQL_USER:-}" ] && [ -n "${MSSQL_PASSWORD:-}" ] \
+      || { echo "--db mssql needs MSSQL_URL, MSSQL_USER and MSSQL_PASSWORD (a login that may create databases)" >&2; exit 2; }
+    case "${CHAOS:-none}" in db-restart|all) echo "--chaos $CHAOS restarts the local PostgreSQL: not with --db mssql" >&2; exit 2 ;; esac
+    [ -z "$HTTP" ] || { echo "--http runs on the local PostgreSQL (its demo data): not with --db mssql" >&2; exit 2; }
+    REFERENCE_ARGS=(--reference demo) ;;
+  *) echo "unknown --db $DB (postgresql or mssql)" >&2; exit 2 ;;
+esac
 IFS=',' read -r -a REGION_LIST <<<"$REGIONS"
 scenario_line() { [ -n "$HTTP" ] || sed -n "s/^$1=//p" "$SCENARIO_FILE"; }
 AUTOSCALE=${AUTOSCALE:-$(scenario_line autoscale)}
@@ -143,7 +165,15 @@ cleanup() {
   for pid in "${PIDS[@]}"; do kill -CONT "$pid" 2>/dev/null || true; kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   [ -z "$HTTP" ] || deploy/local/stack.sh nginx-down >/dev/null 2>&1 || true
+  if [ -n "$MSSQL_DATABASE" ] && [ -z "$KEEP_STACK" ]; then
+    sql_server_schema drop "$MSSQL_DATABASE" >/dev/null || echo "[perf] could not drop $MSSQL_DATABASE" >&2
+  fi
   [ -n "$KEEP_STACK" ] || deploy/local/stack.sh down >/dev/null 2>&1 || true
+}
+# The T-SQL schema tool of the service (store/SqlServerSchema), with the scripts of the service run (--app).
+sql_server_schema() {
+  java -Xmx128m -cp "$APP/app/*:$ROOT/target/classes:load-tests/target/lib/*" \
+    com.pb.synth.tradecapture.store.SqlServerSchema "$@"
 }
 trap cleanup INT TERM EXIT
 
@@ -156,12 +186,23 @@ else
   [ -f "$APP/quarkus-run.jar" ] && [ -z "$(find src pom.xml -newer "$APP/quarkus-run.jar" -print -quit)" ] \
     || ./mvnw -q -B package -DskipTests
 fi
+[ "$DB" != mssql ] || [ -f target/classes/com/pb/synth/tradecapture/store/SqlServerSchema.class ] || ./mvnw -q -B compile
 ./mvnw -q -B -f load-tests/pom.xml package
 
 echo "[perf] fresh local stack"
 deploy/local/stack.sh reset >/dev/null 2>&1 || true
 deploy/local/stack.sh up
 set -a; . "$STACK/stack.env"; set +a
+if [ "$DB" = mssql ]; then
+  # the instances, the verifier and the HTTP check all read DATABASE_URL, DB_USER and DB_PASSWORD
+  MSSQL_DATABASE=perf_$(date +%Y%m%d_%H%M%S)
+  sql_server_schema create "$MSSQL_DATABASE"
+  sql_server_schema apply "$MSSQL_DATABASE"
+  DB_KIND=$(sql_server_schema kind "$MSSQL_DATABASE")
+  DATABASE_URL="${MSSQL_URL%;};databaseName=$MSSQL_DATABASE" DB_USER=$MSSQL_USER DB_PASSWORD=$MSSQL_PASSWORD
+  export DB_KIND DATABASE_URL DB_USER DB_PASSWORD DB_MIGRATE_AT_START=false
+  echo "[perf] store: $DB_KIND database $MSSQL_DATABASE on ${MSSQL_URL#jdbc:sqlserver://}"
+fi
 
 topic_java() { java -Xmx256m -cp "$STACK/lib/*" org.apache.kafka.tools.TopicCommand --bootstrap-server "$KAFKA_BOOTSTRAP_SERVERS" "$@"; }
 if [ ${#MULTI[@]} -gt 0 ]; then
@@ -420,7 +461,7 @@ set +e
 ( java -Xms512m -Xmx1g -XX:+UseParallelGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "load-tests/target/classes:load-tests/target/lib/*" \
   com.pb.synth.loadtest.LoadTest --scenario "$SCENARIO_FILE" --out "$OUT" --bootstrap "$KAFKA_BOOTSTRAP_SERVERS" \
   --db-url "$DATABASE_URL" --db-user "$DB_USER" --db-password "$DB_PASSWORD" --rss-file "$OUT/rss.txt" \
-  --stack-script "$ROOT/deploy/local/stack.sh" --api http://127.0.0.1:18081 --admin-token "$ADMIN_TOKEN" --instances "$INSTANCES" "${MULTI[@]}" "${AUTOSCALE_ARGS[@]}" "${OVERRIDES[@]}" \
+  --stack-script "$ROOT/deploy/local/stack.sh" --api http://127.0.0.1:18081 --admin-token "$ADMIN_TOKEN" --instances "$INSTANCES" "${MULTI[@]}" "${AUTOSCALE_ARGS[@]}" "${REFERENCE_ARGS[@]}" "${OVERRIDES[@]}" \
   2>&1 | tee "$OUT/load-test.log" ) &
 LOAD_PID=$!
 if [ -n "$AUTOSCALE" ]; then autoscale_loop; else chaos_run "$CHAOS"; fi

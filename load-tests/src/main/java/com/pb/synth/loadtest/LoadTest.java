@@ -28,7 +28,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * scenario's latency assertions.
  *
  * <p>Arguments: {@code --scenario FILE --out DIR --bootstrap HOST:PORT --db-url JDBC --db-user U
- * --db-password P [--multi-region] [--rss-file F] [key=value overrides of the scenario]}.
+ * --db-password P [--multi-region] [--rss-file F] [--reference demo] [key=value overrides of the scenario]}
+ * (JDBC: PostgreSQL or SQL Server; {@code --reference demo} writes the demo reference data through the admin
+ * API first, for a store that has none).
  */
 public final class LoadTest {
 
@@ -66,14 +68,16 @@ public final class LoadTest {
         this.multiRegion = args.containsKey("multi-region");
     }
 
+    private static final java.util.Set<String> FLAGS = java.util.Set.of("multi-region");
+
     public static void main(String[] argv) throws Exception {
         Map<String, String> args = new HashMap<>();
         Map<String, String> overrides = new HashMap<>();
         for (int i = 0; i < argv.length; i++) {
             if (argv[i].startsWith("--")) {
+                // every option takes a value (a JDBC URL may hold '=') but the one flag
                 String name = argv[i].substring(2);
-                boolean flag = i + 1 >= argv.length || argv[i + 1].startsWith("--") || argv[i + 1].contains("=");
-                args.put(name, flag ? "true" : argv[++i]);
+                args.put(name, FLAGS.contains(name) ? "true" : argv[++i]);
             } else if (argv[i].contains("=")) {
                 String[] kv = argv[i].split("=", 2);
                 overrides.put(kv[0], kv[1]);
@@ -127,13 +131,16 @@ public final class LoadTest {
         System.out.printf("run %s: scenario %s, mode %s, %d trades over %d keys, regions %s%n", run, scenario.name(),
                 scenario.mode(), capacity, mix.keys().size(), scenario.regions());
 
-        List<String> books = TradeMix.extraBooks(scenario.keys(), scenario.regions());
-        if (!books.isEmpty()) {
+        // --reference demo: the store has no demo reference data (SQL Server), so the run writes it first
+        List<ReferenceData.Put> reference = new ArrayList<>("demo".equals(args.get("reference"))
+                ? ReferenceData.demo() : List.of());
+        reference.addAll(ReferenceData.books(TradeMix.extraBooks(scenario.keys(), scenario.regions())));
+        if (!reference.isEmpty()) {
             List<Integer> managementPorts = new ArrayList<>();
             for (int i = 1; i <= Integer.parseInt(args.getOrDefault("instances", "1")); i++) {
                 managementPorts.add(28080 + i);
             }
-            ReferenceBooks.ensure(books, args.get("api"), args.get("admin-token"), managementPorts, Duration.ofSeconds(60));
+            ReferenceData.ensure(reference, args.get("api"), args.get("admin-token"), managementPorts, Duration.ofSeconds(60));
         }
         if (scenario.warmup() > 0) {
             // A JVM that has just started runs its capture code interpreted for a while; production

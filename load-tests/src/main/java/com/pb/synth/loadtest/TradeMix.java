@@ -72,7 +72,7 @@ public final class TradeMix {
         // All demo keys (20 accounts x 10 books x 50 securities), shuffled, restricted to the regions run
         // when several run side by side (each region's trades go to its own topic); a single-region run
         // draws on every demo account, so it reaches 10,000 keys.
-        // More keys than that take more books (BOOK-11, …), which the harness creates first (ReferenceBooks).
+        // More keys than that take more books (BOOK-11, …), which the harness creates first (ReferenceData).
         List<String[]> all = new ArrayList<>();
         int books = books(keyCount, regions);
         for (int a = 1; a <= ACCOUNTS; a++) {

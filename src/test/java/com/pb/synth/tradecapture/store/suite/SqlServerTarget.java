@@ -2,17 +2,13 @@ package com.pb.synth.tradecapture.store.suite;
 
 import com.pb.synth.tradecapture.config.DatabaseUrlConfigSourceFactory;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import com.pb.synth.tradecapture.store.SqlServerSchema;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -31,10 +27,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *       cannot run.</li>
  * </ul>
  *
- * <p>The server's kind is asked, not configured: Babelfish answers {@code SERVERPROPERTY('Babelfish')}
- * with 1. There the suite runs with {@code DB_KIND=babelfish}, skips the database settings Babelfish
- * refuses ({@code ALTER DATABASE}: its READ COMMITTED is PostgreSQL's MVCC already) and drops its
- * database without {@code SINGLE_USER}, ending the sessions still in it first.
+ * <p>The database is made, filled and dropped as {@link SqlServerSchema} does for a DBA: with the
+ * settings the server takes, the scripts batch by batch, dropped after ending its sessions. On
+ * Babelfish the suite runs with {@code DB_KIND=babelfish}.
  */
 public class SqlServerTarget implements QuarkusTestResourceLifecycleManager {
 
@@ -42,8 +37,8 @@ public class SqlServerTarget implements QuarkusTestResourceLifecycleManager {
     static final String USER = System.getenv("MSSQL_TEST_USER");
     static final String PASSWORD = System.getenv("MSSQL_TEST_PASSWORD");
     private static final boolean APPLY_SCRIPTS_ASKED = Boolean.parseBoolean(System.getenv("MSSQL_TEST_APPLY_SCRIPTS"));
-    private static final Pattern GO = Pattern.compile("(?m)^GO[ \\t]*$");
-    private static Boolean babelfish;
+    private static final Path SCRIPTS = Path.of("src/main/resources", SqlServerSchema.SCRIPTS);
+    private static SqlServerSchema server;
 
     private String database;
 
@@ -51,18 +46,20 @@ public class SqlServerTarget implements QuarkusTestResourceLifecycleManager {
         return URL != null && !URL.isBlank() && USER != null && PASSWORD != null;
     }
 
-    /** Whether the configured server is Babelfish (asked once). */
-    public static synchronized boolean babelfish() {
-        if (babelfish == null) {
-            try (Connection c = open(URL); Statement s = c.createStatement();
-                 var rs = s.executeQuery("SELECT CAST(SERVERPROPERTY('Babelfish') AS INT)")) {
-                rs.next();
-                babelfish = rs.getInt(1) == 1;
-            } catch (SQLException e) {
-                throw new IllegalStateException("could not reach the SQL Server at " + URL, e);
-            }
+    private static synchronized SqlServerSchema server() {
+        if (server == null) {
+            server = new SqlServerSchema(URL, USER, PASSWORD);
         }
-        return babelfish;
+        return server;
+    }
+
+    /** Whether the configured server is Babelfish (asked once). */
+    public static boolean babelfish() {
+        try {
+            return server().babelfish();
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not reach the SQL Server at " + URL, e);
+        }
     }
 
     /** The store kind for the configured server: babelfish or mssql. */
@@ -76,19 +73,7 @@ public class SqlServerTarget implements QuarkusTestResourceLifecycleManager {
 
     /** A connection to the suite's database. */
     public static Connection connect(String database) throws SQLException {
-        return open(url(database));
-    }
-
-    /** The driver itself, not DriverManager: the test profile runs in a class loader DriverManager does not search. */
-    private static Connection open(String url) throws SQLException {
-        java.util.Properties login = new java.util.Properties();
-        login.setProperty("user", USER);
-        login.setProperty("password", PASSWORD);
-        return new com.microsoft.sqlserver.jdbc.SQLServerDriver().connect(url, login);
-    }
-
-    static String url(String database) {
-        return URL + (URL.endsWith(";") ? "" : ";") + "databaseName=" + database;
+        return server().connect(database);
     }
 
     /** Runs the suite only against a configured server; says once, in one line, why it did not run. */
@@ -112,21 +97,16 @@ public class SqlServerTarget implements QuarkusTestResourceLifecycleManager {
             return Map.of();
         }
         database = "tc_suite_" + Long.toString(System.currentTimeMillis(), 36);
-        try (Connection c = open(URL); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + database);
-            if (!babelfish()) {
-                // The settings the README asks of a DBA; Babelfish refuses ALTER DATABASE (and needs neither).
-                s.execute("ALTER DATABASE " + database + " SET ALLOW_SNAPSHOT_ISOLATION ON");
-                s.execute("ALTER DATABASE " + database + " SET READ_COMMITTED_SNAPSHOT ON WITH ROLLBACK IMMEDIATE");
+        try {
+            server().create(database);
+            System.setProperty(DATABASE_PROPERTY, database);
+            if (applyScripts()) {
+                server().apply(database, SCRIPTS);
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("could not create the suite's database on " + URL, e);
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("could not make the suite's database on " + URL, e);
         }
-        String url = url(database);
-        System.setProperty(DATABASE_PROPERTY, database);
-        if (applyScripts()) {
-            applyScripts(url);
-        }
+        String url = server().url(database);
         Map<String, String> config = new HashMap<>(DatabaseUrlConfigSourceFactory.derive(url, kind()));
         config.put("capture.store.mssql.user", USER);
         config.put("capture.store.mssql.password", PASSWORD);
@@ -136,59 +116,14 @@ public class SqlServerTarget implements QuarkusTestResourceLifecycleManager {
         return config;
     }
 
-    /** The schema as a DBA applies it with sqlcmd: each script, batch by batch at its GO lines. */
-    private static void applyScripts(String url) {
-        try (Connection c = open(url); Statement s = c.createStatement();
-             Stream<Path> files = Files.list(Path.of("src/main/resources/db/migration/mssql"))) {
-            List<Path> scripts = files.filter(p -> p.toString().endsWith(".sql"))
-                    .sorted((a, b) -> Integer.compare(version(a), version(b))).toList();
-            for (Path script : scripts) {
-                for (String batch : GO.split(Files.readString(script))) {
-                    if (!batch.isBlank()) {
-                        s.execute(batch);
-                    }
-                }
-            }
-        } catch (SQLException | IOException e) {
-            throw new IllegalStateException("could not apply the T-SQL scripts on " + url, e);
-        }
-    }
-
-    private static int version(Path script) {
-        String name = script.getFileName().toString();
-        return Integer.parseInt(name.substring(1, name.indexOf("__")));
-    }
-
     @Override
     public void stop() {
         if (database == null) {
             return;
         }
         System.clearProperty(DATABASE_PROPERTY);
-        drop(database);
-    }
-
-    /**
-     * Drops a database of the suite's: on SQL Server after SINGLE_USER WITH ROLLBACK IMMEDIATE; on
-     * Babelfish, which has no SINGLE_USER, after ending every session still in it.
-     */
-    static void drop(String database) {
-        try (Connection c = open(URL); Statement s = c.createStatement()) {
-            if (babelfish()) {
-                List<Integer> sessions = new java.util.ArrayList<>();
-                try (var rs = s.executeQuery("SELECT session_id FROM sys.dm_exec_sessions WHERE session_id <> @@SPID "
-                        + "AND database_id = DB_ID('" + database + "')")) {
-                    while (rs.next()) {
-                        sessions.add(rs.getInt(1));
-                    }
-                }
-                for (int session : sessions) {
-                    s.execute("KILL " + session);
-                }
-            } else {
-                s.execute("ALTER DATABASE " + database + " SET SINGLE_USER WITH ROLLBACK IMMEDIATE");
-            }
-            s.execute("DROP DATABASE " + database);
+        try {
+            server().drop(database);
         } catch (SQLException e) {
             throw new IllegalStateException("could not drop the suite's database " + database + " on " + URL, e);
         }
