@@ -165,7 +165,8 @@ public class CapturePipeline {
                 // the reason only: the detail may quote the record's values, and is in trade_exceptions and on the DLQ
                 RecordLog.log(record, null, () -> LOG.warnf("record %s-%d@%d set aside as %s", record.topic(),
                         record.partition(), record.offset(), rejection.reasonCode()));
-                return new CaptureItem(record, null, null, rejection);
+                return CaptureItem.refused(record, rejection,
+                        mapper.slotOf(record.payload(), record.key(), rejection.reasonCode()));
             }
             return new CaptureItem(record, result.trade(), null, null);
         } catch (RuntimeException e) {
@@ -173,7 +174,8 @@ public class CapturePipeline {
             ReasonCode reason = c.kind() == Kind.DETERMINISTIC ? c.reason() : ReasonCode.CAPTURE_FAILED;
             RecordLog.log(record, null, () -> LOG.warnf("record %s-%d@%d could not be read (%s): %s", record.topic(),
                     record.partition(), record.offset(), reason, describe(e)));
-            return new CaptureItem(record, null, null, new Rejection(reason, describe(e)));
+            return CaptureItem.refused(record, new Rejection(reason, describe(e)),
+                    mapper.slotOf(record.payload(), record.key(), reason));
         }
     }
 
@@ -251,7 +253,9 @@ public class CapturePipeline {
         IncomingTrade r = item.record();
         RecordLog.log(r, item.trade(), () -> LOG.warnf("record %s-%d@%d (trade %s) set aside as %s: %s", r.topic(),
                 r.partition(), r.offset(), item.trade().tradeId(), reason, describe(f)));
-        return isolate(List.of(item.rejectedAs(reason, describe(f))), start, false, 0, 0);
+        // With its key's held trades: set aside, it consumes its sequence number, and the trades
+        // waiting behind it go on in the same transaction (alone again if one of them fails).
+        return isolate(List.of(item.rejectedAs(reason, describe(f))), start, true, 0, 0);
     }
 
     /** A reject whose exception row the store refuses too: the DLQ still gets it, so nothing is dropped unseen. */
@@ -416,6 +420,8 @@ public class CapturePipeline {
         for (CaptureItem item : items) {
             if (item.accepted()) {
                 keys.add(item.trade().key().value());
+            } else if (item.slot() != null) {
+                keys.add(item.slot().key());  // a refused record in its key's sequence moves that sequence
             }
         }
         return keys;

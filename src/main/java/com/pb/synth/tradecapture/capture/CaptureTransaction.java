@@ -7,6 +7,8 @@ import com.pb.synth.tradecapture.domain.Decision;
 import com.pb.synth.tradecapture.domain.Position;
 import com.pb.synth.tradecapture.domain.MissingReference;
 import com.pb.synth.tradecapture.domain.ReasonCode;
+import com.pb.synth.tradecapture.domain.RefusedSlot;
+import com.pb.synth.tradecapture.domain.Sequenced;
 import com.pb.synth.tradecapture.domain.StoreLimits;
 import com.pb.synth.tradecapture.domain.StoredVersion;
 import com.pb.synth.tradecapture.domain.Trade;
@@ -123,26 +125,37 @@ public class CaptureTransaction {
 
     private Uni<Result> apply(SqlConnection conn, List<CaptureItem> items, LockLease lease, long startNanos,
                               Predicate<CaptureItem> gapExpired, Map<String, Boolean> known) {
-        List<Trade> trades = new ArrayList<>(items.size());
+        // Trades and refused records with a place in their key's sequence, in input order, for the decider.
+        List<Sequenced> entries = new ArrayList<>(items.size());
         Map<Trade, CaptureItem> byTrade = new IdentityHashMap<>(items.size() * 2);
+        Map<RefusedSlot, CaptureItem> bySlot = new IdentityHashMap<>();
         Set<String> keys = new LinkedHashSet<>();
         Set<String> tradeIds = new LinkedHashSet<>();
         for (CaptureItem item : items) {
             if (item.accepted()) {
-                trades.add(item.trade());
+                entries.add(item.trade());
                 byTrade.put(item.trade(), item);
                 keys.add(item.trade().key().value());
                 tradeIds.add(item.trade().tradeId());
+            } else if (item.slot() != null) {
+                entries.add(item.slot());
+                bySlot.put(item.slot(), item);
+                keys.add(item.slot().key());
             }
         }
-        if (trades.isEmpty()) {
+        Refused refused = new Refused(bySlot, Set.of());
+        if (entries.isEmpty()) {
             return write(conn, items, byTrade, new CaptureDecider.Plan(List.of(), Map.of()), lease, startNanos, Map.of(),
-                    known);
+                    known, refused);
         }
-        // Both reads go out together (pipelined on the connection, executed in this order): the
-        // row locks first, then the history, which no other writer can change while they are held.
-        return Uni.combine().all().unis(positions.lockAll(conn, keys), versions.history(conn, tradeIds))
-                .with((stored, history) -> {
+        Set<String> refusedKeys = new LinkedHashSet<>();
+        bySlot.keySet().forEach(slot -> refusedKeys.add(slot.key()));
+        // The reads go out together (pipelined on the connection, executed in this order): the row
+        // locks first, then the history and the refused records already recorded (only for a batch
+        // that has one), which no other writer can change while the locks are held.
+        return Uni.combine().all().unis(positions.lockAll(conn, keys), versions.history(conn, tradeIds),
+                        exceptions.refused(conn, refusedKeys))
+                .with((stored, history, recorded) -> {
                     Map<String, Long> behind = new java.util.HashMap<>();
                     stored.forEach((key, p) -> {
                         if (p.fencingToken() > lease.fence(key)) {
@@ -152,10 +165,12 @@ public class CaptureTransaction {
                     if (!behind.isEmpty()) {
                         throw new FencesBehindException(behind);
                     }
-                    return CaptureDecider.decide(trades, t -> byTrade.get(t).blotter().pending(), stored, history,
-                            lease::fence, t -> gapExpired.test(byTrade.get(t)));
+                    return new Decided(CaptureDecider.decide(entries, t -> byTrade.get(t).blotter().pending(), stored,
+                            history, lease::fence, e -> gapExpired.test(e instanceof Trade t ? byTrade.get(t)
+                                    : bySlot.get((RefusedSlot) e))), new Refused(bySlot, recorded));
                 })
-                .flatMap(plan -> {
+                .flatMap(decided -> {
+                    CaptureDecider.Plan plan = decided.plan();
                     // A record redelivered whose version it stored itself: was its event published?
                     Set<String> topicsToCheck = new LinkedHashSet<>();
                     for (Decision d : plan.decisions()) {
@@ -165,7 +180,7 @@ public class CaptureTransaction {
                         }
                     }
                     if (topicsToCheck.isEmpty()) {
-                        return write(conn, items, byTrade, plan, lease, startNanos, Map.of(), known);
+                        return write(conn, items, byTrade, plan, lease, startNanos, Map.of(), known, decided.refused());
                     }
                     Map<String, Map<Integer, Long>> marks = new java.util.HashMap<>();
                     Uni<Void> read = Uni.createFrom().voidItem();
@@ -173,8 +188,16 @@ public class CaptureTransaction {
                         read = read.flatMap(v -> published.read(conn, topic).invoke(m -> marks.put(topic, m))
                                 .replaceWithVoid());
                     }
-                    return read.flatMap(v -> write(conn, items, byTrade, plan, lease, startNanos, marks, known));
+                    return read.flatMap(v -> write(conn, items, byTrade, plan, lease, startNanos, marks, known,
+                            decided.refused()));
                 });
+    }
+
+    /** The refused records with a place in their sequence, and those already recorded (their fingerprints). */
+    private record Refused(Map<RefusedSlot, CaptureItem> bySlot, Set<String> recorded) {
+    }
+
+    private record Decided(CaptureDecider.Plan plan, Refused refused) {
     }
 
     /**
@@ -216,7 +239,7 @@ public class CaptureTransaction {
 
     private Uni<Result> write(SqlConnection conn, List<CaptureItem> items, Map<Trade, CaptureItem> byTrade,
                               CaptureDecider.Plan plan, LockLease lease, long startNanos,
-                              Map<String, Map<Integer, Long>> marks, Map<String, Boolean> known) {
+                              Map<String, Map<Integer, Long>> marks, Map<String, Boolean> known, Refused refused) {
         Instant now = Instant.now();
         OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
         long elapsedMillis = (System.nanoTime() - startNanos) / 1_000_000;
@@ -229,11 +252,34 @@ public class CaptureTransaction {
         int captured = 0, duplicates = 0, superseded = 0;
         List<String> rejected = new ArrayList<>();
         for (CaptureItem item : items) {
-            if (!item.accepted()) {
+            if (!item.accepted() && item.slot() == null) {
                 rejected.add(item.rejection().reasonCode().name());
                 reject(item.record(), item.trade(), item.rejection().reasonCode().name(), item.rejection().detail(), at,
                         exceptionRows, outgoing);
             }
+        }
+        // Refused records whose place in the sequence came: each consumed its number. The same bytes
+        // with the same key and number again (a resend) open nothing new and publish nothing.
+        Set<String> seen = new java.util.HashSet<>(refused.recorded());
+        int refusedAgain = 0;
+        for (RefusedSlot slot : plan.refused()) {
+            CaptureItem item = refused.bySlot().get(slot);
+            byte[] sha = sha256(item.record().payload());
+            if (!seen.add(ExceptionRepository.fingerprint(slot.key(), slot.sequence(), sha))) {
+                refusedAgain++;
+                continue;
+            }
+            String reason = item.rejection().reasonCode().name();
+            String detail = StoreLimits.sanitize(item.rejection().detail(), MAX_DETAIL);
+            rejected.add(reason);
+            ExceptionRow row = exception(item.record(), reason, detail, item.trade(), at);
+            exceptionRows.add(new ExceptionRow(row.reasonCode(), row.detail(), row.tradeId(), row.version(),
+                    slot.key(), row.sourceTopic(), row.sourcePartition(), row.sourceOffset(), row.payload(),
+                    row.createdAt(), slot.sequence(), sha));
+            outgoing.add(dlq(item.record(), reason, detail));
+        }
+        for (RefusedSlot slot : plan.heldRefused()) {
+            held.add(refused.bySlot().get(slot));
         }
         // In decision order: a key's trades released from a sequence gap come after the trade that filled it.
         for (Decision d : plan.decisions()) {
@@ -291,7 +337,7 @@ public class CaptureTransaction {
         }
         int expectedPositions = plan.positions().size();
         int expectedRows = rows.size();
-        Result result = new Result(outgoing, captured, duplicates, superseded, rejected, held);
+        Result result = new Result(outgoing, captured, duplicates + refusedAgain, superseded, rejected, held);
         // Rows in a fixed order, so two transactions that ever meet on a row cannot deadlock.
         rows.sort(VERSION_ORDER);
         List<Position> changed = new ArrayList<>(plan.positions().values());
@@ -300,9 +346,12 @@ public class CaptureTransaction {
         // fails the Uni and the transaction rolls back as a whole.
         List<String> lateIds = plan.late().stream().map(Trade::tradeId).toList();
         List<Integer> lateVersions = plan.late().stream().map(Trade::version).toList();
+        List<Trade> lateSequenced = plan.late().stream().filter(t -> t.sequenceNumber() != null).toList();
         return Uni.combine().all().unis(positions.upsert(conn, changed, at), versions.insert(conn, rows),
-                        exceptions.insert(conn, exceptionRows), exceptions.resolveSequenceGaps(conn, lateIds, lateVersions, at))
-                .with((upserted, inserted, ignored, resolved) -> {
+                        exceptions.insert(conn, exceptionRows), exceptions.resolveSequenceGaps(conn, lateIds, lateVersions, at),
+                        exceptions.resolveRefused(conn, lateSequenced.stream().map(Trade::sequenceKey).toList(),
+                                lateSequenced.stream().map(Trade::sequenceNumber).toList(), at))
+                .with((upserted, inserted, ignored, resolved, resolvedRefused) -> {
                     if (upserted != expectedPositions) {
                         throw new ConcurrentCaptureException((expectedPositions - upserted)
                                 + " position(s) refused by the fencing check: a newer lock holder wrote them");
@@ -320,6 +369,18 @@ public class CaptureTransaction {
         String safe = StoreLimits.sanitize(detail, MAX_DETAIL);
         exceptionRows.add(exception(in, reason, safe, trade, at));
         outgoing.add(dlq(in, reason, safe));
+    }
+
+    /** The SHA-256 of a refused record's payload (null for none): with its key and number, its identity. */
+    static byte[] sha256(byte[] payload) {
+        if (payload == null) {
+            return null;
+        }
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(payload);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private OutgoingRecord event(IncomingTrade in, String key, byte[] json) {

@@ -43,7 +43,8 @@ public class Enrichment {
             String why = CapturePipeline.describe(e);
             RecordLog.log(r, t, () -> LOG.warnf("record %s-%d@%d could not be enriched (%s): %s", r.topic(),
                     r.partition(), r.offset(), reason, why));
-            return new CaptureItem(r, null, null, new Rejection(reason, why));
+            // the trade stays with its refusal: its exception names it, and it keeps its place in its key's sequence
+            return new CaptureItem(r, t, null, new Rejection(reason, why));
         }
     }
 }

@@ -2,6 +2,7 @@ package com.pb.synth.tradecapture.capture;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -10,6 +11,7 @@ import com.pb.synth.tradecapture.domain.Lot;
 import com.pb.synth.tradecapture.domain.PartitionKey;
 import com.pb.synth.tradecapture.domain.FieldError;
 import com.pb.synth.tradecapture.domain.ReasonCode;
+import com.pb.synth.tradecapture.domain.RefusedSlot;
 import com.pb.synth.tradecapture.validation.Currencies;
 import com.pb.synth.tradecapture.validation.JsonPaths;
 import com.pb.synth.tradecapture.domain.Rejection;
@@ -51,9 +53,11 @@ public class TradeRequestMapper {
     }
 
     private final ObjectReader reader;
+    private final ObjectReader tree;
     private final Validator validator;
 
     public TradeRequestMapper(ObjectMapper mapper, ValidatorFactory validators) {
+        this.tree = mapper.reader();
         this.reader = mapper.readerFor(TradeCaptureRequest.class)
                 .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
@@ -98,6 +102,39 @@ public class TradeRequestMapper {
                     "record key " + recordKey + " is not the partition key " + trade.key().value());
         }
         return Result.ok(trade);
+    }
+
+    /**
+     * The place in its key's sequence of a record refused at parse or validation, when it can be read
+     * anyway: the payload is a JSON object whose accountId, bookId and securityId are valid ids forming
+     * the record's key, and whose sequenceNumber is an integer &gt;= 0. Null otherwise (not JSON, no
+     * record key, KEY_MISMATCH, no usable number): then the number is a gap, as one never sent.
+     */
+    public RefusedSlot slotOf(byte[] payload, String recordKey, ReasonCode reason) {
+        if (payload == null || payload.length == 0 || recordKey == null || reason == ReasonCode.KEY_MISMATCH
+                || reason == ReasonCode.NOT_JSON || reason == ReasonCode.EMPTY_PAYLOAD) {
+            return null;
+        }
+        try {
+            JsonNode root = tree.readTree(payload);
+            if (root == null || !root.isObject()) {
+                return null;
+            }
+            String account = id(root.get("accountId")), book = id(root.get("bookId")), security = id(root.get("securityId"));
+            JsonNode seq = root.get("sequenceNumber");
+            if (account == null || book == null || security == null || seq == null || !seq.isIntegralNumber()
+                    || !seq.canConvertToLong() || seq.longValue() < 0
+                    || !recordKey.equals(new PartitionKey(account, book, security).value())) {
+                return null;
+            }
+            return new RefusedSlot(recordKey, seq.longValue());
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String id(JsonNode node) {
+        return node != null && node.isTextual() && PartitionKey.isValidId(node.textValue()) ? node.textValue() : null;
     }
 
     /** JSON to a request: wrong types and broken JSON come back with the field they were found at. */

@@ -29,6 +29,11 @@ import java.util.function.ToLongFunction;
  * released. A trade at or below {@code lastSequence} (a redelivery, or one that arrives after its
  * gap timed out) is decided at once; trades without a sequence number are never held. Decisions
  * come in the order they are made, which is the order their events must be published in.
+ *
+ * <p>A record refused before this stage whose key and number could be read ({@link RefusedSlot})
+ * takes its place in the sequence like a trade: held while numbers before it are missing, and once
+ * it is next it moves the sequence past itself ({@link Plan#refused()}), so what follows it applies
+ * at once. A held one whose gap timeout has passed is refused then (with its own reason).
  */
 public final class CaptureDecider {
 
@@ -42,10 +47,16 @@ public final class CaptureDecider {
      *             (they came after their gap timed out, or were redelivered after being set aside
      *             as SEQUENCE_GAP): any such exception of theirs is no longer open
      */
-    public record Plan(List<Decision> decisions, Map<String, Position> positions, List<Trade> late) {
+    /**
+     * @param refused     refused records whose place in the sequence came, in that order: the sequence
+     *                    moved past each
+     * @param heldRefused refused records still waiting for numbers before theirs
+     */
+    public record Plan(List<Decision> decisions, Map<String, Position> positions, List<Trade> late,
+                       List<RefusedSlot> refused, List<RefusedSlot> heldRefused) {
 
         public Plan(List<Decision> decisions, Map<String, Position> positions) {
-            this(decisions, positions, List.of());
+            this(decisions, positions, List.of(), List.of(), List.of());
         }
 
         public List<Decision> captured() {
@@ -53,21 +64,25 @@ public final class CaptureDecider {
         }
     }
 
-    public static Plan decide(List<Trade> trades, Predicate<Trade> pending, Map<String, Position> stored,
-                              Map<String, List<StoredVersion>> history, ToLongFunction<String> fence) {
-        return decide(trades, pending, stored, history, fence, t -> false);
+    public static Plan decide(List<? extends Sequenced> entries, Predicate<Trade> pending,
+                              Map<String, Position> stored, Map<String, List<StoredVersion>> history,
+                              ToLongFunction<String> fence) {
+        return decide(entries, pending, stored, history, fence, t -> false);
     }
 
-    /** As above; {@code gapExpired} tells which held trades have waited out their gap timeout. */
-    public static Plan decide(List<Trade> trades, Predicate<Trade> pending, Map<String, Position> stored,
-                              Map<String, List<StoredVersion>> history, ToLongFunction<String> fence,
-                              Predicate<Trade> gapExpired) {
-        Batch batch = new Batch(pending, stored, history, fence, trades.size());
-        for (Trade trade : trades) {
-            batch.offer(trade);
+    /**
+     * As above; {@code entries} are trades and refused slots in input order, {@code gapExpired} tells
+     * which held ones have waited out their gap timeout.
+     */
+    public static Plan decide(List<? extends Sequenced> entries, Predicate<Trade> pending,
+                              Map<String, Position> stored, Map<String, List<StoredVersion>> history,
+                              ToLongFunction<String> fence, Predicate<Sequenced> gapExpired) {
+        Batch batch = new Batch(pending, stored, history, fence, entries.size());
+        for (Sequenced entry : entries) {
+            batch.offer(entry);
         }
         batch.finish(gapExpired);
-        return new Plan(batch.decisions, batch.positions, batch.late);
+        return new Plan(batch.decisions, batch.positions, batch.late, batch.refused, batch.heldRefused);
     }
 
     /** The state of one decision run. */
@@ -77,9 +92,11 @@ public final class CaptureDecider {
         private final ToLongFunction<String> fence;
         private final Map<String, Position> positions = new LinkedHashMap<>();
         private final Map<String, Map<Integer, Object>> versions = new HashMap<>();
-        private final Map<String, TreeMap<Long, ArrayDeque<Trade>>> waiting = new LinkedHashMap<>();
+        private final Map<String, TreeMap<Long, ArrayDeque<Sequenced>>> waiting = new LinkedHashMap<>();
         private final List<Decision> decisions;
         private final List<Trade> late = new ArrayList<>();
+        private final List<RefusedSlot> refused = new ArrayList<>();
+        private final List<RefusedSlot> heldRefused = new ArrayList<>();
 
         Batch(Predicate<Trade> pending, Map<String, Position> stored, Map<String, List<StoredVersion>> history,
               ToLongFunction<String> fence, int size) {
@@ -101,51 +118,69 @@ public final class CaptureDecider {
             return position == null ? Position.empty(key) : position;
         }
 
-        void offer(Trade trade) {
-            String key = trade.key().value();
-            Long seq = trade.sequenceNumber();
+        void offer(Sequenced entry) {
+            String key = entry.sequenceKey();
+            Long seq = entry.sequenceNumber();
             if (seq != null && seq - 1 > position(key).lastSequence()) {
                 waiting.computeIfAbsent(key, k -> new TreeMap<>()).computeIfAbsent(seq, s -> new ArrayDeque<>())
-                        .add(trade);
+                        .add(entry);
                 return;
             }
-            apply(trade);
+            decide(entry);
             drain(key);
+        }
+
+        private void decide(Sequenced entry) {
+            if (entry instanceof Trade trade) {
+                apply(trade);
+            } else {
+                RefusedSlot slot = (RefusedSlot) entry;
+                refused.add(slot);
+                sequence(slot.key(), slot.sequence(), position(slot.key()));
+            }
         }
 
         /** Releases the key's held trades that are now next in sequence (or below it). */
         private void drain(String key) {
-            TreeMap<Long, ArrayDeque<Trade>> held = waiting.get(key);
+            TreeMap<Long, ArrayDeque<Sequenced>> held = waiting.get(key);
             while (held != null && !held.isEmpty() && held.firstKey() - 1 <= position(key).lastSequence()) {
-                ArrayDeque<Trade> same = held.firstEntry().getValue();
-                Trade next = same.poll();
+                ArrayDeque<Sequenced> same = held.firstEntry().getValue();
+                Sequenced next = same.poll();
                 if (same.isEmpty()) {
                     held.pollFirstEntry();
                 }
-                apply(next);
+                decide(next);
             }
         }
 
-        /** Held trades whose gap timed out are rejected in sequence order; the rest stay HELD. */
-        void finish(Predicate<Trade> gapExpired) {
-            for (Map.Entry<String, TreeMap<Long, ArrayDeque<Trade>>> e : waiting.entrySet()) {
+        /** Held entries whose gap timed out are rejected (or refused) in sequence order; the rest stay HELD. */
+        void finish(Predicate<Sequenced> gapExpired) {
+            for (Map.Entry<String, TreeMap<Long, ArrayDeque<Sequenced>>> e : waiting.entrySet()) {
                 String key = e.getKey();
-                TreeMap<Long, ArrayDeque<Trade>> held = e.getValue();
+                TreeMap<Long, ArrayDeque<Sequenced>> held = e.getValue();
                 while (!held.isEmpty() && gapExpired.test(held.firstEntry().getValue().peek())) {
-                    Trade expired = held.firstEntry().getValue().poll();
+                    Sequenced expired = held.firstEntry().getValue().poll();
                     if (held.firstEntry().getValue().isEmpty()) {
                         held.pollFirstEntry();
                     }
-                    Position position = position(key);
-                    reject(expired, position, ReasonCode.SEQUENCE_GAP.name(), "sequence " + expired.sequenceNumber()
-                            + " of " + key + " waited out its gap timeout: sequences " + (position.lastSequence() + 1)
-                            + ".." + (expired.sequenceNumber() - 1) + " never arrived");
+                    if (expired instanceof Trade trade) {
+                        Position position = position(key);
+                        reject(trade, position, ReasonCode.SEQUENCE_GAP.name(), "sequence " + trade.sequenceNumber()
+                                + " of " + key + " waited out its gap timeout: sequences "
+                                + (position.lastSequence() + 1) + ".." + (trade.sequenceNumber() - 1) + " never arrived");
+                    } else {
+                        decide(expired);
+                    }
                     drain(key);
                 }
-                for (ArrayDeque<Trade> same : held.values()) {
-                    for (Trade t : same) {
-                        decisions.add(new Decision(t, CaptureStatus.HELD, position(key), null, pending.test(t), null,
-                                null, null, null));
+                for (ArrayDeque<Sequenced> same : held.values()) {
+                    for (Sequenced entry : same) {
+                        if (entry instanceof Trade t) {
+                            decisions.add(new Decision(t, CaptureStatus.HELD, position(key), null, pending.test(t), null,
+                                    null, null, null));
+                        } else {
+                            heldRefused.add((RefusedSlot) entry);
+                        }
                     }
                 }
             }
@@ -202,9 +237,13 @@ public final class CaptureDecider {
 
         /** A decided trade that carries the key's next sequence number (or a later one) moves the sequence on. */
         private void sequence(Trade trade, Position position) {
-            Long seq = trade.sequenceNumber();
-            if (seq != null && seq > position.lastSequence()) {
-                String key = trade.key().value();
+            if (trade.sequenceNumber() != null) {
+                sequence(trade.key().value(), trade.sequenceNumber(), position);
+            }
+        }
+
+        private void sequence(String key, long seq, Position position) {
+            if (seq > position.lastSequence()) {
                 positions.put(key, position.sequenced(seq, fence.applyAsLong(key)));
             }
         }

@@ -13,7 +13,13 @@ import java.util.Map;
 public record Trade(String tradeId, int version, TradeAction action, Side side, PartitionKey key,
                     String source, LocalDate tradeDate, LocalDate settlementDate, Instant tradeTimestamp,
                     Instant bookingTimestamp, List<String> counterpartyIds, Long sequenceNumber,
-                    String idempotencyKey, String enteredBy, Map<String, Object> metadata, List<Lot> lots) {
+                    String idempotencyKey, String enteredBy, Map<String, Object> metadata, List<Lot> lots)
+        implements Sequenced {
+
+    @Override
+    public String sequenceKey() {
+        return key.value();
+    }
 
     // Sums as loops, not streams: rules, the blotter, the decision and the event each ask for them.
     // Starting from ZERO keeps the sum's scale what it always was (at least 0) for one lot too.

@@ -100,6 +100,7 @@ public final class CaptureTables {
             text("reason_code"), new Column("detail", String.class, "text"), text("trade_id"),
             new Column("version", Integer.class, "int"), text("partition_key"), text("source_topic"),
             new Column("source_partition", Integer.class, "int"), new Column("source_offset", Long.class, "bigint"),
-            new Column("payload", byte[].class, "bytea"), new Column("created_at", OffsetDateTime.class, "timestamptz")),
+            new Column("payload", byte[].class, "bytea"), new Column("created_at", OffsetDateTime.class, "timestamptz"),
+            new Column("sequence_number", Long.class, "bigint"), new Column("payload_sha256", byte[].class, "bytea")),
             List.of("source_topic", "source_partition", "source_offset", "reason_code"));
 }

@@ -119,4 +119,60 @@ class TradeRequestMapperTest {
                 "tradeId INVALID_ID must match \"[A-Za-z0-9.-]{1,64}\"",
                 "tradeLots[0].priceQuantity[0].price[0].unit.currency INVALID_VALUE must match \"[A-Z]{3}\"");
     }
+
+    private com.pb.synth.tradecapture.domain.RefusedSlot slot(String json, String key, ReasonCode reason) {
+        return mapper.slotOf(json.getBytes(StandardCharsets.UTF_8), key, reason);
+    }
+
+    @Test
+    void aRefusedRecordKeepsItsPlaceWhenItsKeyAndNumberCanBeRead() {
+        var b = TradeRequests.trade("T-SLOT").sequence(7);
+        var node = b.node();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) node).put("tradeDate", "10000-01-01");
+        var result = map(node.toString(), b.key());
+        assertThat(result.rejection()).isNotNull();
+        var slot = slot(node.toString(), b.key(), result.rejection().reasonCode());
+        assertThat(slot).isNotNull();
+        assertThat(slot.key()).isEqualTo(b.key());
+        assertThat(slot.sequence()).isEqualTo(7);
+        assertThat(slot(node.toString().replace("\"sequenceNumber\":7", "\"sequenceNumber\":0"), b.key(),
+                ReasonCode.SCHEMA_INVALID).sequence()).isZero();
+    }
+
+    @Test
+    void anUnreadableKeyOrNumberLeavesAGap() {
+        var b = TradeRequests.trade("T-GAP").sequence(3);
+        String json = b.node().toString();
+        String key = b.key();
+        assertThat(slot(json, key, ReasonCode.KEY_MISMATCH)).as("key mismatch").isNull();
+        assertThat(slot(json, key, ReasonCode.NOT_JSON)).as("not JSON").isNull();
+        assertThat(slot(json, null, ReasonCode.SCHEMA_INVALID)).as("no record key").isNull();
+        assertThat(slot(json, "ACC-001_BOOK-01_OTHER", ReasonCode.SCHEMA_INVALID)).as("another key").isNull();
+        assertThat(slot("{\"accountId\":", key, ReasonCode.SCHEMA_INVALID)).as("broken JSON").isNull();
+        assertThat(slot("[1,2]", key, ReasonCode.SCHEMA_INVALID)).as("not an object").isNull();
+        for (String seq : new String[] {"-1", "1.5", "\"3\"", "null", "99999999999999999999", "true"}) {
+            assertThat(slot(json.replace("\"sequenceNumber\":3", "\"sequenceNumber\":" + seq), key,
+                    ReasonCode.SCHEMA_INVALID)).as("sequenceNumber " + seq).isNull();
+        }
+        assertThat(slot(json.replace("\"sequenceNumber\":3,", "").replace(",\"sequenceNumber\":3", ""), key,
+                ReasonCode.SCHEMA_INVALID)).as("no number").isNull();
+        assertThat(slot(json.replace("\"bookId\":\"BOOK-01\"", "\"bookId\":\"BOOK 01\""), key,
+                ReasonCode.SCHEMA_INVALID)).as("an id that fails its check").isNull();
+        assertThat(slot(json.replace("\"accountId\":\"ACC-001\"", "\"accountId\":1"), key,
+                ReasonCode.SCHEMA_INVALID)).as("an id that is not text").isNull();
+    }
+
+    @Test
+    void eachReadableParseRefusalHasItsReasonAndItsPlace() {
+        com.pb.synth.tradecapture.support.BadRecords.readableParseRefusals().forEach((reason, spoil) -> {
+            var b = TradeRequests.trade("T-" + reason.name().replace('_', '-')).sequence(4);
+            String json = spoil.apply(b.node()).toString();
+            var result = map(json, b.key());
+            assertThat(result.rejection()).as(reason.name()).isNotNull();
+            assertThat(result.rejection().reasonCode()).as(json).isEqualTo(reason);
+            var slot = slot(json, b.key(), reason);
+            assertThat(slot).as(reason.name()).isNotNull();
+            assertThat(slot.sequence()).isEqualTo(4);
+        });
+    }
 }

@@ -126,7 +126,7 @@ class CaptureDeciderTest {
     void aHeldTradeWhoseGapTimedOutIsRejectedAndReleasesWhatFollowsIt() {
         Position at2 = Position.empty(KEY.value()).sequenced(2, 1);
         var plan = CaptureDecider.decide(List.of(sequenced("S5", 5), sequenced("S6", 6), sequenced("S9", 9)),
-                t -> false, Map.of(KEY.value(), at2), Map.of(), key -> 8L, t -> t.tradeId().equals("S5"));
+                t -> false, Map.of(KEY.value(), at2), Map.of(), key -> 8L, t -> t instanceof Trade tr && tr.tradeId().equals("S5"));
         assertThat(plan.decisions()).extracting(d -> d.trade().tradeId() + ":" + (d.rejected() ? d.rejectReason()
                 : d.status())).containsExactly("S5:SEQUENCE_GAP", "S6:CAPTURED", "S9:HELD");
         assertThat(plan.positions().get(KEY.value()).lastSequence()).isEqualTo(6);
@@ -153,5 +153,84 @@ class CaptureDeciderTest {
         assertThat(plan.decisions().get(1).status()).isEqualTo(CaptureStatus.CAPTURED);
         assertThat(plan.positions().get(KEY.value()).quantity())
                 .isEqualByComparingTo(new BigDecimal(big).subtract(new BigDecimal("5")));
+    }
+
+    private static RefusedSlot refused(long seq) {
+        return new RefusedSlot(KEY.value(), seq);
+    }
+
+    @Test
+    void aRefusedRecordNextInSequenceConsumesItsNumberAndWhatFollowsAppliesAtOnce() {
+        RefusedSlot bad = refused(1);
+        var plan = CaptureDecider.decide(List.of(bad, sequenced("S2", 2), sequenced("S3", 3)), t -> false, Map.of(),
+                Map.of(), key -> 7L, t -> false);
+        assertThat(plan.refused()).containsExactly(bad);
+        assertThat(plan.heldRefused()).isEmpty();
+        assertThat(plan.decisions()).extracting(d -> d.trade().tradeId() + ":" + d.status())
+                .containsExactly("S2:CAPTURED", "S3:CAPTURED");
+        assertThat(plan.positions().get(KEY.value()).lastSequence()).isEqualTo(3);
+        assertThat(plan.positions().get(KEY.value()).quantity()).isEqualByComparingTo("2");
+    }
+
+    @Test
+    void aKeyWhoseOnlyRecordWasRefusedGetsAnEmptyPositionPastItsNumber() {
+        var plan = CaptureDecider.decide(List.of(refused(1)), t -> false, Map.of(), Map.of(), key -> 7L, t -> false);
+        Position p = plan.positions().get(KEY.value());
+        assertThat(p.lastSequence()).isEqualTo(1);
+        assertThat(p.quantity()).isEqualByComparingTo("0");
+        assertThat(p.tradeCount()).isZero();
+    }
+
+    @Test
+    void aRefusedRecordAfterAGapIsHeldAndReleasesTheTradesBehindItWhenTheGapFills() {
+        RefusedSlot bad = refused(3);
+        var first = CaptureDecider.decide(List.of(sequenced("S1", 1), bad, sequenced("S4", 4)), t -> false, Map.of(),
+                Map.of(), key -> 7L, t -> false);
+        assertThat(first.refused()).isEmpty();
+        assertThat(first.heldRefused()).containsExactly(bad);
+        assertThat(first.decisions()).extracting(d -> d.trade().tradeId() + ":" + d.status())
+                .containsExactly("S1:CAPTURED", "S4:HELD");
+        // 2 arrives; the held refusal and trade come back ahead of it: 2, then 3 consumed, then 4.
+        var second = CaptureDecider.decide(List.of(bad, sequenced("S4", 4), sequenced("S2", 2)), t -> false,
+                Map.of(KEY.value(), first.positions().get(KEY.value())), Map.of(), key -> 7L, t -> false);
+        assertThat(second.refused()).containsExactly(bad);
+        assertThat(second.decisions()).extracting(d -> d.trade().tradeId() + ":" + d.status())
+                .containsExactly("S2:CAPTURED", "S4:CAPTURED");
+        assertThat(second.positions().get(KEY.value()).lastSequence()).isEqualTo(4);
+    }
+
+    @Test
+    void aHeldRefusedRecordWhoseGapTimedOutIsRefusedAndTheSequenceGoesOnPastIt() {
+        RefusedSlot bad = refused(5);
+        Position at2 = Position.empty(KEY.value()).sequenced(2, 1);
+        var plan = CaptureDecider.decide(List.of(bad, sequenced("S6", 6)), t -> false, Map.of(KEY.value(), at2),
+                Map.of(), key -> 8L, t -> t == bad);
+        assertThat(plan.refused()).containsExactly(bad);
+        assertThat(plan.decisions()).extracting(d -> d.trade().tradeId() + ":" + d.status()).containsExactly("S6:CAPTURED");
+        assertThat(plan.positions().get(KEY.value()).lastSequence()).isEqualTo(6);
+    }
+
+    @Test
+    void aRefusedRecordAtOrBelowTheLastNumberMovesNothing() {
+        Position at5 = Position.empty(KEY.value()).sequenced(5, 1);
+        var plan = CaptureDecider.decide(List.of(refused(3)), t -> false, Map.of(KEY.value(), at5), Map.of(),
+                key -> 8L, t -> false);
+        assertThat(plan.refused()).hasSize(1);
+        assertThat(plan.positions()).isEmpty();
+    }
+
+    @Test
+    void aDecisionStageRefusalStillConsumesItsNumber() {
+        // ten below DECIMAL(28,8)'s limit: 100 more overflows it, 1 more fits
+        Position nearLimit = new Position(KEY.value(), new BigDecimal("99999999999999999990"), BigDecimal.ONE, 1, 0, 1, 0);
+        Trade overflow = sequenced("OV", 1);
+        overflow = new Trade(overflow.tradeId(), 1, TradeAction.NEW, Side.BUY, KEY, "AUTOMATED", overflow.tradeDate(),
+                null, null, null, List.of(), 1L, null, null, Map.of(),
+                List.of(new Lot(List.of(), new BigDecimal("100"), "Share", BigDecimal.ONE, "USD")));
+        var plan = CaptureDecider.decide(List.of(overflow, sequenced("S2", 2)), t -> false, Map.of(KEY.value(), nearLimit),
+                Map.of(), key -> 8L, t -> false);
+        assertThat(plan.decisions()).extracting(d -> d.trade().tradeId() + ":" + (d.rejected() ? d.rejectReason()
+                : d.status())).containsExactly("OV:POSITION_OVERFLOW", "S2:CAPTURED");
+        assertThat(plan.positions().get(KEY.value()).lastSequence()).isEqualTo(2);
     }
 }

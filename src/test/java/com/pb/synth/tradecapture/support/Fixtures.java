@@ -52,13 +52,13 @@ public final class Fixtures {
 
     public static Optional<Position> position(Pool pool, String key) {
         RowSet<Row> rows = query(pool, "SELECT partition_key, quantity, notional, trade_count, pending_count, "
-                + "fencing_token FROM positions WHERE partition_key = $1", key);
+                + "fencing_token, last_sequence FROM positions WHERE partition_key = $1", key);
         if (rows.size() == 0) {
             return Optional.empty();
         }
         Row r = rows.iterator().next();
         return Optional.of(new Position(r.getString(0), r.getBigDecimal(1), r.getBigDecimal(2), r.getInteger(3),
-                r.getInteger(4), r.getLong(5)));
+                r.getInteger(4), r.getLong(5), r.getLong(6)));
     }
 
     /** Compares decimals by value: 100 and 100.00000000 are the same quantity. */
