@@ -143,6 +143,11 @@ public final class CaptureWatcher implements Runnable {
             }
             op = k.ops.get(sequence - 1);
         }
+        if (op == TradeMix.POISON_SLOT) {
+            // a poison record's number, consumed by its refusal: no event may carry it
+            otherEvents++;
+            return;
+        }
         if (!"CAPTURED".equals(status)) {
             if ("DUPLICATE".equals(status)) {
                 duplicateEvents++;

@@ -49,6 +49,9 @@ public final class TradeMix {
         }
     }
 
+    /** In a key's {@code ops}: the sequence number a poison record took (no trade is captured with it). */
+    static final int POISON_SLOT = -1;
+
     /** One record to send. */
     public record Op(int index, Key key, int sequence, byte[] payload) {
     }
@@ -209,8 +212,11 @@ public final class TradeMix {
             apply(key, tradeNo, version, sell, qty, priceCents);
         }
         int index = nextOp++;
-        key.ops.add(index);
-        int sequence = key.ops.size();
+        int sequence;
+        synchronized (key) {
+            key.ops.add(index);
+            sequence = key.ops.size();
+        }
         return new Op(index, key, sequence, payload(key, run + "-" + tradeNo, version, action, sell, qty, priceCents,
                 sequence));
     }
@@ -218,8 +224,11 @@ public final class TradeMix {
     /**
      * A record the service must set aside (DLQ and trade_exceptions) without holding up the key's
      * other trades: malformed JSON, an unknown security, a negative quantity or a price with more
-     * decimals than the store keeps, in turn. It carries no sequence number and its trade id is
-     * {@code <run>-P<n>}, so the verifier can find it in the DLQ.
+     * decimals than the store keeps, in turn. Its trade id is {@code <run>-P<n>}, so the verifier can
+     * find it in the DLQ. The last two are readable, so they take the key's next sequence number as an
+     * upstream system numbers every record it sends, and the service must consume it (a gap would
+     * hold the key's next trades and set them aside); the first two carry none (a record cut short,
+     * or one whose security is not its key's, leaves a gap).
      */
     public byte[] poison(Key key, int n) {
         String tradeId = run + "-P" + n;
@@ -231,11 +240,18 @@ public final class TradeMix {
                 + "[{\"lotIdentifier\":[{\"identifier\":\"" + tradeId + "-L1\",\"identifierType\":\"LOT_ID\"}],"
                 + "\"priceQuantity\":[{\"quantity\":[{\"value\":%s,\"unit\":{\"financialUnit\":\"Share\"}}],"
                 + "\"price\":[{\"value\":%s,\"unit\":{\"currency\":\"" + key.currency + "\"}}]}]}]}";
+        String sequenced = "";
+        if (n % 4 >= 2) {
+            synchronized (key) {
+                key.ops.add(POISON_SLOT);
+                sequenced = "\"sequenceNumber\":" + key.ops.size() + ",";
+            }
+        }
         String json = switch (n % 4) {
             case 0 -> head + p[2] + "\",\"source\":";                                   // cut short
             case 1 -> head + "XX0000000000\"," + String.format(tail, "100", "10.00");      // no such security
-            case 2 -> head + p[2] + "\"," + String.format(tail, "-100", "10.00");          // negative quantity
-            default -> head + p[2] + "\"," + String.format(tail, "100", "10.123456789012"); // 12 decimals
+            case 2 -> head + p[2] + "\"," + sequenced + String.format(tail, "-100", "10.00"); // negative quantity
+            default -> head + p[2] + "\"," + sequenced + String.format(tail, "100", "10.123456789012"); // 12 decimals
         };
         return json.getBytes(StandardCharsets.UTF_8);
     }
