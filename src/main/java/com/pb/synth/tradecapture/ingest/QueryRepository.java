@@ -60,7 +60,7 @@ public class QueryRepository {
     public static final List<Statement> POSITION_READ = List.of(SNAPSHOT, POSITION, LIVE_TRADES, RESTORE_ISOLATION);
     private static final String EXCEPTION_COLUMNS = "exception_id, reason_code, detail, trade_id, version, "
             + "partition_key, source_topic, source_partition, source_offset, status, created_at, resolved_at, "
-            + "repaired_by, repair_job_id";
+            + "repaired_by, repair_job_id, sequence_number";
     static final Statement EXCEPTIONS = Statement.of("exceptions",
             "SELECT " + EXCEPTION_COLUMNS + " FROM trade_exceptions WHERE status = $1 AND exception_id > $2 "
                     + "ORDER BY exception_id LIMIT $3",
@@ -115,11 +115,14 @@ public class QueryRepository {
                                List<FifoLots.OpenLot> openLots, List<FifoLots.Relief> reliefs) {
     }
 
-    /** An exception to repair; its payload is kept in the table. */
+    /**
+     * An exception to repair; its payload is kept in the table. {@code sequenceNumber}: the number a
+     * refused record took in its key's sequence (null when it took none).
+     */
     public record ExceptionView(long exceptionId, String reasonCode, String detail, String tradeId, Integer version,
                                 String partitionKey, String sourceTopic, int sourcePartition, long sourceOffset,
                                 String status, OffsetDateTime createdAt, OffsetDateTime resolvedAt, String repairedBy,
-                                String repairJobId) {
+                                String repairJobId, Long sequenceNumber) {
     }
 
     /**
@@ -261,6 +264,6 @@ public class QueryRepository {
                 r.getString("trade_id"), r.getInteger("version"), r.getString("partition_key"),
                 r.getString("source_topic"), r.getInteger("source_partition"), r.getLong("source_offset"),
                 r.getString("status"), r.getOffsetDateTime("created_at"), r.getOffsetDateTime("resolved_at"),
-                r.getString("repaired_by"), r.getString("repair_job_id"));
+                r.getString("repaired_by"), r.getString("repair_job_id"), r.getLong("sequence_number"));
     }
 }

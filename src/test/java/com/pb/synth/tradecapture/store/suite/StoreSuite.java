@@ -93,6 +93,9 @@ public abstract class StoreSuite {
         as(ADMIN).body("{\"legalEntity\":\"PB-US-LLC\",\"region\":\"us\",\"spreadBps\":12,\"tenorMonths\":6,"
                 + "\"resetFrequency\":\"QUARTERLY\",\"straightThrough\":false,\"status\":\"ACTIVE\"}")
                 .put("/api/v1/reference/accounts/" + account + "-NSTP").then().statusCode(org.hamcrest.Matchers.oneOf(200, 201));
+        as(ADMIN).body("{\"legalEntity\":\"PB-US-LLC\",\"region\":\"us\",\"spreadBps\":10,\"tenorMonths\":12,"
+                + "\"resetFrequency\":\"MONTHLY\",\"straightThrough\":true,\"status\":\"ACTIVE\"}")
+                .put("/api/v1/reference/accounts/" + account + "-SEQ").then().statusCode(org.hamcrest.Matchers.oneOf(200, 201));
         as(ADMIN).body("{\"desk\":\"Delta One\",\"legalEntity\":\"PB-US-LLC\",\"status\":\"ACTIVE\"}")
                 .put("/api/v1/reference/books/" + book).then().statusCode(org.hamcrest.Matchers.oneOf(200, 201));
         as(ADMIN).get("/api/v1/reference/accounts/" + account).then().statusCode(200)
@@ -204,6 +207,52 @@ public abstract class StoreSuite {
                 .statusCode(200);
         await().atMost(Duration.ofSeconds(30)).until(() -> ((Number) position(nstp).get("pendingCount")).intValue() == 0);
         assertThat(new BigDecimal(position(nstp).get("quantity").toString())).isEqualByComparingTo(t.signedQuantity());
+    }
+
+    /** The exceptions of a status on partition key {@code key}. */
+    private List<Map<String, Object>> exceptions(String status, String key) {
+        List<Map<String, Object>> found = new ArrayList<>();
+        long after = 0;
+        while (true) {  // every page: the store may hold more open exceptions than one page of other tests'
+            List<Map<String, Object>> page = as(WRITER).get("/api/v1/exceptions?limit=1000&status=" + status
+                    + "&afterId=" + after).then().statusCode(200).extract().jsonPath().getList("");
+            if (page.isEmpty()) {
+                return found;
+            }
+            page.stream().filter(e -> key.equals(e.get("partitionKey"))).forEach(found::add);
+            after = ((Number) page.get(page.size() - 1).get("exceptionId")).longValue();
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aRefusedRecordConsumesItsNumberAndTheSameBytesAgainChangeNothing() {
+        String acct = account + "-SEQ";
+        TradeRequests.Builder first = trade("R1", acct).sequence(1);
+        String key = first.key();
+        String bad = first.node().put("settlementDate", "2000-01-01").toString();   // before its trade date
+        Topics.send(bootstrap, List.of(Topics.record(inputTopic, key, bad),
+                Topics.record(inputTopic, key, trade("R2", acct).sequence(2).json())));
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            var r = as(WRITER).get("/api/v1/positions/" + acct + "/" + book + "/" + security);
+            return r.statusCode() == 200 && ((Number) r.jsonPath().get("tradeCount")).intValue() == 1;
+        });
+        List<Map<String, Object>> open = exceptions("OPEN", key);
+        assertThat(open).hasSize(1);
+        assertThat(open.get(0).get("reasonCode")).isEqualTo("INVALID_VALUE");
+        assertThat(((Number) open.get(0).get("sequenceNumber")).longValue()).isEqualTo(1L);
+
+        // The same bytes again, then 3: no second exception.
+        Topics.send(bootstrap, List.of(Topics.record(inputTopic, key, bad),
+                Topics.record(inputTopic, key, trade("R3", acct).sequence(3).json())));
+        await().atMost(Duration.ofSeconds(60)).until(() -> ((Number) position(acct).get("tradeCount")).intValue() == 2);
+        assertThat(exceptions("OPEN", key)).hasSize(1);
+
+        // The corrected trade 1 is applied late and closes the exception.
+        Topics.send(bootstrap, List.of(Topics.record(inputTopic, key, first.json())));
+        await().atMost(Duration.ofSeconds(60)).until(() -> ((Number) position(acct).get("tradeCount")).intValue() == 3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> exceptions("RESOLVED", key).size() == 1);
+        assertThat(exceptions("OPEN", key)).isEmpty();
     }
 
     @Test
