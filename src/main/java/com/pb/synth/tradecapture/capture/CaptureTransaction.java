@@ -259,24 +259,22 @@ public class CaptureTransaction {
             }
         }
         // Refused records whose place in the sequence came: each consumed its number. The same bytes
-        // with the same key and number again (a resend) open nothing new and publish nothing.
+        // with the same key and number again open no second exception; the DLQ gets the record again,
+        // as any redelivered refusal: the first one's DLQ record may not have gone out before a crash.
         Set<String> seen = new java.util.HashSet<>(refused.recorded());
-        int refusedAgain = 0;
         for (RefusedSlot slot : plan.refused()) {
             CaptureItem item = refused.bySlot().get(slot);
             byte[] sha = sha256(item.record().payload());
-            if (!seen.add(ExceptionRepository.fingerprint(slot.key(), slot.sequence(), sha))) {
-                refusedAgain++;
-                continue;
-            }
             String reason = item.rejection().reasonCode().name();
             String detail = StoreLimits.sanitize(item.rejection().detail(), MAX_DETAIL);
             rejected.add(reason);
-            ExceptionRow row = exception(item.record(), reason, detail, item.trade(), at);
-            exceptionRows.add(new ExceptionRow(row.reasonCode(), row.detail(), row.tradeId(), row.version(),
-                    slot.key(), row.sourceTopic(), row.sourcePartition(), row.sourceOffset(), row.payload(),
-                    row.createdAt(), slot.sequence(), sha));
             outgoing.add(dlq(item.record(), reason, detail));
+            if (seen.add(ExceptionRepository.fingerprint(slot.key(), slot.sequence(), sha))) {
+                ExceptionRow row = exception(item.record(), reason, detail, item.trade(), at);
+                exceptionRows.add(new ExceptionRow(row.reasonCode(), row.detail(), row.tradeId(), row.version(),
+                        slot.key(), row.sourceTopic(), row.sourcePartition(), row.sourceOffset(), row.payload(),
+                        row.createdAt(), slot.sequence(), sha));
+            }
         }
         for (RefusedSlot slot : plan.heldRefused()) {
             held.add(refused.bySlot().get(slot));
@@ -337,7 +335,7 @@ public class CaptureTransaction {
         }
         int expectedPositions = plan.positions().size();
         int expectedRows = rows.size();
-        Result result = new Result(outgoing, captured, duplicates + refusedAgain, superseded, rejected, held);
+        Result result = new Result(outgoing, captured, duplicates, superseded, rejected, held);
         // Rows in a fixed order, so two transactions that ever meet on a row cannot deadlock.
         rows.sort(VERSION_ORDER);
         List<Position> changed = new ArrayList<>(plan.positions().values());
