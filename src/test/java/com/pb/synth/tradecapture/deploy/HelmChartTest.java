@@ -83,6 +83,8 @@ public class HelmChartTest {
         assertThat(trigger.get("metadata").get("topic").asText()).isEqualTo("pb-synth.trades.v1");
         assertThat(trigger.get("metadata").get("lagThreshold").asText()).isEqualTo("50000");
 
+        // the autoscaler owns the count: a Deployment with replicas would reset it on every upgrade
+        assertThat(kind(docs, "Deployment").get("spec").has("replicas")).isFalse();
         JsonNode pod = kind(docs, "Deployment").get("spec").get("template").get("spec");
         assertThat(pod.get("securityContext").get("runAsNonRoot").asBoolean()).isTrue();
         assertThat(pod.get("securityContext").get("runAsUser").asInt()).isNotZero();
@@ -143,13 +145,23 @@ public class HelmChartTest {
     }
 
     @Test
-    void withoutKedaAnHpaScalesOnCpuAndMemoryWithinTheRegionsBounds() throws IOException {
+    void withoutKedaAnHpaScalesOnCpuOnlyWithinTheRegionsBounds() throws IOException {
         List<JsonNode> docs = render("apac", c -> c.set("autoscaling.keda.enabled", "false"));
         JsonNode hpa = kind(docs, "HorizontalPodAutoscaler").get("spec");
         assertThat(hpa.get("minReplicas").asInt()).isEqualTo(2);
         assertThat(hpa.get("maxReplicas").asInt()).isEqualTo(3);
-        assertThat(hpa.get("metrics").toString()).contains("\"averageUtilization\":70").contains("\"averageUtilization\":80");
+        assertThat(hpa.get("metrics")).hasSize(1);
+        assertThat(hpa.get("metrics").get(0).get("resource").get("name").asText()).isEqualTo("cpu");
+        assertThat(hpa.get("metrics").get(0).get("resource").get("target").get("averageUtilization").asInt()).isEqualTo(70);
         assertThat(docs.stream().map(d -> d.get("kind").asText())).doesNotContain("ScaledObject");
+        assertThat(kind(docs, "Deployment").get("spec").has("replicas")).isFalse();
+    }
+
+    @Test
+    void withoutAnAutoscalerTheDeploymentKeepsAFixedCount() throws IOException {
+        List<JsonNode> docs = render("emea", c -> c.set("autoscaling.enabled", "false"));
+        assertThat(kind(docs, "Deployment").get("spec").get("replicas").asInt()).isEqualTo(BOUNDS.get("emea")[0]);
+        assertThat(docs.stream().map(d -> d.get("kind").asText())).doesNotContain("ScaledObject", "HorizontalPodAutoscaler");
     }
 
     @Test
