@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The performance test of the source document, on this machine: brings up the local stack, starts
+# The service's performance test on one machine: brings up the local stack, starts
 # N service instances (separate JVMs; one consumer group per region), runs a scenario, verifies
 # the result from the database and the output topic, writes a report, and stops what it started.
 #
