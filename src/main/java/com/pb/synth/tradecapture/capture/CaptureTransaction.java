@@ -130,6 +130,7 @@ public class CaptureTransaction {
         Map<Trade, CaptureItem> byTrade = new IdentityHashMap<>(items.size() * 2);
         Map<RefusedSlot, CaptureItem> bySlot = new IdentityHashMap<>();
         Set<String> keys = new LinkedHashSet<>();
+        Set<String> refusedKeys = new LinkedHashSet<>();
         Set<String> tradeIds = new LinkedHashSet<>();
         for (CaptureItem item : items) {
             if (item.accepted()) {
@@ -141,15 +142,13 @@ public class CaptureTransaction {
                 entries.add(item.slot());
                 bySlot.put(item.slot(), item);
                 keys.add(item.slot().key());
+                refusedKeys.add(item.slot().key());
             }
         }
-        Refused refused = new Refused(bySlot, Set.of());
         if (entries.isEmpty()) {
             return write(conn, items, byTrade, new CaptureDecider.Plan(List.of(), Map.of()), lease, startNanos, Map.of(),
-                    known, refused);
+                    known, new Refused(bySlot, Set.of()));
         }
-        Set<String> refusedKeys = new LinkedHashSet<>();
-        bySlot.keySet().forEach(slot -> refusedKeys.add(slot.key()));
         // The reads go out together (pipelined on the connection, executed in this order): the row
         // locks first, then the history and the refused records already recorded (only for a batch
         // that has one), which no other writer can change while the locks are held.
@@ -270,10 +269,7 @@ public class CaptureTransaction {
             rejected.add(reason);
             outgoing.add(dlq(item.record(), reason, detail));
             if (seen.add(ExceptionRepository.fingerprint(slot.key(), slot.sequence(), sha))) {
-                ExceptionRow row = exception(item.record(), reason, detail, item.trade(), at);
-                exceptionRows.add(new ExceptionRow(row.reasonCode(), row.detail(), row.tradeId(), row.version(),
-                        slot.key(), row.sourceTopic(), row.sourcePartition(), row.sourceOffset(), row.payload(),
-                        row.createdAt(), slot.sequence(), sha));
+                exceptionRows.add(exception(item.record(), reason, detail, item.trade(), at).inSequence(slot.sequence(), sha));
             }
         }
         for (RefusedSlot slot : plan.heldRefused()) {

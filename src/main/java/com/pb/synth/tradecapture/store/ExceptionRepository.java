@@ -2,11 +2,20 @@ package com.pb.synth.tradecapture.store;
 
 import com.pb.synth.tradecapture.config.CaptureConfig;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.IntStream;
 
 /** Trade exceptions: rejects kept with their payload for repair, and captured trades needing attention. */
 @Singleton
@@ -80,10 +89,10 @@ public class ExceptionRepository {
     /** T-SQL: open exceptions matching one of the (a, b) pairs and {@code condition} set RESOLVED, in chunks. */
     private static Uni<Integer> resolvePairs(SqlConnection conn, String condition, String columnA, List<?> a,
                                              String columnB, List<?> b, OffsetDateTime at) {
-        List<Integer> index = java.util.stream.IntStream.range(0, a.size()).boxed().toList();
+        List<Integer> index = IntStream.range(0, a.size()).boxed().toList();
         return SqlServerBatch.run(SqlServerBatch.chunks(index, (SqlServerBatch.PARAMETER_BUDGET - 1) / 2), chunk -> {
             StringBuilder pairs = new StringBuilder();
-            List<Object> values = new java.util.ArrayList<>(chunk.size() * 2 + 1);
+            List<Object> values = new ArrayList<>(chunk.size() * 2 + 1);
             values.add(at);
             for (int i : chunk) {
                 pairs.append(pairs.isEmpty() ? "" : " OR ").append('(').append(columnA).append(" = @p")
@@ -103,12 +112,12 @@ public class ExceptionRepository {
      * each (key, sequence number, payload hash). Read only for batches that hold a refused record
      * with a place in its sequence, under the keys' locks.
      */
-    public Uni<java.util.Set<String>> refused(SqlConnection conn, java.util.Collection<String> keys) {
+    public Uni<Set<String>> refused(SqlConnection conn, Collection<String> keys) {
         if (keys.isEmpty()) {
-            return Uni.createFrom().item(java.util.Set.of());
+            return Uni.createFrom().item(Set.of());
         }
         if (sqlServer) {
-            java.util.Set<String> found = new java.util.HashSet<>();
+            Set<String> found = new HashSet<>();
             return SqlServerBatch.selectIn(conn, keys, SqlServerBatch::refused, rows -> found.addAll(fingerprints(rows)))
                     .replaceWith(found);
         }
@@ -116,10 +125,10 @@ public class ExceptionRepository {
                 .map(ExceptionRepository::fingerprints);
     }
 
-    private static java.util.Set<String> fingerprints(io.vertx.mutiny.sqlclient.RowSet<io.vertx.mutiny.sqlclient.Row> rows) {
-        java.util.Set<String> found = new java.util.HashSet<>();
-        for (io.vertx.mutiny.sqlclient.Row row : rows) {
-            io.vertx.mutiny.core.buffer.Buffer hash = row.getBuffer("payload_sha256");
+    private static Set<String> fingerprints(RowSet<Row> rows) {
+        Set<String> found = new HashSet<>();
+        for (Row row : rows) {
+            Buffer hash = row.getBuffer("payload_sha256");
             found.add(fingerprint(row.getString("partition_key"), row.getLong("sequence_number"),
                     hash == null ? null : hash.getBytes()));
         }
@@ -128,7 +137,7 @@ public class ExceptionRepository {
 
     /** One refused record's identity: its key, its sequence number and the SHA-256 of its payload. */
     public static String fingerprint(String key, long sequence, byte[] sha256) {
-        return key + '\u0000' + sequence + '\u0000' + (sha256 == null ? "" : java.util.HexFormat.of().formatHex(sha256));
+        return key + '\u0000' + sequence + '\u0000' + (sha256 == null ? "" : HexFormat.of().formatHex(sha256));
     }
 
     /** An exception as {@link CaptureTables#TRADE_EXCEPTIONS} binds it. */

@@ -17,4 +17,10 @@ public record ExceptionRow(String reasonCode, String detail, String tradeId, Int
         this(reasonCode, detail, tradeId, version, partitionKey, sourceTopic, sourcePartition, sourceOffset, payload,
                 createdAt, null, null);
     }
+
+    /** This exception as a refused record's, with its place in its key's sequence and its payload's hash. */
+    public ExceptionRow inSequence(long sequence, byte[] sha256) {
+        return new ExceptionRow(reasonCode, detail, tradeId, version, partitionKey, sourceTopic, sourcePartition,
+                sourceOffset, payload, createdAt, sequence, sha256);
+    }
 }

@@ -259,13 +259,13 @@ public final class SqlServerBatch {
                 + table.name() + " s WHERE " + keyMatch(table, "s", "v") + ")";
     }
 
-    /** Every stored version of {@code ids} trade ids. */
     /** The refused records with a place in their key's sequence, of {@code keys} keys. */
     public static String refused(int keys) {
         return "SELECT partition_key, sequence_number, payload_sha256 FROM trade_exceptions WHERE partition_key IN ("
                 + list(keys) + ") AND sequence_number IS NOT NULL";
     }
 
+    /** Every stored version of {@code ids} trade ids. */
     public static String history(int ids) {
         return "SELECT trade_id, version, partition_key, signed_quantity, signed_notional, live, pending, captured_event, "
                 + "source_partition, source_offset, captured_at "
