@@ -243,7 +243,7 @@ start_instance() {
 }
 
 instance_ready() {
-  (exec 3<>"/dev/tcp/127.0.0.1/$((28080 + $1))" && printf 'GET /q/health/ready HTTP/1.0\r\n\r\n' >&3 \
+  (exec 3<>"/dev/tcp/127.0.0.1/$((28080 + $1))" && printf 'GET /q/health/group/capture HTTP/1.0\r\n\r\n' >&3 \
     && head -1 <&3 | grep -q ' 200 ') 2>/dev/null
 }
 

@@ -45,12 +45,12 @@ http_status() {
 }
 
 deadline=$((SECONDS + 90))
-until [ "$(http_status /q/health/ready 2>/dev/null)" = 200 ]; do
+until [ "$(http_status /q/health/group/capture 2>/dev/null)" = 200 ]; do
   kill -0 "$SERVICE_PID" 2>/dev/null || { tail -40 "$STACK/service.log"; echo "[run] the service exited"; exit 1; }
-  [ $SECONDS -lt $deadline ] || { tail -40 "$STACK/service.log"; echo "[run] the service did not become ready"; exit 1; }
+  [ $SECONDS -lt $deadline ] || { tail -40 "$STACK/service.log"; echo "[run] the service did not start capturing"; exit 1; }
   sleep 0.5
 done
-echo "[run] service ready"
+echo "[run] service ready and capturing"
 
 java -cp "$STACK/lib/*" deploy/local/DemoTrades.java "$KAFKA_BOOTSTRAP_SERVERS" "${DEMO_TRADES:-3000}" "${DEMO_KEYS:-300}"
 

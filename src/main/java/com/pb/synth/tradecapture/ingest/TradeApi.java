@@ -3,6 +3,7 @@ package com.pb.synth.tradecapture.ingest;
 import com.pb.synth.tradecapture.security.Identities;
 import com.pb.synth.tradecapture.http.Problem;
 import com.pb.synth.tradecapture.capture.TradeCaptureRequest;
+import com.pb.synth.tradecapture.health.CaptureHealth;
 import com.pb.synth.tradecapture.domain.PartitionKey;
 import com.pb.synth.tradecapture.store.PoolStatus;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -138,12 +139,14 @@ public class TradeApi {
     @GET
     @Path("/health")
     @Operation(summary = "Health as the previous service answered it: {\"status\":\"UP\"} or DOWN (503), "
-            + "with the database pool's connectionPool {active, total, maximumPoolSize}")
-    @APIResponse(responseCode = "200", description = "ready", content = @Content(schema = @Schema(implementation = LegacyHealth.class)))
-    @APIResponse(responseCode = "503", description = "not ready", content = @Content(schema = @Schema(implementation = LegacyHealth.class)))
+            + "with the database pool's connectionPool {active, total, maximumPoolSize}. DOWN when the instance "
+            + "is not ready or does not capture (capture health: a dependency away, a stalled partition)")
+    @APIResponse(responseCode = "200", description = "ready and capturing", content = @Content(schema = @Schema(implementation = LegacyHealth.class)))
+    @APIResponse(responseCode = "503", description = "not ready, or not capturing", content = @Content(schema = @Schema(implementation = LegacyHealth.class)))
     public Uni<Response> health() {
-        return health.getReadinessAsync().map(h -> Response.status(h.isDown() ? 503 : 200)
-                .entity(new LegacyHealth(h.isDown() ? "DOWN" : "UP", pools.now())).build());
+        return Uni.combine().all().unis(health.getReadinessAsync(), health.getHealthGroupAsync(CaptureHealth.GROUP))
+                .with((ready, capture) -> ready.isDown() || capture.isDown()).map(down -> Response.status(down ? 503 : 200)
+                        .entity(new LegacyHealth(down ? "DOWN" : "UP", pools.now())).build());
     }
 
     /** The replaced service's health answer: its monitoring reads {@code status} and {@code connectionPool}. */

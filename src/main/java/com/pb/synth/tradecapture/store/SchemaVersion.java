@@ -10,16 +10,17 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.Readiness;
+import org.eclipse.microprofile.health.Startup;
 import org.jboss.logging.Logger;
 
 /**
- * Readiness {@code database-schema}: UP once the store's schema is at the version this build needs,
+ * Started {@code database-schema}: UP once the store's schema is at the version this build needs,
  * as the migrations record it in {@code capture_schema_version} (Flyway-applied or applied by a DBA
  * with sqlcmd/psql alike). Checked every {@code capture.store.retry-interval}; while it is behind,
- * readiness names the versions to apply and one ERROR line says so whenever what is found changes.
+ * the startup check names the versions to apply and one ERROR line says so whenever what is found
+ * changes. A pod whose database it cannot read (a wrong secret, a missing schema) never starts.
  */
-@Readiness
+@Startup
 @ApplicationScoped
 public class SchemaVersion implements HealthCheck {
 
@@ -42,6 +43,7 @@ public class SchemaVersion implements HealthCheck {
     private final StoreStatements store;
     private final boolean sqlServer;
     private final AtomicReference<Found> found = new AtomicReference<>(new Found(0, "not checked yet"));
+    private volatile boolean reached;
 
     public SchemaVersion(StoreStatements store, CaptureConfig config) {
         this.store = store;
@@ -61,6 +63,9 @@ public class SchemaVersion implements HealthCheck {
         }).onFailure().recoverWithItem(f -> new Found(0, "capture_schema_version cannot be read (" + f.getMessage() + ")"))
                 .invoke(now -> {
                     Found before = found.getAndSet(now);
+                    if (now.ready()) {
+                        reached = true;
+                    }
                     if (!now.ready() && !now.equals(before)) {
                         LOG.errorf("database schema not ready: %s", describe(now));
                     } else if (now.ready() && !before.ready()) {
@@ -74,6 +79,11 @@ public class SchemaVersion implements HealthCheck {
                 : "V" + (f.version() + 1) + " to V" + REQUIRED) + " (db/migration/" + (sqlServer ? "mssql" : "postgresql") + ")";
         return f.error() != null ? f.error() + "; the schema is missing or older than V10: " + apply
                 : "found version " + f.version() + ", this service needs " + REQUIRED + ": " + apply;
+    }
+
+    /** True once the schema has been found at the version this build needs. */
+    public boolean reached() {
+        return reached;
     }
 
     @Override

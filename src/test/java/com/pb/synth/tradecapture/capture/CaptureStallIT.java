@@ -29,7 +29,7 @@ class CaptureStallIT extends ServiceTestBase {
     Redis redis;
 
     @Test
-    void aBlockedBatchRaisesTheAgeGaugeAndTakesReadinessDownUntilRedisIsBack() {
+    void aBlockedBatchRaisesTheAgeGaugeAndTakesCaptureHealthDownUntilRedisIsBack() {
         String account = Fixtures.accounts(pool, reference, "STALL", 1).get(0);
         TradeRequests.Builder trade = TradeRequests.trade(TradeRequests.unique("STALL")).key(account, "BOOK-09",
                 "US0378331005");
@@ -52,6 +52,9 @@ class CaptureStallIT extends ServiceTestBase {
         assertThat(String.valueOf(data.get("partition"))).startsWith(RealServers.IN + "-");
         assertThat(((Number) data.get("ageSeconds")).longValue()).isGreaterThanOrEqualTo(5);
         assertThat(age.get()).as("the age gauge rose").isGreaterThan(1);
+        // a stall is capture health: the instance stays ready, serving the API and the console
+        Fixtures.management().get(Fixtures.CAPTURE_HEALTH).then().statusCode(503);
+        Fixtures.management().get("/q/health/ready").then().statusCode(200);
         assertThat(Fixtures.count(pool, "SELECT count(*) FROM trade_versions WHERE trade_id = $1", trade.tradeId()))
                 .isZero();
 

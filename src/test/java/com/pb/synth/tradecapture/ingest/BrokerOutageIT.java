@@ -50,13 +50,17 @@ class BrokerOutageIT extends ServiceTestBase {
             // Nothing half-written: no job, no reservation holding the key, nothing captured.
             assertThat(Fixtures.count(pool, "SELECT count(*) FROM ingest_jobs WHERE trade_id IN ($1, $2)",
                     trade.tradeId(), plain.tradeId())).isZero();
-            // readiness reports the broker away; liveness does not (the pod is not restarted for it)
-            await().atMost(Duration.ofSeconds(30)).until(() -> Fixtures.management().get("/q/health/ready").statusCode() == 503);
+            // capture health reports the broker away; readiness and liveness do not (the pod keeps
+            // serving the API and the console, and is not restarted for it)
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> Fixtures.management().get(Fixtures.CAPTURE_HEALTH).statusCode() == 503);
+            assertThat(Fixtures.management().get(Fixtures.CAPTURE_HEALTH).asString()).contains("DOWN");
+            Fixtures.management().get("/q/health/ready").then().statusCode(200);
             Fixtures.management().get("/q/health/live").then().statusCode(200);
         } finally {
             ServerControl.invoke("startKafka");
         }
-        await().atMost(Duration.ofSeconds(60)).until(() -> Fixtures.management().get("/q/health/ready").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(60)).until(Fixtures::capturing);
 
         // The caller's retry with the same key is accepted once the broker is back.
         AtomicReference<String> jobId = new AtomicReference<>();

@@ -85,7 +85,8 @@ class MetricsIT extends ServiceTestBase {
     void theLatencyHistogramHasTheSloBucketsAndTheRegionItsBusinessHoursGauge() {
         String scrape = Fixtures.management().get("/q/metrics").asString();
         // health and metrics live on the management port only
-        for (String path : List.of("/q/metrics", "/q/health/ready", "/q/health/live", "/q/openapi")) {
+        for (String path : List.of("/q/metrics", "/q/health/ready", "/q/health/live", "/q/health/started",
+                "/q/health/group/capture", "/q/openapi")) {
             io.restassured.RestAssured.get(path).then().statusCode(404);
         }
         for (String le : List.of("0.1", "0.5", "1.0")) {

@@ -53,6 +53,7 @@ class SchemaNotMigratedIT {
         assertThat(data.get("required")).isEqualTo(SchemaVersion.REQUIRED);
         assertThat(String.valueOf(data.get("action"))).contains("V" + SchemaVersion.REQUIRED)
                 .contains("db/migration/postgresql");
+        Fixtures.management().get("/q/health/started").then().statusCode(503);
         Fixtures.management().get("/q/health/ready").then().statusCode(503);
         Fixtures.management().get("/q/health/live").then().statusCode(200);
 
@@ -62,5 +63,8 @@ class SchemaNotMigratedIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> "UP".equals(Fixtures.check("database-schema").get("status")));
         assertThat(Fixtures.check("database-schema").get("data")).isEqualTo(
                 Map.of("required", SchemaVersion.REQUIRED, "found", SchemaVersion.REQUIRED));
+        // started, hence ready: it serves HTTP from now on, whatever its dependencies do
+        await().atMost(Duration.ofSeconds(30)).until(() -> Fixtures.management().get("/q/health/started").statusCode() == 200);
+        Fixtures.management().get("/q/health/ready").then().statusCode(200);
     }
 }

@@ -20,13 +20,26 @@ public final class Fixtures {
     private Fixtures() {
     }
 
+    /** Capture health: consumers in the group, no stall, Kafka, Redis and the database answering. */
+    public static final String CAPTURE_HEALTH = "/q/health/group/capture";
+
     /**
-     * Waits until the service is ready: Kafka, Redis and the database answer and all its consumers
-     * are in the group, so no start-up rebalance redelivers what a test sends next.
+     * Waits until the service is ready and captures: Kafka, Redis and the database answer and all its
+     * consumers are in the group, so no start-up rebalance redelivers what a test sends next.
      */
     public static void awaitReady() {
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
-                .until(() -> management().get("/q/health/ready").statusCode() == 200);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            for (String path : List.of("/q/health/ready", CAPTURE_HEALTH)) {
+                io.restassured.response.Response r = management().get(path);
+                org.assertj.core.api.Assertions.assertThat(r.statusCode()).as("%s: %s", path, r.asString()).isEqualTo(200);
+            }
+        });
+    }
+
+    /** Ready (serves HTTP) and capture health UP. */
+    public static boolean capturing() {
+        return management().get("/q/health/ready").statusCode() == 200
+                && management().get(CAPTURE_HEALTH).statusCode() == 200;
     }
 
     /** Creates {@code n} straight-through accounts unique to this run and makes the service see them. */
@@ -99,11 +112,19 @@ public final class Fixtures {
         return sum;
     }
 
-    /** One readiness check as /q/health/ready reports it: its status and data (empty when absent). */
+    /**
+     * One health check as the startup, readiness or capture health answer reports it (the first that
+     * has it): its status and data (empty when absent).
+     */
     public static java.util.Map<String, Object> check(String name) {
-        java.util.Map<String, Object> c = management().get("/q/health/ready").jsonPath()
-                .getMap("checks.find { it.name == '" + name + "' }");
-        return c == null ? java.util.Map.of() : c;
+        for (String path : List.of("/q/health/started", "/q/health/ready", CAPTURE_HEALTH)) {
+            java.util.Map<String, Object> c = management().get(path).jsonPath()
+                    .getMap("checks.find { it.name == '" + name + "' }");
+            if (c != null) {
+                return c;
+            }
+        }
+        return java.util.Map.of();
     }
 
     /** Every key's stored quantity equals the expected one, and each key holds {@code tradesPerKey} trades. */

@@ -1,23 +1,23 @@
-package com.pb.synth.tradecapture.metrics;
+package com.pb.synth.tradecapture.health;
 
+import com.pb.synth.tradecapture.metrics.ConsumerAssignment;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.Readiness;
+import org.eclipse.microprofile.health.Startup;
 
 /**
- * Ready only once the capture consumers have joined their group. Kafka, Redis and the database have
- * their own readiness checks from their extensions; liveness has no dependency checks, so an
- * outage pauses capture without the platform restarting the pod.
+ * Started {@code capture-consumer}: UP once every capture consumer of this instance has joined its
+ * group (and from then on: a consumer's later rebalances are capture health, not start-up).
  */
-@Readiness
+@Startup
 @ApplicationScoped
-public class ConsumerReadinessCheck implements HealthCheck {
+public class ConsumerStartupCheck implements HealthCheck {
 
     private final ConsumerAssignment assignment;
 
-    public ConsumerReadinessCheck(@Identifier("capture-rebalance") ConsumerAssignment assignment) {
+    public ConsumerStartupCheck(@Identifier("capture-rebalance") ConsumerAssignment assignment) {
         this.assignment = assignment;
     }
 

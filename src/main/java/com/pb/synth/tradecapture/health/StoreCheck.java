@@ -1,21 +1,23 @@
-package com.pb.synth.tradecapture.store;
+package com.pb.synth.tradecapture.health;
 
+import com.pb.synth.tradecapture.store.SqlServerStore;
+import io.smallrye.health.api.HealthGroup;
+import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.Readiness;
-import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Readiness of the SQL Server store ({@code database}): DOWN, naming the server and the last error,
- * until it is migrated and answers. With PostgreSQL the Quarkus datasource check reports instead.
+ * Capture health {@code database} of the SQL Server store: DOWN, naming the server and the last
+ * error, until it is migrated and answers. With PostgreSQL the Quarkus datasource check reports
+ * instead (moved into the capture group by {@link CaptureHealth}).
  */
-@Readiness
+@HealthGroup(CaptureHealth.GROUP)
 @ApplicationScoped
-public class StoreReadinessCheck implements HealthCheck {
+public class StoreCheck implements HealthCheck {
 
     private final SqlServerStore store;
 
-    public StoreReadinessCheck(SqlServerStore store) {
+    public StoreCheck(SqlServerStore store) {
         this.store = store;
     }
 
