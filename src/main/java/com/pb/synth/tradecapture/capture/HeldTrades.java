@@ -36,6 +36,10 @@ public class HeldTrades {
                 .tag("instance", instance.value())
                 .description("Trades held for a gap in their key's sequence numbers (their offsets are not committed)")
                 .register(registry);
+        // the limit, so an alert can say how near it the held count is (past it, the oldest gap is given up)
+        Gauge.builder("capture.held.records.limit", this.config, CaptureConfig.Sequence::maxHeld).tag("region", config.region())
+                .tag("instance", instance.value()).description("The most trades an instance holds (SEQUENCE_MAX_HELD)")
+                .register(registry);
     }
 
     /** Takes every held trade of these keys. */

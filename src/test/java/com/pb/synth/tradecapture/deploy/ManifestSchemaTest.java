@@ -45,17 +45,43 @@ class ManifestSchemaTest {
     @ValueSource(strings = {"us", "emea", "apac"})
     void everyRegionsManifestsMatchTheirSchemas(String region) throws Exception {
         List<JsonNode> keda = HelmChartTest.render(region, c -> c.set("serviceMonitor.enabled", "true")
-                .set("ingress.enabled", "true"));
+                .set("ingress.enabled", "true").set("prometheusRule.enabled", "true").set("dashboard.enabled", "true")
+                .set("kafka.securityProtocol", "SASL_SSL").set("kafka.saslMechanism", "SCRAM-SHA-512")
+                .set("autoscaling.keda.authSecretName", "kafka-keda"));
+        List<JsonNode> fixed = HelmChartTest.render(region, c -> c.set("autoscaling.enabled", "false")
+                .set("global.imageRegistry", "registry.internal"));
         List<JsonNode> hpa = HelmChartTest.render(region, c -> c.set("autoscaling.keda.enabled", "false"));
         List<JsonNode> all = new ArrayList<>(keda);
         all.addAll(hpa);
+        all.addAll(fixed);
         Result result = validate(all, region);
         assertThat(result.exit()).as(result.output()).isZero();
         for (String kind : List.of("Deployment", "Service", "ConfigMap", "PodDisruptionBudget", "NetworkPolicy",
-                "ScaledObject", "HorizontalPodAutoscaler", "ServiceMonitor", "Ingress")) {
+                "ScaledObject", "TriggerAuthentication", "HorizontalPodAutoscaler", "ServiceMonitor", "PrometheusRule",
+                "Ingress", "ServiceAccount")) {
             assertThat(result.output()).as("validated a " + kind).containsPattern("(?m)^valid \\S+ " + kind + " ");
         }
         assertThat(result.output()).doesNotContain("invalid");
+    }
+
+    /**
+     * The chart README's values table is what npm {@code @bitnami/readme-generator-for-helm} makes of
+     * values.yaml's {@code @param} comments: regenerated into a copy, it must equal the committed one
+     * (a value added without its comment, or the table not regenerated, fails here).
+     */
+    @Test
+    void theChartReadmesValuesTableIsGeneratedFromValuesYaml() throws Exception {
+        Path chart = Path.of("helm/pb-synth-tradecapture");
+        Path copy = Path.of("target", "chart-readme", "README.md");
+        Files.createDirectories(copy.getParent());
+        Files.copy(chart.resolve("README.md"), copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Result generated = run(List.of("node", "node_modules/@bitnami/readme-generator-for-helm/bin/index.js",
+                "-v", chart.resolve("values.yaml").toAbsolutePath().toString(), "-r", copy.toAbsolutePath().toString()), 120);
+        assertThat(generated.exit()).as(generated.output()).isZero();
+        assertThat(Files.readString(copy)).as("regenerate it: cd helm/schema-check && npx readme-generator "
+                + "-v ../pb-synth-tradecapture/values.yaml -r ../pb-synth-tradecapture/README.md")
+                .isEqualTo(Files.readString(chart.resolve("README.md")));
+        assertThat(Files.readString(copy)).contains("`autoscaling.keda.authSecretName`").contains("`serviceMonitor.labels`");
     }
 
     @Test

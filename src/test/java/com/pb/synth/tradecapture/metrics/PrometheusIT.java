@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.pb.synth.tradecapture.deploy.PrometheusRulesTest;
 import com.pb.synth.tradecapture.support.CapturedEvents;
 import com.pb.synth.tradecapture.support.Commands;
 import com.pb.synth.tradecapture.support.Fixtures;
@@ -39,12 +40,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A real Prometheus (Debian's) scrapes the running service's management port with
- * deploy/monitoring/rules.yml loaded — evaluated every second and with the lag alert's two-minute
- * hold cut to three seconds, the expressions and thresholds unchanged. Capture held back (Redis
- * stopped) under a backlog on one partition fires the lag alert, catch-up resolves it, and the
- * recording rules give the throughput the test produced; every query of the dashboard names a metric
- * the service exports and runs on Prometheus.
+ * A real Prometheus (Debian's) scrapes the running service's management port (as region us) with the
+ * chart's rules loaded as region us's PrometheusRule renders them, and region emea's own group —
+ * evaluated every second and with the alerts' holds cut to three seconds, the expressions and
+ * thresholds unchanged. Capture held back (Redis stopped) under a backlog on one partition fires the
+ * lag alert and, past a minute, the stall alert; catch-up resolves them, and the recording rules give
+ * the throughput the test produced. Region emea, with no instance, fires its absence alert while us
+ * does not. Every query of the dashboard names a metric the service exports and runs on Prometheus.
  */
 @QuarkusTest
 @QuarkusTestResource(RealServers.class)
@@ -60,17 +62,19 @@ class PrometheusIT extends ServiceTestBase {
     void startPrometheus() throws Exception {
         Commands.require("prometheus", "prometheus");
         Files.createDirectories(WORK);
-        String rules = Files.readString(Path.of("deploy/monitoring/rules.yml"))
-                .replace("interval: 30s", "interval: 1s")
-                .replace("for: 2m", "for: 3s");
-        Files.writeString(WORK.resolve("rules.yml"), rules);
+        for (String region : List.of("us", "emea")) {
+            String rules = Files.readString(PrometheusRulesTest.renderedRules(region, region.equals("us")))
+                    .replaceAll("interval: \"?30s\"?", "interval: 1s")
+                    .replaceAll("for: \"?\\d+m\"?", "for: 3s");
+            Files.writeString(WORK.resolve("rules-" + region + ".yml"), rules);
+        }
         int management = ConfigProvider.getConfig().getOptionalValue("quarkus.management.test-port", Integer.class)
                 .orElse(9001);
         Files.writeString(WORK.resolve("prometheus.yml"), """
                 global:
                   scrape_interval: 1s
                   evaluation_interval: 1s
-                rule_files: [rules.yml]
+                rule_files: [rules-us.yml, rules-emea.yml]
                 scrape_configs:
                   - job_name: pb-synth-tradecapture
                     metrics_path: /q/metrics
@@ -128,15 +132,24 @@ class PrometheusIT extends ServiceTestBase {
                         .until(() -> alertState("TradeCaptureConsumerLagHigh").equals("firing"));
                 JsonNode alert = alert("TradeCaptureConsumerLagHigh");
                 assertThat(alert.get("labels").get("region").asText()).isEqualTo("us");
-                assertThat(alert.get("labels").get("severity").asText()).isEqualTo("page");
+                assertThat(alert.get("labels").get("severity").asText()).isEqualTo("critical");
                 assertThat(Double.parseDouble(alert.get("value").asText())).isGreaterThanOrEqualTo(1_000);
+                // the partition's oldest record ages past a minute: capture has stalled
+                await("stall alert firing").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+                        .until(() -> alertState("TradeCaptureStalled").equals("firing"));
+                JsonNode stalled = alert("TradeCaptureStalled");
+                assertThat(stalled.get("labels").get("region").asText()).isEqualTo("us");
+                assertThat(stalled.get("labels").get("severity").asText()).isEqualTo("critical");
+                assertThat(Double.parseDouble(stalled.get("value").asText())).isGreaterThan(60);
+                assertThat(stalled.get("annotations").get("runbook_url").asText()).endsWith("/TradeCaptureStalled.md");
             } finally {
                 ServerControl.invoke("startRedis");
             }
             await("caught up").atMost(Duration.ofSeconds(90)).until(() -> events.count("CAPTURED") == 1_500);
         }
-        await("lag alert resolved").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> alertState("TradeCaptureConsumerLagHigh").equals("inactive"));
+        await("lag and stall alerts resolved").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> alertState("TradeCaptureConsumerLagHigh").equals("inactive")
+                        && alertState("TradeCaptureStalled").equals("inactive"));
         // the recording rules: the day's total and the rate over the catch-up carry the 1,500 trades
         await("recorded").atMost(Duration.ofSeconds(30)).until(() ->
                 value("sum(trades_processed_total{region=\"us\"})") - processedBefore >= 1_500);
@@ -148,8 +161,19 @@ class PrometheusIT extends ServiceTestBase {
     }
 
     @Test
+    void aRegionWithNoInstanceFiresItsAbsenceAlertAndOneWithAnInstanceDoesNot() throws Exception {
+        await("absence alert firing").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> alertState("TradeCaptureRegionAbsent").equals("firing"));
+        JsonNode alert = alert("TradeCaptureRegionAbsent");
+        assertThat(alert.get("labels").get("region").asText()).isEqualTo("emea");
+        assertThat(alert.get("labels").get("severity").asText()).isEqualTo("critical");
+        // us is scraped and up: only emea's alert
+        assertThat(value("count(ALERTS{alertname=\"TradeCaptureRegionAbsent\",alertstate=\"firing\"})")).isEqualTo(1.0);
+    }
+
+    @Test
     void everyDashboardQueryNamesAnExportedMetricAndRunsOnPrometheus() throws Exception {
-        JsonNode dashboard = JSON.readTree(Path.of("deploy/monitoring/dashboard.json").toFile());
+        JsonNode dashboard = JSON.readTree(Path.of("helm/pb-synth-tradecapture/files/dashboard.json").toFile());
         List<String> queries = new ArrayList<>();
         dashboard.get("panels").forEach(p -> p.get("targets").forEach(t -> queries.add(t.get("expr").asText())));
         dashboard.get("templating").get("list").forEach(v -> {
