@@ -64,6 +64,9 @@ public interface CaptureConfig {
 
         /** The region's business hours, local time, Monday to Friday (the {@code region.business.hours} gauge). */
         String businessHours();
+
+        /** How often the {@code trade.exceptions.open} gauge counts the open exceptions. */
+        Duration exceptionsInterval();
     }
 
     /**

@@ -13,7 +13,7 @@ import org.jboss.logging.Logger;
 
 /**
  * The gauge {@code trade_exceptions_open}: exceptions waiting for an operator (status OPEN), counted
- * once a minute on the index (status, created_at), so the exceptions alert can see them pile up.
+ * every {@code capture.monitoring.exceptions-interval} ({@code METRICS_EXCEPTIONS_INTERVAL}, a minute) on the index (status, created_at), so the exceptions alert can see them pile up.
  * Every instance reports the same figure (the alert takes the region's maximum); -1 until first read.
  */
 @ApplicationScoped
@@ -35,7 +35,8 @@ public class OpenExceptions {
                 .register(registry);
     }
 
-    @Scheduled(every = "60s", delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${capture.monitoring.exceptions-interval}", delayed = "5s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> count() {
         return store.run(COUNT).invoke(rows -> open.set(rows.iterator().next().getLong("open_count")))
                 .onFailure().invoke(f -> LOG.debugf("open exceptions not counted: %s", f.getMessage()))

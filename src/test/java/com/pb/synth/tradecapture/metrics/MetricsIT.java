@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 /** The meters of the source document move by exactly what was captured, tagged with region and instance. */
@@ -31,6 +32,24 @@ class MetricsIT extends ServiceTestBase {
 
     private Map<String, String> tags(String outcome) {
         return Map.of("region", "us", "instance", instance.value(), "outcome", outcome);
+    }
+
+    @Test
+    void theOpenExceptionsGaugeCountsTheQueueAndTheHeldLimitIsExported() {
+        String account = Fixtures.accounts(pool, reference, "OPENEX", 1).get(0);
+        TradeRequests.Builder t = TradeRequests.trade(TradeRequests.unique("OPENEX")).key(account, "BOOK-01", "US0378331005");
+        long before = Fixtures.count(pool, "SELECT count(*) FROM trade_exceptions WHERE status = 'OPEN'");
+        // one record that can never be captured: an OPEN exception
+        Topics.send(bootstrap, List.of(Topics.record(RealServers.IN, t.key(), "not json {")));
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                Fixtures.count(pool, "SELECT count(*) FROM trade_exceptions WHERE status = 'OPEN'") > before);
+        Map<String, String> labels = Map.of("region", "us", "instance", instance.value());
+        // the gauge follows the table (counted every second under test)
+        await().atMost(Duration.ofSeconds(30)).until(() -> Fixtures.meter("trade_exceptions_open", labels)
+                == Fixtures.count(pool, "SELECT count(*) FROM trade_exceptions WHERE status = 'OPEN'"));
+        assertThat(Fixtures.meter("trade_exceptions_open", labels)).isGreaterThan(before);
+        assertThat(Fixtures.meter("capture_held_records_limit", labels)).isEqualTo(
+                ConfigProvider.getConfig().getValue("capture.sequence.max-held", Integer.class).doubleValue());
     }
 
     @Test
