@@ -92,6 +92,10 @@ const scenarios = {
     await page.locator('#apply-filter').click();
     const open = page.locator(`button.open[data-id="${exceptionId}"]`);
     await open.waitFor();
+    // the unfiltered list may still be on screen until the filtered answer replaces it: wait for that
+    // (a filter that does not filter leaves other reasons listed, and the check below names them)
+    await page.waitForFunction((code) => [...document.querySelectorAll('#list tbody tr')]
+      .every((row) => row.textContent.includes(code)), reasonCode, { timeout: 10000 }).catch(() => {});
     const listed = await page.locator('#list tbody tr').allTextContents();
     check(listed.every((row) => row.includes(reasonCode)), `a row of another reason listed: ${listed}`);
     await open.click();

@@ -1,4 +1,5 @@
-// The live panel: this instance's meters every 2 seconds (throughput, latency, lag, contention, stalls).
+// The live panel: this instance's meters every 2 seconds (throughput, latency, lag, contention, stalls) and
+// its capture health (what the capture health check says: UP, or DOWN naming the failing checks).
 import { get } from './api.js';
 import { h, $, clear, say, table, problemText } from './dom.js';
 import { start, ready } from './nav.js';
@@ -43,7 +44,9 @@ async function refresh() {
       tile('p99', 'p99 capture latency', `${number(s.p99LatencyMs)} ms`),
       tile('lag', 'Consumer lag', number(s.consumerLag)),
       tile('contention', 'Lock contention', `${number(s.lockContentionRatio * 100, 1)} %`),
-      tile('stalled', 'Stalled partitions', number(s.stalledPartitions.length)));
+      tile('stalled', 'Stalled partitions', number(s.stalledPartitions.length)),
+      tile('capture', 'Capture health', s.capture.status === 'UP' ? 'UP'
+        : `DOWN: ${s.capture.failing.join(', ')}`));
     clear($('#chart')).appendChild(chart(s.history));
     const stalls = clear($('#stalls'));
     stalls.appendChild(s.stalledPartitions.length

@@ -30,10 +30,22 @@ public class LiveStats {
     public record Point(Instant at, double processedPerSecond) {
     }
 
-    /** What the console's live panel shows. Rates are per second over the last 10 s; latency in ms. */
+    /**
+     * What the console's live panel shows. Rates are per second over the last 10 s; latency in ms;
+     * {@code capture}: the instance's capture health (null until the caller adds it).
+     */
     public record Snapshot(Instant at, double processedPerSecond, double capturedPerSecond, double rejectedPerSecond,
                            double p50LatencyMs, double p99LatencyMs, long consumerLag, double lockContentionRatio,
-                           List<CaptureProgress.Stall> stalledPartitions, List<Point> history) {
+                           List<CaptureProgress.Stall> stalledPartitions, List<Point> history, Capture capture) {
+
+        public Snapshot with(Capture health) {
+            return new Snapshot(at, processedPerSecond, capturedPerSecond, rejectedPerSecond, p50LatencyMs, p99LatencyMs,
+                    consumerLag, lockContentionRatio, stalledPartitions, history, health);
+        }
+    }
+
+    /** Capture health as the live panel shows it: UP or DOWN, and the checks that are DOWN. */
+    public record Capture(String status, List<String> failing) {
     }
 
     private final CaptureMetrics metrics;
@@ -92,7 +104,7 @@ public class LiveStats {
                 any ? (latest.rejected() - from.rejected()) / seconds : 0,
                 finite(metrics.latencyMillis(0.5)), finite(metrics.latencyMillis(0.99)), Math.max(0, lag.total()),
                 attempts > 0 ? (latest.lockContended() - from.lockContended()) / attempts : 0,
-                progress.stalls(), history);
+                progress.stalls(), history, null);
     }
 
     /** A percentile of an empty window is NaN, which JSON has no number for: 0 then. */

@@ -14,6 +14,7 @@ import com.pb.synth.tradecapture.support.Tokens;
 import com.pb.synth.tradecapture.support.TradeRequests;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import java.time.Duration;
@@ -55,6 +56,11 @@ class BrokerOutageIT extends ServiceTestBase {
             await().atMost(Duration.ofSeconds(30))
                     .until(() -> Fixtures.management().get(Fixtures.CAPTURE_HEALTH).statusCode() == 503);
             assertThat(Fixtures.management().get(Fixtures.CAPTURE_HEALTH).asString()).contains("DOWN");
+            // the console's live panel says so, naming the failing check
+            JsonPath live = given().header("Authorization", "Bearer " + WRITER).get("/api/v1/live").then()
+                    .statusCode(200).extract().jsonPath();
+            assertThat(live.getString("capture.status")).isEqualTo("DOWN");
+            assertThat(live.getList("capture.failing", String.class)).contains("SmallRye Reactive Messaging - readiness check");
             Fixtures.management().get("/q/health/ready").then().statusCode(200);
             Fixtures.management().get("/q/health/live").then().statusCode(200);
         } finally {

@@ -53,6 +53,8 @@ class LiveApiIT extends ServiceTestBase {
         assertThat(now.getLong("consumerLag")).isGreaterThanOrEqualTo(0);
         assertThat(now.getDouble("lockContentionRatio")).isBetween(0.0, 1.0);
         assertThat(now.getList("stalledPartitions")).isEmpty();
+        assertThat(now.getString("capture.status")).isEqualTo("UP");
+        assertThat(now.getList("capture.failing")).isEmpty();
         // the sampler keeps a history once it has run twice (every 2 s)
         await().atMost(Duration.ofSeconds(10)).until(() -> live().getList("history").size() >= 2);
 
