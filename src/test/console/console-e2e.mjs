@@ -204,6 +204,27 @@ const scenarios = {
     return { csp, listed, payload, detailText, decisions, onExceptions, onLookup, inline, violations };
   },
 
+  // 7. A key with more open lots than a page: the look-up shows the first page and fetches the rest.
+  async pageLots(page, { account }) {
+    await signIn(page, input.tokens.reader);
+    await visit(page, 'lookup.html');
+    await page.locator('#pos-account').fill(account);
+    await page.locator('#pos-book').fill('BOOK-01');
+    await page.locator('#pos-security').fill('US0378331005');
+    await page.locator('#find-position').click();
+    await page.locator('#open-lots table').waitFor();
+    const firstRows = await page.locator('#open-lots tbody tr').count();
+    const firstCaption = await page.locator('#open-lots caption').textContent();
+    await page.locator('#open-lots-more').click();
+    await page.waitForFunction((n) => document.querySelectorAll('#open-lots tbody tr').length > n, firstRows);
+    const rows = await page.locator('#open-lots tbody tr').count();
+    const lotIds = await page.locator('#open-lots tbody tr td:first-child').allTextContents();
+    const caption = await page.locator('#open-lots caption').textContent();
+    const more = await page.locator('#open-lots-more').count();
+    await shot(page, 'lookup-lots');
+    return { firstRows, firstCaption, rows, lotIds, caption, more };
+  },
+
   // 6. A read-only user sees no write actions, and the API refuses them if forced.
   async readOnly(page, { exceptionId, tradeId, request }) {
     // an expired token is refused at sign-in, and no page opens with it

@@ -1,4 +1,5 @@
-// Trade and position look-up: a trade's versions as captured, a key's position with its FIFO lots.
+// Trade and position look-up: a trade's versions as captured, a key's position with its FIFO lots and
+// reliefs, each a page at a time ("Show more" fetches the next page by its cursor).
 import { get, ROLES } from './api.js';
 import { h, $, clear, say, table, facts, problemText } from './dom.js';
 import { start, can, ready } from './nav.js';
@@ -47,30 +48,72 @@ async function findTrade(tradeId) {
   }
 }
 
+/**
+ * A table shown a page at a time: the rows so far, "n of total", and a button that fetches the page
+ * after the cursor (next(after) answers {items, nextAfter}) and appends it, until there is none.
+ */
+function paged(id, caption, columns, rows, total, nextAfter, next) {
+  const box = h('section', { id });
+  const shownText = () => `${caption}: ${shown.length.toLocaleString('en-US')} of ${Number(total).toLocaleString('en-US')}`;
+  const shown = [...rows];
+  const render = () => {
+    clear(box);
+    box.appendChild(table(columns, shown, shownText()));
+    if (cursor !== null && cursor !== undefined) {
+      const more = h('button', { type: 'button', class: 'more', id: `${id}-more` }, 'Show more');
+      more.addEventListener('click', async () => {
+        more.disabled = true;
+        try {
+          const page = await next(cursor);
+          shown.push(...page.items);
+          cursor = page.nextAfter;
+          render();
+        } catch (e) {
+          say(problemText(e), 'error');
+          more.disabled = false;
+        }
+      });
+      box.appendChild(more);
+    }
+  };
+  let cursor = nextAfter;
+  render();
+  return box;
+}
+
 async function findPosition(account, book, security) {
   const target = clear($('#position'));
   try {
-    const p = await get(`/api/v1/positions/${[account, book, security].map(encodeURIComponent).join('/')}`);
+    const path = `/api/v1/positions/${[account, book, security].map(encodeURIComponent).join('/')}`;
+    const p = await get(path);
     target.appendChild(h('h2', {}, `Position ${p.partitionKey}`));
     target.appendChild(facts([['Quantity', p.quantity], ['Notional', p.notional], ['Average price', p.averagePrice],
       ['Trades', p.tradeCount], ['Pending approval', p.pendingCount], ['Updated', p.updatedAt]],
     (term) => ({ 'data-fact': term.toLowerCase().replace(' ', '-') }), h('dl', { class: 'facts', id: 'position-facts' })));
-    target.appendChild(table([
+    target.appendChild(paged('open-lots', 'Open lots (FIFO)', [
       ['Lot', (l) => l.lotId],
       ['Trade', (l) => l.tradeId],
       ['Original quantity', (l) => l.originalQuantity],
       ['Open quantity', (l) => l.openQuantity],
       ['Price', (l) => l.price],
-    ], p.openLots || [], 'Open lots (FIFO)'));
-    if ((p.reliefs || []).length) {
-      target.appendChild(table([
+      ['Opened', (l) => l.openedAt ?? ''],
+    ], p.openLots || [], p.openLotCount, p.nextLotsAfter,
+    async (after) => {
+      const next = await get(`${path}?lotsAfter=${after}`);
+      return { items: next.openLots, nextAfter: next.nextLotsAfter };
+    }));
+    if (p.reliefCount) {
+      const shown = p.reliefs || [];
+      target.appendChild(paged('reliefs', 'Reliefs', [
         ['Closing trade', (r) => r.tradeId],
         ['Closing lot', (r) => r.lotId],
         ['Relieved lot', (r) => r.relievedLotId],
         ['Quantity', (r) => r.quantity],
         ['Open price', (r) => r.openPrice],
         ['Close price', (r) => r.closePrice],
-      ], p.reliefs, 'Reliefs'));
+        ['At', (r) => r.at ?? ''],
+      ], shown, p.reliefCount, shown.length < p.reliefCount ? shown[shown.length - 1].ordinal : null,
+      (after) => get(`${path}/reliefs?after=${after}`)));
     }
   } catch (e) {
     target.appendChild(h('p', { class: 'status error' }, problemText(e)));

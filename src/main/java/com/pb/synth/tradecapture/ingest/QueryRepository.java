@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pb.synth.tradecapture.domain.FifoLots;
+import com.pb.synth.tradecapture.domain.Page;
 import com.pb.synth.tradecapture.domain.Lot;
 import com.pb.synth.tradecapture.domain.Position;
 import com.pb.synth.tradecapture.domain.Side;
@@ -23,11 +24,14 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.BiFunction;
 
 /** Read side of the API: a trade's captured versions, a key's position, the exceptions to repair. */
 @ApplicationScoped
@@ -89,7 +93,7 @@ public class QueryRepository {
             RESTORE_ISOLATION, EXCEPTIONS, EXCEPTIONS_BY_REASON, EXCEPTION, REPAIRED);
 
     private static String liveTrades(String key, String live) {
-        return "SELECT trade_id, version, captured_event FROM (SELECT trade_id, version, live, captured_event, "
+        return "SELECT trade_id, version, captured_event, first_at FROM (SELECT trade_id, version, live, captured_event, "
                 + "min(captured_at) OVER (PARTITION BY trade_id) AS first_at, "
                 + "min(source_offset) OVER (PARTITION BY trade_id) AS first_offset, "
                 + "row_number() OVER (PARTITION BY trade_id ORDER BY version DESC) AS newest "
@@ -108,11 +112,28 @@ public class QueryRepository {
     public record DecisionView(int version, String decision, String comment, String decidedBy, OffsetDateTime decidedAt) {
     }
 
-    /** A key's position. */
+    /**
+     * A key's position: its open lots one page at a time (oldest first, {@code openLotCount} in all,
+     * {@code nextLotsAfter} the cursor of the next page, null on the last), and the first page of its
+     * reliefs ({@code reliefCount} in all; the rest by {@link #reliefs}).
+     */
     public record PositionView(String partitionKey, String accountId, String bookId, String securityId,
                                BigDecimal quantity, BigDecimal notional, BigDecimal averagePrice, int tradeCount,
                                int pendingCount, long fencingToken, OffsetDateTime updatedAt,
-                               List<FifoLots.OpenLot> openLots, List<FifoLots.Relief> reliefs) {
+                               List<FifoLots.OpenLot> openLots, long openLotCount, Long nextLotsAfter,
+                               List<FifoLots.Relief> reliefs, long reliefCount) {
+    }
+
+    /** A UTC date range, both ends included; either end open when null. */
+    public record Dates(LocalDate from, LocalDate to) {
+
+        boolean contains(Instant at) {
+            if (at == null) {
+                return from == null && to == null;
+            }
+            LocalDate day = at.atOffset(ZoneOffset.UTC).toLocalDate();
+            return (from == null || !day.isBefore(from)) && (to == null || !day.isAfter(to));
+        }
     }
 
     /**
@@ -169,12 +190,29 @@ public class QueryRepository {
      * the open lots add up to the quantity ({@link #POSITION_READ}). After the transaction, on the
      * same connection, the session goes back to READ COMMITTED before the pool has it again.
      */
-    public Uni<PositionView> position(String partitionKey) {
+    public Uni<PositionView> position(String partitionKey, long lotsAfter, int lotsLimit) {
+        return breakdown(partitionKey, (position, lots) -> view(position, lots, lotsAfter, lotsLimit));
+    }
+
+    /** A key's reliefs made on the days of {@code dates}, a page after {@code after}; null when the key has no position. */
+    public Uni<Page<FifoLots.Relief>> reliefs(String partitionKey, Dates dates, long after, int limit) {
+        return breakdown(partitionKey, (position, lots) -> Page.of(lots.reliefs(), FifoLots.Relief::ordinal,
+                r -> dates.contains(r.at()), after, limit));
+    }
+
+    /** A key's lots closed on the days of {@code dates}, a page after {@code after}; null when the key has no position. */
+    public Uni<Page<FifoLots.ClosedLot>> closedLots(String partitionKey, Dates dates, long after, int limit) {
+        return breakdown(partitionKey, (position, lots) -> Page.of(lots.closedLots(), FifoLots.ClosedLot::ordinal,
+                l -> dates.contains(l.closedAt()), after, limit));
+    }
+
+    /** The key's position row and its lot breakdown, read in one snapshot, made into {@code T}; null without a position. */
+    private <T> Uni<T> breakdown(String partitionKey, BiFunction<Row, FifoLots.Breakdown, T> answer) {
         return store.pool().withConnection(conn -> conn.begin().flatMap(tx -> store.run(conn, SNAPSHOT)
                         .flatMap(v -> store.run(conn, POSITION, partitionKey))
-                        .flatMap(rows -> rows.size() == 0 ? Uni.createFrom().<PositionView>nullItem()
+                        .flatMap(rows -> rows.size() == 0 ? Uni.createFrom().<T>nullItem()
                                 : store.run(conn, LIVE_TRADES, partitionKey)
-                                        .map(trades -> view(rows.iterator().next(), lots(trades))))
+                                        .map(trades -> answer.apply(rows.iterator().next(), lots(trades))))
                         .call(view -> tx.commit())
                         .onFailure().call(f -> tx.rollback().onFailure().recoverWithNull()))
                 .eventually(() -> store.run(conn, RESTORE_ISOLATION)
@@ -200,22 +238,24 @@ public class QueryRepository {
                 lots.add(new Lot(ids, l.path("quantity").decimalValue(), l.path("financialUnit").asText(null),
                         l.path("price").decimalValue(), l.path("currency").asText(null)));
             }
+            OffsetDateTime first = row.getOffsetDateTime("first_at");
             trades.add(new FifoLots.TradeLots(row.getString("trade_id"), row.getInteger("version"),
-                    Side.valueOf(e.path("side").asText("BUY")), lots));
+                    Side.valueOf(e.path("side").asText("BUY")), lots, first == null ? null : first.toInstant()));
         }
         return FifoLots.replay(trades);
     }
 
-    private static PositionView view(Row r, FifoLots.Breakdown lots) {
-        {
-            Position p = new Position(r.getString("partition_key"), r.getBigDecimal("quantity"),
-                    r.getBigDecimal("notional"), r.getInteger("trade_count"), r.getInteger("pending_count"),
-                    r.getLong("fencing_token"));
-            return new PositionView(p.partitionKey(), r.getString("account_id"), r.getString("book_id"),
-                    r.getString("security_id"), p.quantity(), p.notional(), p.averagePrice(), p.tradeCount(),
-                    p.pendingCount(), p.fencingToken(), r.getOffsetDateTime("updated_at"), lots.openLots(),
-                    lots.reliefs());
-        }
+    private static PositionView view(Row r, FifoLots.Breakdown lots, long lotsAfter, int lotsLimit) {
+        Position p = new Position(r.getString("partition_key"), r.getBigDecimal("quantity"),
+                r.getBigDecimal("notional"), r.getInteger("trade_count"), r.getInteger("pending_count"),
+                r.getLong("fencing_token"));
+        Page<FifoLots.OpenLot> open = Page.of(lots.openLots(), FifoLots.OpenLot::ordinal, l -> true, lotsAfter, lotsLimit);
+        Page<FifoLots.Relief> reliefs = Page.of(lots.reliefs(), FifoLots.Relief::ordinal, x -> true, 0,
+                Page.DEFAULT_LIMIT);
+        return new PositionView(p.partitionKey(), r.getString("account_id"), r.getString("book_id"),
+                r.getString("security_id"), p.quantity(), p.notional(), p.averagePrice(), p.tradeCount(),
+                p.pendingCount(), p.fencingToken(), r.getOffsetDateTime("updated_at"), open.items(), open.total(),
+                open.nextAfter(), reliefs.items(), reliefs.total());
     }
 
     /** The exceptions of one status (and reason code, unless null) after {@code afterId}, oldest first. */

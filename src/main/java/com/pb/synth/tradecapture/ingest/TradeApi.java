@@ -4,6 +4,8 @@ import com.pb.synth.tradecapture.security.Identities;
 import com.pb.synth.tradecapture.http.Problem;
 import com.pb.synth.tradecapture.capture.TradeCaptureRequest;
 import com.pb.synth.tradecapture.health.CaptureHealth;
+import com.pb.synth.tradecapture.domain.FifoLots;
+import com.pb.synth.tradecapture.domain.Page;
 import com.pb.synth.tradecapture.domain.PartitionKey;
 import com.pb.synth.tradecapture.store.PoolStatus;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -15,10 +17,13 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -120,20 +125,120 @@ public class TradeApi {
 
     @GET
     @Path("/positions/{accountId}/{bookId}/{securityId}")
-    @Operation(summary = "A partition key's position")
+    @Operation(summary = "A partition key's position, its open lots one page at a time (oldest first: lotsAfter is "
+            + "the previous page's nextLotsAfter, lotsLimit 1 to 1,000, default 100; openLotCount in all) and the "
+            + "first page of its reliefs (reliefCount in all; the rest at .../reliefs)")
     @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = QueryRepository.PositionView.class)))
+    @APIResponse(responseCode = "400", description = "an invalid key, cursor or page size",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "404", description = "no trade captured for the key",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
     public Uni<QueryRepository.PositionView> position(@PathParam("accountId") String accountId,
                                                       @PathParam("bookId") String bookId,
-                                                      @PathParam("securityId") String securityId) {
-        String key;
+                                                      @PathParam("securityId") String securityId,
+                                                      @QueryParam("lotsAfter") String lotsAfter,
+                                                      @QueryParam("lotsLimit") String lotsLimit) {
+        String key = key(accountId, bookId, securityId);
+        long after = after("lotsAfter", lotsAfter);
+        int limit = limit("lotsLimit", lotsLimit);
+        return queries.position(key, after, limit).map(p -> Problem.found(p, "no position for " + key));
+    }
+
+    @GET
+    @Path("/positions/{accountId}/{bookId}/{securityId}/reliefs")
+    @Operation(summary = "A partition key's reliefs (a lot of one direction closing quantity of an older lot of the "
+            + "other), oldest first, made on the UTC days from..to (both included, either may be left out), one "
+            + "page at a time: after is the previous page's nextAfter, limit 1 to 1,000, default 100; total in all")
+    @APIResponse(responseCode = "400", description = "an invalid key, date, cursor or page size",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "no trade captured for the key",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
+    public Uni<Page<FifoLots.Relief>> reliefs(@PathParam("accountId") String accountId, @PathParam("bookId") String bookId,
+                                              @PathParam("securityId") String securityId,
+                                              @QueryParam("from") String from, @QueryParam("to") String to,
+                                              @QueryParam("after") String after,
+                                              @QueryParam("limit") String limit) {
+        String key = key(accountId, bookId, securityId);
+        return queries.reliefs(key, dates(from, to), after("after", after), limit("limit", limit)).map(p -> Problem.found(p, "no position for " + key));
+    }
+
+    @GET
+    @Path("/positions/{accountId}/{bookId}/{securityId}/closed-lots")
+    @Operation(summary = "A partition key's lots relieved in full, in the order they were opened, closed on the UTC "
+            + "days from..to (both included, either may be left out), one page at a time: after is the previous "
+            + "page's nextAfter, limit 1 to 1,000, default 100; total in all")
+    @APIResponse(responseCode = "400", description = "an invalid key, date, cursor or page size",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "no trade captured for the key",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
+    public Uni<Page<FifoLots.ClosedLot>> closedLots(@PathParam("accountId") String accountId,
+                                                    @PathParam("bookId") String bookId,
+                                                    @PathParam("securityId") String securityId,
+                                                    @QueryParam("from") String from, @QueryParam("to") String to,
+                                                    @QueryParam("after") String after,
+                                                    @QueryParam("limit") String limit) {
+        String key = key(accountId, bookId, securityId);
+        return queries.closedLots(key, dates(from, to), after("after", after), limit("limit", limit)).map(p -> Problem.found(p, "no position for " + key));
+    }
+
+    private static String key(String accountId, String bookId, String securityId) {
         try {
-            key = new PartitionKey(accountId, bookId, securityId).value();
+            return new PartitionKey(accountId, bookId, securityId).value();
         } catch (IllegalArgumentException e) {
             throw new Problem.Failure(Problem.of(400, "Invalid key", e.getMessage()));
         }
-        return queries.position(key).map(p -> Problem.found(p, "no position for " + key));
+    }
+
+    /** A cursor: 0 (the start) when absent, else a whole number of 0 or more; 400 naming the parameter otherwise. */
+    private static long after(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return 0;
+        }
+        try {
+            long after = Long.parseLong(value.trim());
+            if (after >= 0) {
+                return after;
+            }
+        } catch (NumberFormatException e) {
+            // named below
+        }
+        throw new Problem.Failure(Problem.of(400, "Invalid cursor", name + " must be a whole number of 0 or more, was " + value));
+    }
+
+    /** A page size: the default when absent, else within the limits; 400 naming the parameter and the limits otherwise. */
+    private static int limit(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return Page.DEFAULT_LIMIT;
+        }
+        try {
+            int limit = Integer.parseInt(value.trim());
+            if (limit >= Page.MIN_LIMIT && limit <= Page.MAX_LIMIT) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // named below
+        }
+        throw new Problem.Failure(Problem.of(400, "Invalid page size", name + " must be a whole number from "
+                + Page.MIN_LIMIT + " to " + Page.MAX_LIMIT + ", was " + value));
+    }
+
+    private static QueryRepository.Dates dates(String from, String to) {
+        QueryRepository.Dates dates = new QueryRepository.Dates(date("from", from), date("to", to));
+        if (dates.from() != null && dates.to() != null && dates.to().isBefore(dates.from())) {
+            throw new Problem.Failure(Problem.of(400, "Invalid date range", "to (" + to + ") is before from (" + from + ")"));
+        }
+        return dates;
+    }
+
+    private static LocalDate date(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            throw new Problem.Failure(Problem.of(400, "Invalid date", name + " must be a date (YYYY-MM-DD), was " + value));
+        }
     }
 
     @GET

@@ -57,4 +57,25 @@ class FifoLotsTest {
         assertThat(open(b)).containsExactly("F -50/-70");
         assertThat(b.quantity()).isEqualByComparingTo("-50");
     }
+
+    @Test
+    void lotsAndReliefsAreNumberedInReplayOrderAndClosedLotsCarryWhenTheyClosed() {
+        java.time.Instant day1 = java.time.Instant.parse("2026-01-05T10:00:00Z");
+        java.time.Instant day2 = java.time.Instant.parse("2026-01-06T10:00:00Z");
+        List<TradeLots> trades = List.of(
+                new TradeLots("T1", 1, Side.BUY, T1.lots(), day1), new TradeLots("T2", 1, Side.BUY, T2.lots(), day1),
+                new TradeLots("T3", 1, Side.SELL, T3.lots(), day2), new TradeLots("T4", 1, Side.BUY, T4.lots(), day2),
+                new TradeLots("T5", 1, Side.SELL, T5.lots(), day2));
+        FifoLots.Breakdown b = FifoLots.replay(trades);
+        // lots opened A1 B2 C3 D4 E5 F6: E (5) is the only one open; A, B, C closed (in that order), D and F
+        // relieved all they opened and never opened a lot
+        assertThat(b.openLots()).extracting(OpenLot::ordinal).containsExactly(5L);
+        assertThat(b.openLots().get(0).openedAt()).isEqualTo(day2);
+        assertThat(b.closedLots()).extracting(FifoLots.ClosedLot::lotId).containsExactly("A", "B", "C");
+        assertThat(b.closedLots()).extracting(FifoLots.ClosedLot::ordinal).containsExactly(1L, 2L, 3L);
+        assertThat(b.closedLots().get(0).openedAt()).isEqualTo(day1);
+        assertThat(b.closedLots().get(0).closedAt()).isEqualTo(day2);
+        assertThat(b.reliefs()).extracting(Relief::ordinal).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(b.reliefs()).extracting(Relief::at).containsOnly(day2);
+    }
 }

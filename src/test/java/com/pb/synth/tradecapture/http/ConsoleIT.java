@@ -191,6 +191,30 @@ class ConsoleIT extends ServiceTestBase {
     }
 
     @Test
+    void theLookUpPagesAKeysOpenLots() throws Exception {
+        String account = account("CONSOLE-LOTS", null);
+        List<TradeRequests.Builder> buys = new java.util.ArrayList<>();
+        for (int i = 0; i < 130; i++) {
+            buys.add(TradeRequests.trade(TradeRequests.unique("CON-LOT")).key(account, "BOOK-01", "US0378331005")
+                    .quantity("10").price("20"));
+        }
+        Topics.send(bootstrap, Topics.inputs(buys));
+        String key = account + "_BOOK-01_US0378331005";
+        await().atMost(Duration.ofSeconds(60)).until(() -> Fixtures.position(pool, key)
+                .map(p -> p.tradeCount() == 130).orElse(false));
+        JsonNode shown = browse("pageLots", Map.of("account", account));
+
+        assertThat(shown.get("firstRows").asInt()).isEqualTo(100);
+        assertThat(shown.get("firstCaption").asText()).contains("100 of 130");
+        assertThat(shown.get("rows").asInt()).isEqualTo(130);
+        assertThat(shown.get("caption").asText()).contains("130 of 130");
+        assertThat(shown.get("more").asInt()).as("no more to fetch").isZero();
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        shown.get("lotIds").forEach(id -> ids.add(id.asText()));
+        assertThat(ids).as("each lot once").hasSize(130);
+    }
+
+    @Test
     void aLargeManualTradeWaitsForASecondUsersApproval() throws Exception {
         String account = account("CONSOLE-A", 10_000L);
         TradeRequests.Builder t = TradeRequests.trade(TradeRequests.unique("CON-LARGE"));

@@ -100,4 +100,86 @@ class PositionLotsIT extends ServiceTestBase {
         assertThat(reliefs(after)).containsExactly("D>A 100", "E>D 20", "F>E 20");
         assertThat(open(after)).containsExactly("F -50");
     }
+
+    /**
+     * 250 buys of one lot of 10 each, then a sell of 1,005: by hand, lots 1 to 100 close, lot 101 keeps
+     * 5 open and 102 to 250 stay whole (150 open lots, 101 reliefs, 100 closed lots). Paged, each open
+     * lot comes once in order; the cursor, page size and dates are checked at their edges.
+     */
+    @Test
+    void theOpenLotsReliefsAndClosedLotsArePagedByCursorEachOnce() {
+        String account = Fixtures.accounts(pool, reference, "PAGE", 1).get(0);
+        String run = TradeRequests.unique("P");
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        for (int i = 1; i <= 250; i++) {
+            records.add(trade(account, run + "-B" + i, "BUY", "NEW", 1, "L" + i, "10", "100"));
+        }
+        records.add(trade(account, run + "-S", "SELL", "NEW", 1, "S1", "1005", "101"));
+        Topics.send(bootstrap, records);
+        await().atMost(Duration.ofSeconds(60)).until(() -> Fixtures.position(pool, account + "_BOOK-01_US0378331005")
+                .map(p -> p.tradeCount() == 251).orElse(false));
+
+        String base = "/api/v1/positions/" + account + "/BOOK-01/US0378331005";
+        JsonPath first = get(base).then().statusCode(200).extract().jsonPath();
+        assertThat(first.getLong("openLotCount")).isEqualTo(150);
+        assertThat(first.getList("openLots")).hasSize(100);
+        assertThat(first.getString("openLots[0].lotId")).isEqualTo("L101");
+        assertThat(first.getDouble("openLots[0].openQuantity")).isEqualTo(5.0);
+        assertThat(first.getLong("reliefCount")).isEqualTo(101);
+        assertThat(first.getList("reliefs")).hasSize(100);
+
+        List<String> seen = new ArrayList<>();
+        Object after = 0;
+        int pages = 0;
+        do {
+            JsonPath page = get(base + "?lotsLimit=7&lotsAfter=" + after).then().statusCode(200).extract().jsonPath();
+            seen.addAll(page.getList("openLots.lotId", String.class));
+            assertThat(page.getLong("openLotCount")).isEqualTo(150);
+            after = page.get("nextLotsAfter");
+            pages++;
+        } while (after != null);
+        List<String> expected = new ArrayList<>();
+        for (int i = 101; i <= 250; i++) {
+            expected.add("L" + i);
+        }
+        assertThat(seen).containsExactlyElementsOf(expected);
+        assertThat(pages).isEqualTo(22);
+        // past the last lot: an empty page without a next cursor
+        JsonPath past = get(base + "?lotsAfter=1000000").then().statusCode(200).extract().jsonPath();
+        assertThat(past.getList("openLots")).isEmpty();
+        assertThat((Object) past.get("nextLotsAfter")).isNull();
+        // the largest page is 1,000; one past it, none, and what is not a number are refused by name
+        assertThat(get(base + "?lotsLimit=1000").then().statusCode(200).extract().jsonPath().getList("openLots")).hasSize(150);
+        for (String bad : List.of("lotsLimit=1001", "lotsLimit=0", "lotsLimit=ten", "lotsAfter=-1")) {
+            get(base + "?" + bad).then().statusCode(400).contentType("application/problem+json")
+                    .body("detail", org.hamcrest.Matchers.containsString(bad.substring(0, bad.indexOf('='))));
+        }
+
+        // reliefs and closed lots by date: all today (UTC), none yesterday; paged the same way
+        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        String yesterday = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1).toString();
+        JsonPath reliefs = get(base + "/reliefs?from=" + today + "&to=" + today + "&limit=60").then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(reliefs.getLong("total")).isEqualTo(101);
+        assertThat(reliefs.getList("items")).hasSize(60);
+        JsonPath rest = get(base + "/reliefs?from=" + today + "&limit=60&after=" + reliefs.get("nextAfter"))
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(rest.getList("items")).hasSize(41);
+        assertThat((Object) rest.get("nextAfter")).isNull();
+        assertThat(rest.getString("items[40].relievedLotId")).isEqualTo("L101");
+        assertThat(rest.getDouble("items[40].quantity")).isEqualTo(5.0);
+        assertThat(get(base + "/reliefs?to=" + yesterday).then().statusCode(200).extract().jsonPath().getLong("total"))
+                .isZero();
+        JsonPath closed = get(base + "/closed-lots?from=" + today + "&limit=1000").then().statusCode(200).extract().jsonPath();
+        assertThat(closed.getLong("total")).isEqualTo(100);
+        assertThat(closed.getString("items[0].lotId")).isEqualTo("L1");
+        assertThat(closed.getString("items[99].lotId")).isEqualTo("L100");
+        get(base + "/reliefs?from=" + today + "&to=" + yesterday).then().statusCode(400);
+        get(base + "/closed-lots?from=12/06/2026").then().statusCode(400);
+        get("/api/v1/positions/NOBODY/BOOK-01/US0378331005/reliefs").then().statusCode(404);
+    }
+
+    private static io.restassured.response.Response get(String path) {
+        return given().header("Authorization", "Bearer " + READER).get(path);
+    }
 }

@@ -143,6 +143,30 @@ public abstract class StoreSuite {
             open = open.add(new BigDecimal(((Map<?, ?>) lot).get("openQuantity").toString()));
         }
         assertThat(open).isEqualByComparingTo(want);
+        // Paged three at a time, each lot comes once, in order, and they add up to the same quantity.
+        long count = ((Number) p.get("openLotCount")).longValue();
+        List<Long> ordinals = new ArrayList<>();
+        BigDecimal paged = BigDecimal.ZERO;
+        Object after = 0;
+        do {
+            var page = as(WRITER).get("/api/v1/positions/" + account + "/" + book + "/" + security
+                    + "?lotsLimit=3&lotsAfter=" + after).jsonPath();
+            for (Object lot : page.getList("openLots")) {
+                ordinals.add(((Number) ((Map<?, ?>) lot).get("ordinal")).longValue());
+                paged = paged.add(new BigDecimal(((Map<?, ?>) lot).get("openQuantity").toString()));
+            }
+            assertThat(page.getList("openLots").size()).isLessThanOrEqualTo(3);
+            after = page.get("nextLotsAfter");
+        } while (after != null);
+        assertThat(ordinals).hasSize((int) count).isSorted().doesNotHaveDuplicates();
+        assertThat(paged).isEqualByComparingTo(want);
+        // every relief was made today (UTC), none yesterday
+        String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+        String yesterday = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(1).toString();
+        String reliefs = "/api/v1/positions/" + account + "/" + book + "/" + security + "/reliefs?limit=1000";
+        assertThat(((Number) as(WRITER).get(reliefs + "&from=" + today).jsonPath().get("total")).longValue())
+                .isEqualTo(((Number) p.get("reliefCount")).longValue());
+        assertThat(((Number) as(WRITER).get(reliefs + "&to=" + yesterday).jsonPath().get("total")).longValue()).isZero();
         // The empty record is a reject with its reason, listed for repair.
         await().atMost(Duration.ofSeconds(30)).until(() -> as(WRITER).get("/api/v1/exceptions?limit=1000").jsonPath()
                 .getList("reasonCode", String.class).contains("EMPTY_PAYLOAD"));
