@@ -4,7 +4,7 @@
 # the result from the database and the output topic, writes a report, and stops what it started.
 #
 #   load-tests/performance-test.sh [--scenario NAME] [--instances N] [--region us | --regions us,emea,apac]
-#                                  [--trades N] [--rate R] [--keys K] [--duration S] [--set KEY=VALUE]...
+#                                  [--trades N] [--rate R] [--keys K] [--duration S] [--history N] [--set KEY=VALUE]...
 #                                  [--profile] [--keep-stack] [--rules FILE]
 #                                  [--chaos PLAN] [--group-protocol consumer|classic] [--env NAME=VALUE]...
 #                                  [--autoscale] [--chart-set KEY=VALUE]... [--autoscale-sync S] [--app DIR]
@@ -12,7 +12,8 @@
 #   load-tests/performance-test.sh --http [--instances N] [--connections C] [--duration S] [--no-idempotency-key]
 #
 # Scenarios: load-tests/scenarios/NAME.properties (default max-throughput). --trades, --rate, --keys
-# and --duration override the scenario's values, --set any other scenario parameter. --rules loads a rule set (a JSON
+# and --duration override the scenario's values, --set any other scenario parameter; --history N stores N
+# earlier versions on the run's keys before it sends (history=N, below the README's "History"). --rules loads a rule set (a JSON
 # array of rules, e.g. load-tests/rules/realistic.json) through the API before the run. --profile records a JFR profile of instance 1 in
 # the report folder. The report is load-tests/results/<scenario>-<timestamp>/ (summary.json,
 # index.html); the last line printed is the one-line result.
@@ -90,6 +91,7 @@ while [ $# -gt 0 ]; do
     --keys) OVERRIDES+=("keys=$2"); shift 2 ;;
     --duration) OVERRIDES+=("duration=$2" "trades=0"); HTTP_DURATION=$2; shift 2 ;;
     --set) OVERRIDES+=("$2"); shift 2 ;;
+    --history) OVERRIDES+=("history=$2"); shift 2 ;;
     --profile) PROFILE=1; shift ;;
     --keep-stack) KEEP_STACK=1; shift ;;
     --http) HTTP=1; SCENARIO=http; shift ;;
@@ -269,7 +271,8 @@ echo "[perf] starting $INSTANCES instance(s) for region(s) $REGIONS"
 for i in $(seq 1 "$INSTANCES"); do start_instance "$i"; done
 for i in $(seq 1 "$INSTANCES"); do wait_ready "$i" || exit 1; done
 echo "[perf] all instances ready"
-ADMIN_TOKEN=$(deploy/local/stack.sh token --sub perf-admin trade-capture.admin)
+# admin: reference data and rules; read: the reads of reads=true
+ADMIN_TOKEN=$(deploy/local/stack.sh token --sub perf-admin trade-capture.admin trade-capture.read)
 if [ -n "$RULES" ]; then
   java -cp "load-tests/target/classes:load-tests/target/lib/*" com.pb.synth.loadtest.LoadRules "$RULES" \
     http://127.0.0.1:18081 "$ADMIN_TOKEN"

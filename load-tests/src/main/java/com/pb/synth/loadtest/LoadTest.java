@@ -61,6 +61,8 @@ public final class LoadTest {
     private int poisonSent;
     private long lagAtEnd = -1;
     private long locksLeft = -1;
+    private History.Stored history;
+    private PositionReads reads;
 
     LoadTest(Scenario scenario, Map<String, String> args) {
         this.scenario = scenario;
@@ -142,6 +144,23 @@ public final class LoadTest {
             }
             ReferenceData.ensure(reference, args.get("api"), args.get("admin-token"), managementPorts, Duration.ofSeconds(60));
         }
+        Map<String, Object[]> before = Map.of();
+        if (scenario.history() > 0) {
+            // a store a year old: earlier versions on the run's keys, before anything is sent
+            history = History.insert(args.get("db-url"), args.get("db-user"), args.get("db-password"), mix.keys(),
+                    scenario.history(), Math.min(scenario.historyHot(), (int) Math.min(Integer.MAX_VALUE, scenario.history())),
+                    run);
+            System.out.printf("history: %,d versions stored in %.1f s (%,d on %s)%n", history.versions(),
+                    history.millis() / 1000.0, scenario.historyHot(), history.hotKey());
+            before = History.positions(args.get("db-url"), args.get("db-user"), args.get("db-password"));
+        }
+        Thread readsThread = null;
+        if (scenario.reads()) {
+            if (history == null) {
+                throw new IllegalArgumentException("reads=true reads the keys history=N stored: set history too");
+            }
+            reads = new PositionReads(args.get("api"), args.get("admin-token"), history);
+        }
         if (scenario.warmup() > 0) {
             // A JVM that has just started runs its capture code interpreted for a while; production
             // instances are warm. Warm-up trades are verified like the rest but not measured.
@@ -167,6 +186,10 @@ public final class LoadTest {
             lag.restart(startMs);
         }
         int measuredFrom = sent;
+        if (reads != null) {
+            readsThread = new Thread(reads, "position-reads");
+            readsThread.start();
+        }
         long sendStart = System.currentTimeMillis();
         if (args.containsKey("out")) {
             // the chaos driver of performance-test.sh times its events from this
@@ -186,6 +209,10 @@ public final class LoadTest {
         }
         producer.flush();
         long sendEnd = System.currentTimeMillis();
+        if (readsThread != null) {
+            reads.stop();
+            readsThread.join();
+        }
         System.out.printf("sent %d trades in %.1f s (%.0f/s offered)%n", sent - measuredFrom,
                 (sendEnd - sendStart) / 1000.0, (sent - measuredFrom) * 1000.0 / Math.max(1, sendEnd - sendStart));
 
@@ -206,7 +233,8 @@ public final class LoadTest {
         lagThread.join();
         producer.close();
 
-        Verifier.Result db = Verifier.verify(args.get("db-url"), args.get("db-user"), args.get("db-password"), run, mix);
+        Verifier.Result db = Verifier.verify(args.get("db-url"), args.get("db-user"), args.get("db-password"), run, mix,
+                before);
         return Report.write(Path.of(args.get("out")), this, mix, db, measuredFrom, sendStart, sendEnd);
     }
 
@@ -477,6 +505,16 @@ public final class LoadTest {
 
     Map<String, String> args() {
         return args;
+    }
+
+    /** What history=N stored before the run (null without it). */
+    History.Stored history() {
+        return history;
+    }
+
+    /** The reads made during the run (null without reads=true). */
+    PositionReads reads() {
+        return reads;
     }
 
     static void writeString(Path file, String text) throws java.io.IOException {

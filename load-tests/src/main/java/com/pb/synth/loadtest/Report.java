@@ -123,6 +123,17 @@ final class Report {
         summary.put("events", Disruption.perEvent(events, assignments, w.capturedPerSecond(), longGaps, t.startMs()));
         summary.put("assignmentChanges", assignments.size());
         summary.put("steps", t.steps());
+        if (t.history() != null) {
+            Map<String, Object> history = new LinkedHashMap<>();
+            history.put("versions", t.history().versions());
+            history.put("hotKey", t.history().hotKey());
+            history.put("hotKeyVersions", s.historyHot());
+            history.put("insertSeconds", round(t.history().millis() / 1000.0));
+            summary.put("history", history);
+        }
+        if (t.reads() != null) {
+            summary.put("reads", t.reads().summary());
+        }
         if (!replicas.isEmpty()) {
             summary.put("autoscale", replicas.summary());
         }

@@ -16,7 +16,8 @@ public record Scenario(String name, Mode mode, int warmup, int warmupSeconds, in
                        double zipf, int correctPercent, int cancelPercent, double stepStart, double stepIncrement,
                        int stepSeconds, double stepMax, double compression, Double p50Max, Double p95Max,
                        Double p99Max, Double p999Max, List<String> regions, long seed, double poisonPercent,
-                       double duplicatePercent, String chaos, int burstStart, int burstSeconds, double burstRate) {
+                       double duplicatePercent, String chaos, int burstStart, int burstSeconds, double burstRate,
+                       long history, int historyHot, boolean reads) {
 
     /** How the generator offers load. */
     public enum Mode {
@@ -65,7 +66,9 @@ public record Scenario(String name, Mode mode, int warmup, int warmupSeconds, in
                 d(p, "compression", 0), opt(p, "assert.p50.ms"), opt(p, "assert.p95.ms"), opt(p, "assert.p99.ms"),
                 opt(p, "assert.p999.ms"), List.of(p.getProperty("regions", "us").split(",")),
                 Long.parseLong(p.getProperty("seed", "20261124")), d(p, "poison.percent", 0),
-                d(p, "duplicate.percent", 0), p.getProperty("chaos", "none").trim(), burstStart, burstSeconds, burstRate);
+                d(p, "duplicate.percent", 0), p.getProperty("chaos", "none").trim(), burstStart, burstSeconds, burstRate,
+                Long.parseLong(p.getProperty("history", "0").trim()), i(p, "history.hot", 0),
+                Boolean.parseBoolean(p.getProperty("reads", "false").trim()));
     }
 
     private static int i(Properties p, String key, int def) {

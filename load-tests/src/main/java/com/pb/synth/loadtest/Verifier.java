@@ -22,6 +22,12 @@ public final class Verifier {
 
     public static Result verify(String url, String user, String password, String run, TradeMix mix)
             throws SQLException {
+        return verify(url, user, password, run, mix, Map.of());
+    }
+
+    /** The same, each key's position checked for what the run added to {@code before} (the positions it started from). */
+    public static Result verify(String url, String user, String password, String run, TradeMix mix,
+                                Map<String, Object[]> before) throws SQLException {
         try (Connection c = DriverManager.getConnection(url, user, password)) {
             long stored = count(c, "SELECT count(*) FROM trade_versions WHERE trade_id LIKE ?", run + "-%");
             // the run's poison records (trade ids <run>-P<n>) are meant to be set aside; nothing else is
@@ -46,13 +52,17 @@ public final class Verifier {
                     missing++;
                     continue;
                 }
-                boolean same = ((BigDecimal) p[0]).compareTo(k.quantity) == 0
-                        && ((BigDecimal) p[1]).compareTo(k.notional) == 0 && (int) p[2] == k.tradeCount();
+                Object[] b = before.getOrDefault(k.id, new Object[] {BigDecimal.ZERO, BigDecimal.ZERO, 0});
+                BigDecimal quantity = ((BigDecimal) b[0]).add(k.quantity);
+                BigDecimal notional = ((BigDecimal) b[1]).add(k.notional);
+                int trades = (int) b[2] + k.tradeCount();
+                boolean same = ((BigDecimal) p[0]).compareTo(quantity) == 0
+                        && ((BigDecimal) p[1]).compareTo(notional) == 0 && (int) p[2] == trades;
                 if (!same) {
                     mismatches++;
                     if (first == null) {
-                        first = k.id + ": stored " + p[0] + "/" + p[1] + "/" + p[2] + ", expected " + k.quantity + "/"
-                                + k.notional + "/" + k.tradeCount();
+                        first = k.id + ": stored " + p[0] + "/" + p[1] + "/" + p[2] + ", expected " + quantity + "/"
+                                + notional + "/" + trades;
                     }
                 }
             }

@@ -1,0 +1,127 @@
+package com.pb.synth.loadtest;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * {@code reads=true}: while the run sends, one client reads, one after another, the position (first
+ * page) of the key with the most history, the position of a key with little, and a trade look-up on
+ * each — as an operator's console would. Each read's latency goes into its HdrHistogram, with the
+ * answer's size; a read that does not answer 200 counts as an error.
+ */
+final class PositionReads implements Runnable {
+
+    private static final long MAX_MS = 60_000;
+
+    /** One kind of read: its path and what it measured. */
+    private static final class Read {
+        final String name;
+        final String path;
+        final Histogram latency = new Histogram(MAX_MS, 3);
+        long bytesMax;
+        long bytesTotal;
+        long errors;
+        String lastError;
+
+        Read(String name, String path) {
+            this.name = name;
+            this.path = path;
+        }
+    }
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String api;
+    private final String token;
+    private final Read[] reads;
+    private volatile boolean running = true;
+
+    PositionReads(String api, String token, History.Stored history) {
+        this.api = api;
+        this.token = token;
+        this.reads = new Read[] {
+            new Read("positionHot", position(history.hotKey())),
+            new Read("positionCold", position(history.coldKey())),
+            new Read("tradeHot", "/api/v1/trades/capture/" + enc(history.hotTradeId())),
+            new Read("tradeCold", "/api/v1/trades/capture/" + enc(history.coldTradeId())),
+        };
+    }
+
+    private static String position(String key) {
+        String[] parts = key.split("_", 3);
+        return "/api/v1/positions/" + enc(parts[0]) + "/" + enc(parts[1]) + "/" + enc(parts[2]);
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    @Override
+    public void run() {
+        while (running) {
+            for (Read r : reads) {
+                if (!running) {
+                    return;
+                }
+                long t0 = System.nanoTime();
+                try {
+                    HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(URI.create(api + r.path))
+                            .header("Authorization", "Bearer " + token).timeout(Duration.ofMillis(MAX_MS)).build(),
+                            HttpResponse.BodyHandlers.ofByteArray());
+                    long ms = Math.min(MAX_MS, Math.max(0, (System.nanoTime() - t0) / 1_000_000));
+                    synchronized (r) {
+                        if (answer.statusCode() == 200) {
+                            r.latency.recordValue(ms);
+                            r.bytesMax = Math.max(r.bytesMax, answer.body().length);
+                            r.bytesTotal += answer.body().length;
+                        } else {
+                            r.errors++;
+                            r.lastError = "HTTP " + answer.statusCode();
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    synchronized (r) {
+                        r.errors++;
+                        r.lastError = e.toString();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    void stop() {
+        running = false;
+    }
+
+    /** Per read: count, errors, p50/p99/max latency (ms) and answer size (bytes, mean and max), for summary.json. */
+    Map<String, Object> summary() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Read r : reads) {
+            synchronized (r) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                long n = r.latency.getTotalCount();
+                m.put("path", r.path);
+                m.put("reads", n);
+                m.put("errors", r.errors);
+                m.put("lastError", r.lastError);
+                m.put("p50Ms", n == 0 ? null : r.latency.getValueAtPercentile(50));
+                m.put("p99Ms", n == 0 ? null : r.latency.getValueAtPercentile(99));
+                m.put("maxMs", n == 0 ? null : r.latency.getMaxValue());
+                m.put("bytesMean", n == 0 ? null : r.bytesTotal / n);
+                m.put("bytesMax", r.bytesMax);
+                out.put(r.name, m);
+            }
+        }
+        return out;
+    }
+}
