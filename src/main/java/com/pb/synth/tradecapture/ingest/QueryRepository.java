@@ -13,9 +13,11 @@ import com.pb.synth.tradecapture.domain.Side;
 import com.pb.synth.tradecapture.store.Statement;
 import com.pb.synth.tradecapture.store.StoreStatements;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,6 +62,8 @@ public class QueryRepository {
     static final Statement RESTORE_ISOLATION = Statement.of("restore read committed",
             "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED",
             "SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+    /** Rows of a key's live trades fetched at a time by the position reads' cursor. */
+    static final int FETCH = 500;
     /** What a position read runs on its connection, in order; the last restores the session's isolation. */
     public static final List<Statement> POSITION_READ = List.of(SNAPSHOT, POSITION, LIVE_TRADES, RESTORE_ISOLATION);
     private static final String EXCEPTION_COLUMNS = "exception_id, reason_code, detail, trade_id, version, "
@@ -211,8 +215,8 @@ public class QueryRepository {
         return store.pool().withConnection(conn -> conn.begin().flatMap(tx -> store.run(conn, SNAPSHOT)
                         .flatMap(v -> store.run(conn, POSITION, partitionKey))
                         .flatMap(rows -> rows.size() == 0 ? Uni.createFrom().<T>nullItem()
-                                : store.run(conn, LIVE_TRADES, partitionKey)
-                                        .map(trades -> answer.apply(rows.iterator().next(), lots(trades))))
+                                : liveTrades(conn, partitionKey)
+                                        .map(trades -> answer.apply(rows.iterator().next(), FifoLots.replay(trades))))
                         .call(view -> tx.commit())
                         .onFailure().call(f -> tx.rollback().onFailure().recoverWithNull()))
                 .eventually(() -> store.run(conn, RESTORE_ISOLATION)
@@ -220,29 +224,38 @@ public class QueryRepository {
                         .onFailure().recoverWithNull()));
     }
 
-    private FifoLots.Breakdown lots(RowSet<Row> rows) {
-        List<FifoLots.TradeLots> trades = new ArrayList<>(rows.size());
-        for (Row row : rows) {
-            JsonNode e;
-            try {
-                e = mapper.readTree(row.getBuffer("captured_event").getBytes());
-            } catch (IOException ex) {
-                throw new UncheckedIOException(ex);
-            }
-            List<Lot> lots = new ArrayList<>();
-            for (JsonNode l : e.path("tradeLots")) {
-                List<Lot.LotIdentifier> ids = new ArrayList<>();
-                for (JsonNode id : l.path("identifiers")) {
-                    ids.add(new Lot.LotIdentifier(id.path("identifier").asText(), id.path("identifierType").asText()));
-                }
-                lots.add(new Lot(ids, l.path("quantity").decimalValue(), l.path("financialUnit").asText(null),
-                        l.path("price").decimalValue(), l.path("currency").asText(null)));
-            }
-            OffsetDateTime first = row.getOffsetDateTime("first_at");
-            trades.add(new FifoLots.TradeLots(row.getString("trade_id"), row.getInteger("version"),
-                    Side.valueOf(e.path("side").asText("BUY")), lots, first == null ? null : first.toInstant()));
+    /**
+     * The key's live trades, their lots only, read through a cursor {@value #FETCH} rows at a time
+     * and parsed on a worker thread as they come: the captured events (a few KB each) are never held
+     * together, so a key with 100,000 trades costs time, not the instance's heap, and the event loop
+     * is not held while they are parsed.
+     */
+    private Uni<List<FifoLots.TradeLots>> liveTrades(SqlConnection conn, String partitionKey) {
+        return store.stream(conn, LIVE_TRADES, FETCH, partitionKey)
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .map(this::tradeLots)
+                .collect().asList();
+    }
+
+    private FifoLots.TradeLots tradeLots(Row row) {
+        JsonNode e;
+        try {
+            e = mapper.readTree(row.getBuffer("captured_event").getBytes());
+        } catch (IOException ex) {
+            throw new UncheckedIOException(ex);
         }
-        return FifoLots.replay(trades);
+        List<Lot> lots = new ArrayList<>();
+        for (JsonNode l : e.path("tradeLots")) {
+            List<Lot.LotIdentifier> ids = new ArrayList<>();
+            for (JsonNode id : l.path("identifiers")) {
+                ids.add(new Lot.LotIdentifier(id.path("identifier").asText(), id.path("identifierType").asText()));
+            }
+            lots.add(new Lot(ids, l.path("quantity").decimalValue(), l.path("financialUnit").asText(null),
+                    l.path("price").decimalValue(), l.path("currency").asText(null)));
+        }
+        OffsetDateTime first = row.getOffsetDateTime("first_at");
+        return new FifoLots.TradeLots(row.getString("trade_id"), row.getInteger("version"),
+                Side.valueOf(e.path("side").asText("BUY")), lots, first == null ? null : first.toInstant());
     }
 
     private static PositionView view(Row r, FifoLots.Breakdown lots, long lotsAfter, int lotsLimit) {

@@ -1,11 +1,13 @@
 package com.pb.synth.tradecapture.store;
 
 import com.pb.synth.tradecapture.config.CaptureConfig;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
 
@@ -44,6 +46,21 @@ public class StoreStatements {
     public Uni<RowSet<Row>> upsert(Statement statement, Object... values) {
         return Uni.createFrom().deferred(() -> run(pool, statement, values))
                 .onFailure(StoreErrors::uniqueViolation).retry().atMost(2);
+    }
+
+    /**
+     * Streams a query's rows on a connection inside a transaction, {@code fetch} at a time (a cursor),
+     * so a large answer is never held whole: the caller folds the rows as they come. On a SQL Server
+     * store the rows come from one query, held whole: the SQL Server client's cursor stream hangs on
+     * Babelfish (measured: the position read never answered).
+     */
+    public Multi<Row> stream(SqlConnection conn, Statement statement, int fetch, Object... values) {
+        if (sqlServer) {
+            return run(conn, statement, values).onItem().transformToMulti(rows -> Multi.createFrom().iterable(rows));
+        }
+        Tuple tuple = statement.tuple(values);
+        return conn.prepare(statement.sql(false)).onItem().transformToMulti(ps -> ps.createStream(fetch, tuple).toMulti()
+                .onTermination().call(() -> ps.close()));
     }
 
     /** Runs on a given client: a connection inside a transaction. */
