@@ -5,6 +5,7 @@ import com.pb.synth.tradecapture.security.Identities;
 import com.pb.synth.tradecapture.domain.ApprovalDecision;
 import com.pb.synth.tradecapture.domain.FieldError;
 import com.pb.synth.tradecapture.domain.ReasonCode;
+import com.pb.synth.tradecapture.http.Paging;
 import com.pb.synth.tradecapture.http.Problem;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
@@ -50,9 +51,7 @@ public class ApprovalApi {
     @GET
     @Operation(summary = "Trade versions waiting for approval, oldest first; page with after=<capturedAt of the last>")
     public Uni<List<JsonNode>> queue(@QueryParam("after") String after, @QueryParam("limit") @DefaultValue("100") int limit) {
-        if (limit < 1 || limit > 1000) {
-            throw new Problem.Failure(Problem.of(400, "Invalid limit", "limit must be 1 to 1000"));
-        }
+        Paging.limit("limit", limit);
         OffsetDateTime from;
         try {
             from = after == null ? OffsetDateTime.parse("1970-01-01T00:00:00Z") : OffsetDateTime.parse(after);

@@ -17,6 +17,11 @@ public record Page<T>(List<T> items, long total, Long nextAfter) {
     public static final int MAX_LIMIT = 1_000;
     public static final int DEFAULT_LIMIT = 100;
 
+    /** A page of {@code all} (in ordinal order): those whose ordinal is above {@code after}. */
+    public static <T> Page<T> of(List<T> all, ToLongFunction<T> ordinal, long after, int limit) {
+        return of(all, ordinal, t -> true, after, limit);
+    }
+
     /** A page of {@code all} (in ordinal order): those matching {@code filter} whose ordinal is above {@code after}. */
     public static <T> Page<T> of(List<T> all, ToLongFunction<T> ordinal, Predicate<T> filter, long after, int limit) {
         if (limit < MIN_LIMIT || limit > MAX_LIMIT) {

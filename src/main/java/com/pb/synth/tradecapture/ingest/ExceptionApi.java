@@ -4,6 +4,7 @@ import com.pb.synth.tradecapture.security.Identities;
 import com.pb.synth.tradecapture.capture.TradeCaptureRequest;
 import com.pb.synth.tradecapture.domain.Callers;
 import com.pb.synth.tradecapture.domain.ReasonCode;
+import com.pb.synth.tradecapture.http.Paging;
 import com.pb.synth.tradecapture.http.Problem;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
@@ -66,9 +67,7 @@ public class ExceptionApi {
             @QueryParam("reasonCode") String reasonCode,
             @QueryParam("afterId") @DefaultValue("0") long afterId,
             @QueryParam("limit") @DefaultValue("100") int limit) {
-        if (limit < 1 || limit > 1000) {
-            throw new Problem.Failure(Problem.of(400, "Invalid limit", "limit must be 1 to 1000"));
-        }
+        Paging.limit("limit", limit);
         if (!STATUSES.contains(status)) {
             throw new Problem.Failure(Problem.of(400, "Invalid status", "status must be one of " + STATUSES));
         }

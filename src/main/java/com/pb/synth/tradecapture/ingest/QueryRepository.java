@@ -6,8 +6,8 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pb.synth.tradecapture.domain.FifoLots;
-import com.pb.synth.tradecapture.domain.Page;
 import com.pb.synth.tradecapture.domain.Lot;
+import com.pb.synth.tradecapture.domain.Page;
 import com.pb.synth.tradecapture.domain.Position;
 import com.pb.synth.tradecapture.domain.Side;
 import com.pb.synth.tradecapture.store.Statement;
@@ -262,9 +262,8 @@ public class QueryRepository {
         Position p = new Position(r.getString("partition_key"), r.getBigDecimal("quantity"),
                 r.getBigDecimal("notional"), r.getInteger("trade_count"), r.getInteger("pending_count"),
                 r.getLong("fencing_token"));
-        Page<FifoLots.OpenLot> open = Page.of(lots.openLots(), FifoLots.OpenLot::ordinal, l -> true, lotsAfter, lotsLimit);
-        Page<FifoLots.Relief> reliefs = Page.of(lots.reliefs(), FifoLots.Relief::ordinal, x -> true, 0,
-                Page.DEFAULT_LIMIT);
+        Page<FifoLots.OpenLot> open = Page.of(lots.openLots(), FifoLots.OpenLot::ordinal, lotsAfter, lotsLimit);
+        Page<FifoLots.Relief> reliefs = Page.of(lots.reliefs(), FifoLots.Relief::ordinal, 0, Page.DEFAULT_LIMIT);
         return new PositionView(p.partitionKey(), r.getString("account_id"), r.getString("book_id"),
                 r.getString("security_id"), p.quantity(), p.notional(), p.averagePrice(), p.tradeCount(),
                 p.pendingCount(), p.fencingToken(), r.getOffsetDateTime("updated_at"), open.items(), open.total(),

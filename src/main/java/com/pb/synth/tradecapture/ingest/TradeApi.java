@@ -1,6 +1,7 @@
 package com.pb.synth.tradecapture.ingest;
 
 import com.pb.synth.tradecapture.security.Identities;
+import com.pb.synth.tradecapture.http.Paging;
 import com.pb.synth.tradecapture.http.Problem;
 import com.pb.synth.tradecapture.capture.TradeCaptureRequest;
 import com.pb.synth.tradecapture.health.CaptureHealth;
@@ -139,9 +140,8 @@ public class TradeApi {
                                                       @QueryParam("lotsAfter") String lotsAfter,
                                                       @QueryParam("lotsLimit") String lotsLimit) {
         String key = key(accountId, bookId, securityId);
-        long after = after("lotsAfter", lotsAfter);
-        int limit = limit("lotsLimit", lotsLimit);
-        return queries.position(key, after, limit).map(p -> Problem.found(p, "no position for " + key));
+        return queries.position(key, Paging.after("lotsAfter", lotsAfter), Paging.limit("lotsLimit", lotsLimit))
+                .map(p -> Problem.found(p, "no position for " + key));
     }
 
     @GET
@@ -159,7 +159,8 @@ public class TradeApi {
                                               @QueryParam("after") String after,
                                               @QueryParam("limit") String limit) {
         String key = key(accountId, bookId, securityId);
-        return queries.reliefs(key, dates(from, to), after("after", after), limit("limit", limit)).map(p -> Problem.found(p, "no position for " + key));
+        return queries.reliefs(key, dates(from, to), Paging.after("after", after), Paging.limit("limit", limit))
+                .map(p -> Problem.found(p, "no position for " + key));
     }
 
     @GET
@@ -178,7 +179,8 @@ public class TradeApi {
                                                     @QueryParam("after") String after,
                                                     @QueryParam("limit") String limit) {
         String key = key(accountId, bookId, securityId);
-        return queries.closedLots(key, dates(from, to), after("after", after), limit("limit", limit)).map(p -> Problem.found(p, "no position for " + key));
+        return queries.closedLots(key, dates(from, to), Paging.after("after", after), Paging.limit("limit", limit))
+                .map(p -> Problem.found(p, "no position for " + key));
     }
 
     private static String key(String accountId, String bookId, String securityId) {
@@ -187,39 +189,6 @@ public class TradeApi {
         } catch (IllegalArgumentException e) {
             throw new Problem.Failure(Problem.of(400, "Invalid key", e.getMessage()));
         }
-    }
-
-    /** A cursor: 0 (the start) when absent, else a whole number of 0 or more; 400 naming the parameter otherwise. */
-    private static long after(String name, String value) {
-        if (value == null || value.isBlank()) {
-            return 0;
-        }
-        try {
-            long after = Long.parseLong(value.trim());
-            if (after >= 0) {
-                return after;
-            }
-        } catch (NumberFormatException e) {
-            // named below
-        }
-        throw new Problem.Failure(Problem.of(400, "Invalid cursor", name + " must be a whole number of 0 or more, was " + value));
-    }
-
-    /** A page size: the default when absent, else within the limits; 400 naming the parameter and the limits otherwise. */
-    private static int limit(String name, String value) {
-        if (value == null || value.isBlank()) {
-            return Page.DEFAULT_LIMIT;
-        }
-        try {
-            int limit = Integer.parseInt(value.trim());
-            if (limit >= Page.MIN_LIMIT && limit <= Page.MAX_LIMIT) {
-                return limit;
-            }
-        } catch (NumberFormatException e) {
-            // named below
-        }
-        throw new Problem.Failure(Problem.of(400, "Invalid page size", name + " must be a whole number from "
-                + Page.MIN_LIMIT + " to " + Page.MAX_LIMIT + ", was " + value));
     }
 
     private static QueryRepository.Dates dates(String from, String to) {

@@ -13,7 +13,7 @@ class PageTest {
     private static final List<Long> ORDINALS = LongStream.of(2, 3, 5, 8, 13, 21, 34).boxed().toList();
 
     private static Page<Long> page(long after, int limit) {
-        return Page.of(ORDINALS, Long::longValue, x -> true, after, limit);
+        return Page.of(ORDINALS, Long::longValue, after, limit);
     }
 
     @Test
