@@ -1,0 +1,240 @@
+package com.pb.synth.tradecapture.domain;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A key's FIFO lots kept as state: {@link FifoLots}'s replay made incremental, so capture books a
+ * trade's lots against the stored book instead of replaying the key's history. Pure.
+ *
+ * <p>The stored book is a row per lot ({@link LotRow}, numbered in replay order) and a row per
+ * relief ({@link ReliefRow}). Every lot row keeps the book's {@link State} right after it, so a
+ * correction or cancel of an earlier trade re-flows from the state before that trade's first lot
+ * ({@link #flow} from there) instead of from the key's first trade.
+ *
+ * <p>Open lots all point one way (a lot of the other direction relieves them first), and FIFO
+ * only ever relieves the oldest: the open lots are exactly the lots that opened with a remainder
+ * from the oldest open one (the head) on, each still whole except the head. A flow therefore needs
+ * only the oldest open lots, as many as its reliefs reach ({@code deque}): when those run out
+ * before the open lots do, it asks for more ({@link Flow#needAfter()}) and the caller flows again.
+ */
+public final class LotBook {
+
+    private LotBook() {
+    }
+
+    /**
+     * The book after lot {@code lotCount}: reliefs made so far, the oldest open lot (0 for none)
+     * and its open quantity (signed), and how many lots are open.
+     */
+    public record State(long lotCount, long reliefCount, long headOrdinal, BigDecimal headOpen, long openLotCount) {
+
+        public static final State EMPTY = new State(0, 0, 0, BigDecimal.ZERO, 0);
+    }
+
+    /**
+     * A lot as stored: as booked ({@code quantity} signed, {@code price}, {@code openedAt} its trade's
+     * first capture), what it left open when booked ({@code opened}, 0 when it only relieved), what is
+     * open now ({@code open}) and when it closed, and the book right after it.
+     */
+    public record LotRow(long ordinal, String tradeId, String lotId, BigDecimal quantity, BigDecimal price,
+                         Instant openedAt, BigDecimal opened, BigDecimal open, Instant closedAt, State after) {
+    }
+
+    /** Quantity of lot {@code relievedOrdinal} closed by lot {@code lotId} of trade {@code tradeId}. */
+    public record ReliefRow(long ordinal, String tradeId, String lotId, long relievedOrdinal, String relievedLotId,
+                            BigDecimal quantity, BigDecimal openPrice, BigDecimal closePrice, Instant at) {
+    }
+
+    /** One lot of a booking: its id, signed quantity and price. */
+    public record Entry(String lotId, BigDecimal quantity, BigDecimal price) {
+    }
+
+    /** A live trade's lots, booked at its first capture {@code at}. */
+    public record Booking(String tradeId, Instant at, List<Entry> lots) {
+
+        /** A trade's lots as {@link FifoLots} names and signs them. */
+        public static Booking of(String tradeId, Side side, List<Lot> lots, Instant at) {
+            List<Entry> entries = new ArrayList<>(lots.size());
+            for (int i = 0; i < lots.size(); i++) {
+                Lot lot = lots.get(i);
+                String lotId = lot.identifiers().isEmpty() ? tradeId + "-L" + (i + 1) : lot.identifiers().get(0).identifier();
+                entries.add(new Entry(lotId, side.sign(lot.quantity()), lot.price()));
+            }
+            return new Booking(tradeId, at, entries);
+        }
+    }
+
+    /**
+     * What a flow writes: the lots it booked (numbered after the start's), the stored open lots it
+     * changed (their open quantity or close), the reliefs it made (numbered after the start's) and
+     * the book at its end; or, when {@code needAfter} is not null, nothing yet: the stored open
+     * lots after that ordinal are needed.
+     */
+    public record Flow(List<LotRow> lots, List<LotRow> changed, List<ReliefRow> reliefs, State end, Long needAfter) {
+
+        public boolean complete() {
+            return needAfter == null;
+        }
+    }
+
+    private static final class Open {
+        final LotRow row;
+        final boolean stored;
+        BigDecimal open;
+        Instant closedAt;
+
+        Open(LotRow row, boolean stored, BigDecimal open) {
+            this.row = row;
+            this.stored = stored;
+            this.open = open;
+        }
+    }
+
+    /**
+     * Books {@code bookings} in order after {@code start}. {@code deque}: the stored lots that
+     * opened from the start's head on (ordinal at most {@code start.lotCount()}), oldest first, as
+     * many as loaded; {@code dequeComplete} when no such lot is left unloaded.
+     */
+    public static Flow flow(State start, List<LotRow> deque, boolean dequeComplete, List<Booking> bookings) {
+        Deque<Open> open = new ArrayDeque<>();
+        int storedLeft = 0;
+        long lastLoaded = 0;
+        for (LotRow row : deque) {
+            if (row.ordinal() < start.headOrdinal() || row.ordinal() > start.lotCount() || row.opened().signum() == 0) {
+                throw new IllegalArgumentException("lot " + row.ordinal() + " is not an open lot of the book after "
+                        + start.lotCount() + " (head " + start.headOrdinal() + ")");
+            }
+            boolean head = row.ordinal() == start.headOrdinal();
+            if (open.isEmpty() != head) {
+                throw new IllegalArgumentException("the loaded open lots must start at the head " + start.headOrdinal());
+            }
+            open.addLast(new Open(row, true, head ? start.headOpen() : row.opened()));
+            storedLeft++;
+            lastLoaded = row.ordinal();
+        }
+        boolean unloaded = !dequeComplete && start.openLotCount() > deque.size();
+        long lotOrdinal = start.lotCount();
+        long reliefOrdinal = start.reliefCount();
+        long openCount = start.openLotCount();
+        List<Open> booked = new ArrayList<>();
+        List<Open> storedTouched = new ArrayList<>();
+        List<ReliefRow> reliefs = new ArrayList<>();
+        List<State> after = new ArrayList<>();
+        for (Booking b : bookings) {
+            for (Entry e : b.lots()) {
+                int direction = e.quantity().signum();
+                BigDecimal remaining = e.quantity().abs();
+                while (remaining.signum() > 0) {
+                    if (storedLeft == 0 && unloaded) {
+                        return new Flow(List.of(), List.of(), List.of(), null, lastLoaded);
+                    }
+                    Open head = open.peekFirst();
+                    if (head == null || head.open.signum() != -direction) {
+                        break;
+                    }
+                    BigDecimal take = remaining.min(head.open.abs());
+                    reliefs.add(new ReliefRow(++reliefOrdinal, b.tradeId(), e.lotId(), head.row.ordinal(),
+                            head.row.lotId(), take, head.row.price(), e.price(), b.at()));
+                    head.open = head.open.add(BigDecimal.valueOf(direction).multiply(take));
+                    remaining = remaining.subtract(take);
+                    if (head.stored && (storedTouched.isEmpty() || storedTouched.get(storedTouched.size() - 1) != head)) {
+                        storedTouched.add(head);
+                    }
+                    if (head.open.signum() == 0) {
+                        head.closedAt = b.at();
+                        open.pollFirst();
+                        openCount--;
+                        if (head.stored) {
+                            storedLeft--;
+                        }
+                    }
+                }
+                lotOrdinal++;
+                BigDecimal opened = remaining.signum() > 0 ? BigDecimal.valueOf(direction).multiply(remaining)
+                        : BigDecimal.ZERO;
+                LotRow row = new LotRow(lotOrdinal, b.tradeId(), e.lotId(), e.quantity(), e.price(), b.at(), opened,
+                        opened, null, null);
+                Open lot = new Open(row, false, opened);
+                booked.add(lot);
+                if (opened.signum() != 0) {
+                    if (storedLeft == 0 && unloaded) {
+                        // the unloaded open lots point the other way only if they were all relieved,
+                        // which the loop above would have asked for: they point this way, so this lot
+                        // joins behind them and the head is still a stored lot not loaded
+                        return new Flow(List.of(), List.of(), List.of(), null, lastLoaded);
+                    }
+                    open.addLast(lot);
+                    openCount++;
+                }
+                if (storedLeft == 0 && unloaded) {
+                    return new Flow(List.of(), List.of(), List.of(), null, lastLoaded);
+                }
+                Open head = open.peekFirst();
+                after.add(new State(lotOrdinal, reliefOrdinal, head == null ? 0 : head.row.ordinal(),
+                        head == null ? BigDecimal.ZERO : head.open, openCount));
+            }
+        }
+        List<LotRow> lots = new ArrayList<>(booked.size());
+        for (int i = 0; i < booked.size(); i++) {
+            Open o = booked.get(i);
+            lots.add(new LotRow(o.row.ordinal(), o.row.tradeId(), o.row.lotId(), o.row.quantity(), o.row.price(),
+                    o.row.openedAt(), o.row.opened(), o.open, o.closedAt, after.get(i)));
+        }
+        // every loaded stored lot is compared: in a re-flow, one left as it was at the start may differ
+        // from what is stored (a later trade relieved it before the correction)
+        List<LotRow> changed = new ArrayList<>();
+        for (Open o : open) {
+            if (o.stored) {
+                changed(o, changed);
+            }
+        }
+        for (Open o : storedTouched) {
+            if (o.open.signum() == 0) {
+                changed(o, changed);
+            }
+        }
+        changed.sort(java.util.Comparator.comparingLong(LotRow::ordinal));
+        State end = lots.isEmpty() ? start : lots.get(lots.size() - 1).after();
+        return new Flow(lots, changed, reliefs, end, null);
+    }
+
+    /**
+     * What a re-flow books from a stored lot on: the stored lots from there ({@code tail}, oldest
+     * first) trade by trade, each trade of {@code changes} in its place with its new lots (at its
+     * first capture) or left out when it maps to null (no longer live), then {@code appended}.
+     */
+    public static List<Booking> rebook(List<LotRow> tail, java.util.Map<String, Booking> changes,
+                                       List<Booking> appended) {
+        List<Booking> out = new ArrayList<>();
+        int i = 0;
+        while (i < tail.size()) {
+            LotRow first = tail.get(i);
+            List<Entry> entries = new ArrayList<>();
+            while (i < tail.size() && tail.get(i).tradeId().equals(first.tradeId())) {
+                LotRow r = tail.get(i++);
+                entries.add(new Entry(r.lotId(), r.quantity(), r.price()));
+            }
+            if (!changes.containsKey(first.tradeId())) {
+                out.add(new Booking(first.tradeId(), first.openedAt(), entries));
+            } else if (changes.get(first.tradeId()) != null) {
+                out.add(new Booking(first.tradeId(), first.openedAt(), changes.get(first.tradeId()).lots()));
+            }
+        }
+        out.addAll(appended);
+        return out;
+    }
+
+    private static void changed(Open o, List<LotRow> out) {
+        LotRow r = o.row;
+        if (r.open().compareTo(o.open) != 0 || !Objects.equals(r.closedAt(), o.closedAt)) {
+            out.add(new LotRow(r.ordinal(), r.tradeId(), r.lotId(), r.quantity(), r.price(), r.openedAt(), r.opened(),
+                    o.open, o.closedAt, r.after()));
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package com.pb.synth.tradecapture.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The stored book kept by {@link LotBook} equals {@link FifoLots}'s replay of the live trades after
+ * random batches of new trades, corrections, cancels and revivals, deep in the key's history too,
+ * with the oldest open lots loaded a few at a time.
+ */
+class LotBookTest {
+
+    /** The book's rows as a store holds them, changed the way the capture transaction changes them. */
+    static final class MemoryBook {
+        final TreeMap<Long, LotBook.LotRow> lots = new TreeMap<>();
+        final TreeMap<Long, LotBook.ReliefRow> reliefs = new TreeMap<>();
+        LotBook.State state = LotBook.State.EMPTY;
+        final int loadLimit;
+        int loads;
+
+        MemoryBook(int loadLimit) {
+            this.loadLimit = loadLimit;
+        }
+
+        /** {@code changes}: trades with stored lots, to their new lots or null; {@code appended}: new ones. */
+        void apply(Map<String, LotBook.Booking> changes, List<LotBook.Booking> appended) {
+            long a = state.lotCount() + 1;
+            for (LotBook.LotRow r : lots.values()) {
+                if (changes.containsKey(r.tradeId())) {
+                    a = Math.min(a, r.ordinal());
+                }
+            }
+            LotBook.State start = a == 1 ? LotBook.State.EMPTY : a == state.lotCount() + 1 ? state
+                    : lots.get(a - 1).after();
+            List<LotBook.LotRow> tail = new ArrayList<>(lots.tailMap(a).values());
+            long oldReliefs = 0;
+            for (LotBook.ReliefRow r : reliefs.tailMap(start.reliefCount(), false).values()) {
+                if (r.relievedOrdinal() < a) {
+                    oldReliefs = Math.max(oldReliefs, r.relievedOrdinal());
+                }
+            }
+            List<LotBook.Booking> bookings = LotBook.rebook(tail, changes, appended);
+            List<LotBook.LotRow> deque = new ArrayList<>();
+            boolean complete = start.headOrdinal() == 0;
+            long after = start.headOrdinal() == 0 ? Long.MAX_VALUE : start.headOrdinal() - 1;
+            // first the lots the replaced flow relieved (their stored state may change), then a few
+            complete = load(deque, start, a, after, oldReliefs, Integer.MAX_VALUE, complete);
+            LotBook.Flow flow;
+            while (true) {
+                flow = LotBook.flow(start, deque, complete, bookings);
+                if (flow.complete()) {
+                    break;
+                }
+                long from = deque.isEmpty() ? start.headOrdinal() - 1 : deque.get(deque.size() - 1).ordinal();
+                complete = load(deque, start, a, from, a - 1, loadLimit, false);
+            }
+            lots.tailMap(a).clear();
+            reliefs.tailMap(start.reliefCount(), false).clear();
+            flow.changed().forEach(r -> lots.put(r.ordinal(), r));
+            flow.lots().forEach(r -> lots.put(r.ordinal(), r));
+            flow.reliefs().forEach(r -> reliefs.put(r.ordinal(), r));
+            state = flow.end();
+        }
+
+        private boolean load(List<LotBook.LotRow> deque, LotBook.State start, long a, long after, long upTo, int limit,
+                             boolean complete) {
+            if (after == Long.MAX_VALUE) {
+                return true;
+            }
+            loads++;
+            int n = 0;
+            for (LotBook.LotRow r : lots.subMap(after, false, a, false).values()) {
+                if (r.ordinal() < start.headOrdinal() || r.opened().signum() == 0) {
+                    continue;
+                }
+                if (r.ordinal() > upTo || n == limit) {
+                    return complete;
+                }
+                deque.add(r);
+                n++;
+            }
+            return true;
+        }
+
+        List<FifoLots.OpenLot> openLots() {
+            return lots.values().stream().filter(r -> r.opened().signum() != 0 && r.open().signum() != 0)
+                    .map(r -> new FifoLots.OpenLot(r.ordinal(), r.lotId(), r.tradeId(), r.quantity(), r.open(), r.price(),
+                            r.openedAt())).toList();
+        }
+
+        List<FifoLots.ClosedLot> closedLots() {
+            return lots.values().stream().filter(r -> r.opened().signum() != 0 && r.open().signum() == 0)
+                    .map(r -> new FifoLots.ClosedLot(r.ordinal(), r.lotId(), r.tradeId(), r.quantity(), r.price(),
+                            r.openedAt(), r.closedAt())).toList();
+        }
+
+        List<FifoLots.Relief> reliefs() {
+            return reliefs.values().stream().map(r -> new FifoLots.Relief(r.ordinal(), r.tradeId(), r.lotId(),
+                    r.relievedLotId(), r.quantity(), r.openPrice(), r.closePrice(), r.at())).toList();
+        }
+    }
+
+    /** A trade of the reference: its place, newest lots and whether it is live. */
+    private static final class Ref {
+        final String id;
+        Side side;
+        List<Lot> lots;
+        boolean live = true;
+        Instant at;
+
+        Ref(String id, Side side, List<Lot> lots, Instant at) {
+            this.id = id;
+            this.side = side;
+            this.lots = lots;
+            this.at = at;
+        }
+
+        LotBook.Booking booking() {
+            return LotBook.Booking.of(id, side, lots, at);
+        }
+    }
+
+    @RepeatedTest(40)
+    void keptBookEqualsReplay(RepetitionInfo info) {
+        Random random = new Random(info.getCurrentRepetition() * 7919L);
+        MemoryBook book = new MemoryBook(1 + random.nextInt(3));
+        List<Ref> places = new ArrayList<>();
+        Instant now = Instant.parse("2026-01-01T00:00:00Z");
+        int next = 0;
+        for (int batch = 0; batch < 60; batch++) {
+            Map<String, LotBook.Booking> changes = new LinkedHashMap<>();
+            Map<String, Ref> appended = new LinkedHashMap<>();
+            int ops = 1 + random.nextInt(4);
+            for (int op = 0; op < ops; op++) {
+                now = now.plusSeconds(1 + random.nextInt(3600));
+                int kind = random.nextInt(10);
+                List<Ref> live = places.stream().filter(r -> r.live && !appended.containsKey(r.id)).toList();
+                if (kind < 6 || live.isEmpty()) {
+                    Ref t = new Ref("T" + next++, random.nextBoolean() ? Side.BUY : Side.SELL, lots(random), now);
+                    places.add(t);
+                    appended.put(t.id, t);
+                } else if (kind < 8) {
+                    Ref t = live.get(random.nextInt(live.size()));
+                    t.side = random.nextBoolean() ? Side.BUY : Side.SELL;
+                    t.lots = lots(random);
+                    changes.put(t.id, t.booking());
+                } else if (kind < 9) {
+                    Ref t = live.get(random.nextInt(live.size()));
+                    t.live = false;
+                    changes.put(t.id, null);
+                } else {
+                    List<Ref> dead = places.stream().filter(r -> !r.live).toList();
+                    if (!dead.isEmpty()) {
+                        // a revived trade books again at the end, at its revival
+                        Ref t = dead.get(random.nextInt(dead.size()));
+                        places.remove(t);
+                        Ref revived = new Ref(t.id, t.side, lots(random), now);
+                        places.add(revived);
+                        appended.put(revived.id, revived);
+                    }
+                }
+            }
+            book.apply(changes, appended.values().stream().map(Ref::booking).toList());
+            FifoLots.Breakdown expected = FifoLots.replay(places.stream().filter(r -> r.live)
+                    .map(r -> new FifoLots.TradeLots(r.id, 1, r.side, r.lots, r.at)).toList());
+            assertThat(book.openLots()).as("open lots after batch %d", batch).isEqualTo(expected.openLots());
+            assertThat(book.reliefs()).as("reliefs after batch %d", batch).isEqualTo(expected.reliefs());
+            assertThat(book.closedLots()).as("closed lots after batch %d", batch).isEqualTo(expected.closedLots());
+            assertThat(book.state.openLotCount()).isEqualTo(expected.openLots().size());
+            assertThat(book.state.reliefCount()).isEqualTo(expected.reliefs().size());
+            assertThat(book.state.headOrdinal()).isEqualTo(
+                    expected.openLots().isEmpty() ? 0 : expected.openLots().get(0).ordinal());
+        }
+    }
+
+    @Test
+    void appendsLoadOnlyTheOldestOpenLotsTheyRelieve() {
+        MemoryBook book = new MemoryBook(2);
+        Instant at = Instant.parse("2026-01-01T00:00:00Z");
+        List<LotBook.Booking> buys = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            buys.add(new LotBook.Booking("B" + i, at, List.of(new LotBook.Entry("B" + i, BigDecimal.TEN, BigDecimal.ONE))));
+        }
+        book.apply(Map.of(), buys);
+        book.loads = 0;
+        book.apply(Map.of(), List.of(new LotBook.Booking("S", at,
+                List.of(new LotBook.Entry("S", BigDecimal.valueOf(-25), BigDecimal.valueOf(2))))));
+        assertThat(book.state.openLotCount()).isEqualTo(998);
+        assertThat(book.state.headOrdinal()).isEqualTo(3);
+        assertThat(book.state.headOpen()).isEqualByComparingTo("5");
+        // the first read (nothing the replaced flow relieved), then two lots, then two more: 4 of 1,000
+        assertThat(book.loads).isEqualTo(3);
+        // a buy behind the longs loads nothing
+        book.loads = 0;
+        book.apply(Map.of(), List.of(new LotBook.Booking("B", at, List.of(new LotBook.Entry("B", BigDecimal.ONE,
+                BigDecimal.ONE)))));
+        assertThat(book.loads).isZero();
+        assertThat(book.state.openLotCount()).isEqualTo(999);
+    }
+
+    private static List<Lot> lots(Random random) {
+        int n = 1 + random.nextInt(3);
+        List<Lot> lots = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            List<Lot.LotIdentifier> ids = random.nextInt(3) == 0 ? List.of()
+                    : List.of(new Lot.LotIdentifier("LOT-" + random.nextInt(1_000_000), "LOT_ID"));
+            BigDecimal qty = random.nextInt(20) == 0 ? BigDecimal.ZERO
+                    : BigDecimal.valueOf(1 + random.nextInt(300), random.nextInt(3));
+            lots.add(new Lot(ids, qty, "Shares", BigDecimal.valueOf(100 + random.nextInt(50)), "USD"));
+        }
+        return lots;
+    }
+}
