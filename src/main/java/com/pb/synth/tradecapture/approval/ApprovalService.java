@@ -14,6 +14,8 @@ import com.pb.synth.tradecapture.domain.Position;
 import com.pb.synth.tradecapture.http.Problem;
 import com.pb.synth.tradecapture.lock.LockLease;
 import com.pb.synth.tradecapture.lock.PartitionLock;
+import com.pb.synth.tradecapture.store.LotKeeper;
+import com.pb.synth.tradecapture.store.LotsNotBuiltException;
 import com.pb.synth.tradecapture.store.PositionRepository;
 import com.pb.synth.tradecapture.store.TransactionRetry;
 import com.pb.synth.tradecapture.store.StoreStatements;
@@ -65,9 +67,12 @@ public class ApprovalService {
     private final EventPublisher publisher;
     private final ObjectMapper json;
     private final String capturedTopic;
+    private final LotKeeper lots;
 
     public ApprovalService(StoreStatements store, PartitionLock lock, PositionRepository positions,
-                           EventPublisher publisher, ObjectMapper json, CaptureConfig config, TransactionRetry retry) {
+                           EventPublisher publisher, ObjectMapper json, CaptureConfig config, TransactionRetry retry,
+                           LotKeeper lots) {
+        this.lots = lots;
         this.store = store;
         this.retry = retry;
         this.lock = lock;
@@ -117,11 +122,19 @@ public class ApprovalService {
                         .replaceWith(new Outcome(tradeId, version, decision, read(s.decisionEvent()))));
             }
             check(tradeId, version, s, approver);
-            return underLock(s.key(), lease -> retry.run(() -> store.pool().withTransaction(conn -> apply(conn, tradeId,
-                            version, s, decision, comment, approver, lease)))
+            return underLock(s.key(), lease -> transaction(conn -> apply(conn, tradeId, version, s, decision, comment,
+                            approver, lease))
+                    // a key whose position predates the lot books: build its book, then decide once more
+                    .onFailure(LotsNotBuiltException.class).recoverWithUni(f -> lots.buildAll(
+                            ((LotsNotBuiltException) f).keys()).flatMap(v -> transaction(conn -> apply(conn, tradeId,
+                            version, s, decision, comment, approver, lease))))
                     .flatMap(event -> publish(s.key(), event)
                             .replaceWith(new Outcome(tradeId, version, decision, read(event)))));
         });
+    }
+
+    private Uni<byte[]> transaction(Function<SqlConnection, Uni<byte[]>> work) {
+        return retry.run(() -> store.pool().withTransaction(work));
     }
 
     private static void check(String tradeId, int version, Stored s, String approver) {
@@ -167,9 +180,12 @@ public class ApprovalService {
                         if (marked.rowCount() != 1) {
                             throw conflict(tradeId + " v" + version + " was decided meanwhile");
                         }
+                        // a rejected version is no longer live: its lots leave the key's FIFO
                         return Uni.combine().all().unis(store.run(conn, ApprovalStatements.RECORD, tradeId, version,
                                         decision, comment, Callers.orAnonymous(approver), at, Buffer.buffer(event)),
-                                positions.upsert(conn, List.of(after), at)).with((recorded, upserted) -> {
+                                positions.upsert(conn, List.of(after), at),
+                                approve ? Uni.createFrom().item(0) : lots.remove(conn, s.key(), tradeId, at))
+                                .with((recorded, upserted, lotRows) -> {
                                     if (upserted != 1) {
                                         throw new ConcurrentCaptureException("position refused by the fencing check");
                                     }

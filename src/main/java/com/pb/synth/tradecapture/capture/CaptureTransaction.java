@@ -15,6 +15,9 @@ import com.pb.synth.tradecapture.domain.Trade;
 import com.pb.synth.tradecapture.lock.LockLease;
 import com.pb.synth.tradecapture.store.ExceptionRepository;
 import com.pb.synth.tradecapture.store.FrozenWriters;
+import com.pb.synth.tradecapture.store.LotKeeper;
+import com.pb.synth.tradecapture.store.LotRepository;
+import com.pb.synth.tradecapture.store.LotsNotBuiltException;
 import com.pb.synth.tradecapture.store.ExceptionRow;
 import com.pb.synth.tradecapture.store.PositionRepository;
 import com.pb.synth.tradecapture.store.PublishedOffsets;
@@ -76,12 +79,14 @@ public class CaptureTransaction {
     private final PublishedOffsets published;
     private final PublicationCheck check;
     private final FrozenWriters frozen;
+    private final LotKeeper lots;
 
     public CaptureTransaction(@CaptureStore Pool pool, PositionRepository positions, TradeVersionRepository versions,
                               ExceptionRepository exceptions, CapturedEventMapper events, CaptureConfig config,
                               TransactionRetry retry, PublishedOffsets published, PublicationCheck check,
-                              FrozenWriters frozen) {
+                              FrozenWriters frozen, LotKeeper lots) {
         this.frozen = frozen;
+        this.lots = lots;
         this.published = published;
         this.check = check;
         this.pool = pool;
@@ -119,6 +124,15 @@ public class CaptureTransaction {
 
     private Uni<Result> attempt(List<CaptureItem> items, LockLease lease, long batchStartNanos,
                                 Predicate<CaptureItem> gapExpired, Map<String, Boolean> known) {
+        return once(items, lease, batchStartNanos, gapExpired, known)
+                // Keys whose positions predate the lot books: build theirs from their stored versions
+                // (each in its own transaction, under its row lock), then run the batch once more.
+                .onFailure(LotsNotBuiltException.class).recoverWithUni(f -> lots.buildAll(((LotsNotBuiltException) f)
+                        .keys()).flatMap(v -> once(items, lease, batchStartNanos, gapExpired, known)));
+    }
+
+    private Uni<Result> once(List<CaptureItem> items, LockLease lease, long batchStartNanos,
+                             Predicate<CaptureItem> gapExpired, Map<String, Boolean> known) {
         return retry.run(() -> pool.withTransaction(conn -> apply(conn, items, lease, batchStartNanos, gapExpired,
                 known))).onFailure().recoverWithUni(frozen::afterFailure);
     }
@@ -147,14 +161,14 @@ public class CaptureTransaction {
         }
         if (entries.isEmpty()) {
             return write(conn, items, byTrade, new CaptureDecider.Plan(List.of(), Map.of()), lease, startNanos, Map.of(),
-                    known, new Refused(bySlot, Set.of()));
+                    known, new Refused(bySlot, Set.of()), Books.NONE);
         }
         // The reads go out together (pipelined on the connection, executed in this order): the row
         // locks first, then the history and the refused records already recorded (only for a batch
-        // that has one), which no other writer can change while the locks are held.
+        // that has one) and the keys' lot books, which no other writer can change while the locks are held.
         return Uni.combine().all().unis(positions.lockAll(conn, keys), versions.history(conn, tradeIds),
-                        exceptions.refused(conn, refusedKeys))
-                .with((stored, history, recorded) -> {
+                        exceptions.refused(conn, refusedKeys), lots.books(conn, byTrade.keySet()))
+                .with((stored, history, recorded, books) -> {
                     Map<String, Long> behind = new java.util.HashMap<>();
                     stored.forEach((key, p) -> {
                         if (p.fencingToken() > lease.fence(key)) {
@@ -166,7 +180,8 @@ public class CaptureTransaction {
                     }
                     return new Decided(CaptureDecider.decide(entries, t -> byTrade.get(t).blotter().pending(), stored,
                             history, lease::fence, e -> gapExpired.test(e instanceof Trade t ? byTrade.get(t)
-                                    : bySlot.get((RefusedSlot) e))), new Refused(bySlot, recorded));
+                                    : bySlot.get((RefusedSlot) e))), new Refused(bySlot, recorded),
+                            new Books(books, stored.keySet(), history.keySet()));
                 })
                 .flatMap(decided -> {
                     CaptureDecider.Plan plan = decided.plan();
@@ -179,7 +194,8 @@ public class CaptureTransaction {
                         }
                     }
                     if (topicsToCheck.isEmpty()) {
-                        return write(conn, items, byTrade, plan, lease, startNanos, Map.of(), known, decided.refused());
+                        return write(conn, items, byTrade, plan, lease, startNanos, Map.of(), known, decided.refused(),
+                                decided.books());
                     }
                     Map<String, Map<Integer, Long>> marks = new java.util.HashMap<>();
                     Uni<Void> read = Uni.createFrom().voidItem();
@@ -188,7 +204,7 @@ public class CaptureTransaction {
                                 .replaceWithVoid());
                     }
                     return read.flatMap(v -> write(conn, items, byTrade, plan, lease, startNanos, marks, known,
-                            decided.refused()));
+                            decided.refused(), decided.books()));
                 });
     }
 
@@ -196,7 +212,12 @@ public class CaptureTransaction {
     private record Refused(Map<RefusedSlot, CaptureItem> bySlot, Set<String> recorded) {
     }
 
-    private record Decided(CaptureDecider.Plan plan, Refused refused) {
+    private record Decided(CaptureDecider.Plan plan, Refused refused, Books books) {
+    }
+
+    /** The keys' lot books as read, the keys with a stored position, the trades with a stored version. */
+    private record Books(Map<String, LotRepository.KeyBook> books, Set<String> positionKeys, Set<String> storedTrades) {
+        static final Books NONE = new Books(Map.of(), Set.of(), Set.of());
     }
 
     /**
@@ -238,8 +259,10 @@ public class CaptureTransaction {
 
     private Uni<Result> write(SqlConnection conn, List<CaptureItem> items, Map<Trade, CaptureItem> byTrade,
                               CaptureDecider.Plan plan, LockLease lease, long startNanos,
-                              Map<String, Map<Integer, Long>> marks, Map<String, Boolean> known, Refused refused) {
+                              Map<String, Map<Integer, Long>> marks, Map<String, Boolean> known, Refused refused,
+                              Books books) {
         Instant now = Instant.now();
+        List<LotKeeper.Change> lotChanges = new ArrayList<>();
         OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
         long elapsedMillis = (System.nanoTime() - startNanos) / 1_000_000;
         Map<Decision, byte[]> capturedJson = new IdentityHashMap<>();
@@ -297,6 +320,8 @@ public class CaptureTransaction {
                             + " bytes, more than the producer's limit of " + maxEventBytes);
                 }
                 capturedJson.put(d, json);
+                lotChanges.add(LotKeeper.change(trade, d.contribution().live(), books.storedTrades().contains(
+                        trade.tradeId()), now));
                 rows.add(new TradeVersionRow(trade.tradeId(), trade.version(), key, trade.action().name(),
                         d.contribution().quantity(), d.contribution().notional(), d.contribution().live(), d.pending(),
                         trade.sequenceNumber(), trade.idempotencyKey(), fence, in.partition(), in.offset(), at, json));
@@ -344,8 +369,9 @@ public class CaptureTransaction {
         return Uni.combine().all().unis(positions.upsert(conn, changed, at), versions.insert(conn, rows),
                         exceptions.insert(conn, exceptionRows), exceptions.resolveSequenceGaps(conn, lateIds, lateVersions, at),
                         exceptions.resolveRefused(conn, lateSequenced.stream().map(Trade::sequenceKey).toList(),
-                                lateSequenced.stream().map(Trade::sequenceNumber).toList(), at))
-                .with((upserted, inserted, ignored, resolved, resolvedRefused) -> {
+                                lateSequenced.stream().map(Trade::sequenceNumber).toList(), at),
+                        lots.keep(conn, books.books(), books.positionKeys(), lotChanges, at))
+                .with((upserted, inserted, ignored, resolved, resolvedRefused, lotRows) -> {
                     if (upserted != expectedPositions) {
                         throw new ConcurrentCaptureException((expectedPositions - upserted)
                                 + " position(s) refused by the fencing check: a newer lock holder wrote them");

@@ -119,6 +119,16 @@ public final class LotBook {
             lastLoaded = row.ordinal();
         }
         boolean unloaded = !dequeComplete && start.openLotCount() > deque.size();
+        long loadFrom = lastLoaded == 0 ? start.headOrdinal() - 1 : lastLoaded;
+        Open placeholder = null;
+        if (deque.isEmpty() && unloaded) {
+            // none loaded: the head is known (ordinal, open quantity, direction), its lots are not;
+            // lots booked the same way join behind it, a relief of it asks for them
+            placeholder = new Open(new LotRow(start.headOrdinal(), null, null, null, null, null, null, null, null, null),
+                    true, start.headOpen());
+            open.addLast(placeholder);
+            storedLeft = 1;
+        }
         long lotOrdinal = start.lotCount();
         long reliefOrdinal = start.reliefCount();
         long openCount = start.openLotCount();
@@ -132,11 +142,14 @@ public final class LotBook {
                 BigDecimal remaining = e.quantity().abs();
                 while (remaining.signum() > 0) {
                     if (storedLeft == 0 && unloaded) {
-                        return new Flow(List.of(), List.of(), List.of(), null, lastLoaded);
+                        return new Flow(List.of(), List.of(), List.of(), null, loadFrom);
                     }
                     Open head = open.peekFirst();
                     if (head == null || head.open.signum() != -direction) {
                         break;
+                    }
+                    if (head == placeholder) {
+                        return new Flow(List.of(), List.of(), List.of(), null, loadFrom);
                     }
                     BigDecimal take = remaining.min(head.open.abs());
                     reliefs.add(new ReliefRow(++reliefOrdinal, b.tradeId(), e.lotId(), head.row.ordinal(),
@@ -167,13 +180,13 @@ public final class LotBook {
                         // the unloaded open lots point the other way only if they were all relieved,
                         // which the loop above would have asked for: they point this way, so this lot
                         // joins behind them and the head is still a stored lot not loaded
-                        return new Flow(List.of(), List.of(), List.of(), null, lastLoaded);
+                        return new Flow(List.of(), List.of(), List.of(), null, loadFrom);
                     }
                     open.addLast(lot);
                     openCount++;
                 }
                 if (storedLeft == 0 && unloaded) {
-                    return new Flow(List.of(), List.of(), List.of(), null, lastLoaded);
+                    return new Flow(List.of(), List.of(), List.of(), null, loadFrom);
                 }
                 Open head = open.peekFirst();
                 after.add(new State(lotOrdinal, reliefOrdinal, head == null ? 0 : head.row.ordinal(),
@@ -190,7 +203,7 @@ public final class LotBook {
         // from what is stored (a later trade relieved it before the correction)
         List<LotRow> changed = new ArrayList<>();
         for (Open o : open) {
-            if (o.stored) {
+            if (o.stored && o != placeholder) {
                 changed(o, changed);
             }
         }

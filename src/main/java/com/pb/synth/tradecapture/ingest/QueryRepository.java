@@ -10,6 +10,9 @@ import com.pb.synth.tradecapture.domain.Lot;
 import com.pb.synth.tradecapture.domain.Page;
 import com.pb.synth.tradecapture.domain.Position;
 import com.pb.synth.tradecapture.domain.Side;
+import com.pb.synth.tradecapture.domain.LotBook;
+import com.pb.synth.tradecapture.store.LiveTrades;
+import com.pb.synth.tradecapture.store.LotRepository;
 import com.pb.synth.tradecapture.store.Statement;
 import com.pb.synth.tradecapture.store.StoreStatements;
 import io.smallrye.mutiny.Uni;
@@ -51,9 +54,42 @@ public class QueryRepository {
             "SELECT partition_key, account_id, book_id, security_id, quantity, notional, trade_count, pending_count, "
                     + "fencing_token, updated_at FROM positions WHERE partition_key = $1",
             bind("positions.partition_key", String.class));
-    // The key's live trades, newest version each, in the order their first version was captured.
-    static final Statement LIVE_TRADES = Statement.of("live trades of a key",
-            liveTrades("$1", "live"), liveTrades("@p1", "live = 1"), bind("trade_versions.partition_key", String.class));
+    private static final String OPEN_LOT_COLUMNS = "ordinal, lot_id, trade_id, quantity, open_quantity, price, opened_at";
+    /** A page of a key's open lots: those that opened, from its oldest open one (the head) on. */
+    static final Statement OPEN_LOTS = Statement.of("a page of open lots",
+            "SELECT " + OPEN_LOT_COLUMNS + " FROM position_lots WHERE partition_key = $1 AND ordinal >= $2 AND ordinal > $3 "
+                    + "AND opened <> 0 ORDER BY ordinal LIMIT $4",
+            "SELECT TOP (@p4) " + OPEN_LOT_COLUMNS + " FROM position_lots WHERE partition_key = @p1 AND ordinal >= @p2 "
+                    + "AND ordinal > @p3 AND opened <> 0 ORDER BY ordinal",
+            bind("position_lots.partition_key", String.class), bind("position_lots.ordinal", Long.class),
+            bind("position_lots.ordinal", Long.class), bind(null, Integer.class));
+    private static final String RELIEF_COLUMNS = "ordinal, trade_id, lot_id, relieved_lot_id, quantity, open_price, "
+            + "close_price, relieved_at";
+    static final Statement RELIEFS = Statement.of("a page of reliefs",
+            "SELECT " + RELIEF_COLUMNS + " FROM lot_reliefs WHERE partition_key = $1 AND ordinal > $2 "
+                    + "AND relieved_at >= $3 AND relieved_at < $4 ORDER BY ordinal LIMIT $5",
+            "SELECT TOP (@p5) " + RELIEF_COLUMNS + " FROM lot_reliefs WHERE partition_key = @p1 AND ordinal > @p2 "
+                    + "AND relieved_at >= @p3 AND relieved_at < @p4 ORDER BY ordinal",
+            bind("lot_reliefs.partition_key", String.class), bind("lot_reliefs.ordinal", Long.class),
+            bind("lot_reliefs.relieved_at", OffsetDateTime.class), bind("lot_reliefs.relieved_at", OffsetDateTime.class),
+            bind(null, Integer.class));
+    static final Statement RELIEF_COUNT = Statement.portable("reliefs in a date range",
+            "SELECT count(*) AS n FROM lot_reliefs WHERE partition_key = $1 AND relieved_at >= $2 AND relieved_at < $3",
+            bind("lot_reliefs.partition_key", String.class), bind("lot_reliefs.relieved_at", OffsetDateTime.class),
+            bind("lot_reliefs.relieved_at", OffsetDateTime.class));
+    private static final String CLOSED_LOT_COLUMNS = "ordinal, lot_id, trade_id, quantity, price, opened_at, closed_at";
+    static final Statement CLOSED_LOTS = Statement.of("a page of closed lots",
+            "SELECT " + CLOSED_LOT_COLUMNS + " FROM position_lots WHERE partition_key = $1 AND ordinal > $2 "
+                    + "AND closed_at >= $3 AND closed_at < $4 ORDER BY ordinal LIMIT $5",
+            "SELECT TOP (@p5) " + CLOSED_LOT_COLUMNS + " FROM position_lots WHERE partition_key = @p1 AND ordinal > @p2 "
+                    + "AND closed_at >= @p3 AND closed_at < @p4 ORDER BY ordinal",
+            bind("position_lots.partition_key", String.class), bind("position_lots.ordinal", Long.class),
+            bind("position_lots.closed_at", OffsetDateTime.class), bind("position_lots.closed_at", OffsetDateTime.class),
+            bind(null, Integer.class));
+    static final Statement CLOSED_LOT_COUNT = Statement.portable("lots closed in a date range",
+            "SELECT count(*) AS n FROM position_lots WHERE partition_key = $1 AND closed_at >= $2 AND closed_at < $3",
+            bind("position_lots.partition_key", String.class), bind("position_lots.closed_at", OffsetDateTime.class),
+            bind("position_lots.closed_at", OffsetDateTime.class));
     static final Statement SNAPSHOT = Statement.of("read-only snapshot",
             "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY",
             "SET TRANSACTION ISOLATION LEVEL SNAPSHOT");
@@ -62,10 +98,8 @@ public class QueryRepository {
     static final Statement RESTORE_ISOLATION = Statement.of("restore read committed",
             "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED",
             "SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
-    /** Rows of a key's live trades fetched at a time by the position reads' cursor. */
-    static final int FETCH = 500;
     /** What a position read runs on its connection, in order; the last restores the session's isolation. */
-    public static final List<Statement> POSITION_READ = List.of(SNAPSHOT, POSITION, LIVE_TRADES, RESTORE_ISOLATION);
+    public static final List<Statement> POSITION_READ = List.of(SNAPSHOT, POSITION, OPEN_LOTS, RELIEFS, RESTORE_ISOLATION);
     private static final String EXCEPTION_COLUMNS = "exception_id, reason_code, detail, trade_id, version, "
             + "partition_key, source_topic, source_partition, source_offset, status, created_at, resolved_at, "
             + "repaired_by, repair_job_id, sequence_number";
@@ -93,17 +127,9 @@ public class QueryRepository {
             bind("trade_exceptions.repaired_by", String.class), bind("trade_exceptions.repair_job_id", String.class));
 
     /** Every statement of the read API, for the dialect test. */
-    public static final List<Statement> STATEMENTS = List.of(VERSIONS, DECISIONS, POSITION, LIVE_TRADES, SNAPSHOT,
-            RESTORE_ISOLATION, EXCEPTIONS, EXCEPTIONS_BY_REASON, EXCEPTION, REPAIRED);
-
-    private static String liveTrades(String key, String live) {
-        return "SELECT trade_id, version, captured_event, first_at FROM (SELECT trade_id, version, live, captured_event, "
-                + "min(captured_at) OVER (PARTITION BY trade_id) AS first_at, "
-                + "min(source_offset) OVER (PARTITION BY trade_id) AS first_offset, "
-                + "row_number() OVER (PARTITION BY trade_id ORDER BY version DESC) AS newest "
-                + "FROM trade_versions WHERE partition_key = " + key + ") v WHERE newest = 1 AND " + live
-                + " ORDER BY first_at, first_offset, trade_id";
-    }
+    public static final List<Statement> STATEMENTS = List.of(VERSIONS, DECISIONS, POSITION, SNAPSHOT, RESTORE_ISOLATION,
+            OPEN_LOTS, RELIEFS, RELIEF_COUNT, CLOSED_LOTS, CLOSED_LOT_COUNT, EXCEPTIONS, EXCEPTIONS_BY_REASON, EXCEPTION,
+            REPAIRED);
 
     /**
      * A trade's blotter as captured, every version oldest first, and the approval decisions taken on
@@ -130,6 +156,26 @@ public class QueryRepository {
 
     /** A UTC date range, both ends included; either end open when null. */
     public record Dates(LocalDate from, LocalDate to) {
+
+        /** Every day. */
+        public static final Dates ALL = new Dates(null, null);
+        private static final OffsetDateTime FIRST = OffsetDateTime.of(1, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+        private static final OffsetDateTime LAST = OffsetDateTime.of(9999, 12, 31, 23, 59, 59, 999_000_000, ZoneOffset.UTC);
+
+        boolean all() {
+            return from == null && to == null;
+        }
+
+        /** The range's first instant. */
+        OffsetDateTime fromAt() {
+            return from == null ? FIRST : from.atStartOfDay().atOffset(ZoneOffset.UTC);
+        }
+
+        /** The instant after the range (its last day's end; the last instant the stores hold when open). */
+        OffsetDateTime untilAt() {
+            return to == null || to.getYear() == 9999 && to.getDayOfYear() == to.lengthOfYear() ? LAST
+                    : to.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC);
+        }
 
         boolean contains(Instant at) {
             if (at == null) {
@@ -159,10 +205,14 @@ public class QueryRepository {
 
     private final StoreStatements store;
     private final ObjectMapper mapper;
+    private final LotRepository lots;
+    private final LiveTrades live;
 
-    public QueryRepository(StoreStatements store, ObjectMapper mapper) {
+    public QueryRepository(StoreStatements store, ObjectMapper mapper, LotRepository lots, LiveTrades live) {
         this.store = store;
         this.mapper = mapper;
+        this.lots = lots;
+        this.live = live;
     }
 
     public Uni<TradeView> trade(String tradeId) {
@@ -190,33 +240,130 @@ public class QueryRepository {
     }
 
     /**
-     * A key's position with its FIFO lot breakdown, both read in one repeatable-read snapshot so
-     * the open lots add up to the quantity ({@link #POSITION_READ}). After the transaction, on the
-     * same connection, the session goes back to READ COMMITTED before the pool has it again.
+     * A key's position with a page of its open lots and the first page of its reliefs, read from
+     * its lot book in one repeatable-read snapshot, so the lots add up to the quantity
+     * ({@link #POSITION_READ}): a page's cost, whatever the key's history. A key whose book is not
+     * built yet is answered by replaying its live trades ({@link FifoLots}) until it is. After the
+     * transaction, on the same connection, the session goes back to READ COMMITTED.
      */
     public Uni<PositionView> position(String partitionKey, long lotsAfter, int lotsLimit) {
-        return breakdown(partitionKey, (position, lots) -> view(position, lots, lotsAfter, lotsLimit));
+        return snapshot(conn -> store.run(conn, POSITION, partitionKey).flatMap(rows -> {
+            if (rows.size() == 0) {
+                return Uni.createFrom().nullItem();
+            }
+            Row position = rows.iterator().next();
+            return lots.state(conn, partitionKey).flatMap(state -> {
+                if (state == null) {
+                    return replay(conn, partitionKey).map(b -> view(position,
+                            Page.of(b.openLots(), FifoLots.OpenLot::ordinal, lotsAfter, lotsLimit),
+                            Page.of(b.reliefs(), FifoLots.Relief::ordinal, 0, Page.DEFAULT_LIMIT)));
+                }
+                return openLots(conn, partitionKey, state, lotsAfter, lotsLimit).flatMap(open -> reliefPage(conn,
+                        partitionKey, Dates.ALL, 0, Page.DEFAULT_LIMIT, state.reliefCount())
+                        .map(reliefs -> view(position, open, reliefs)));
+            });
+        }));
     }
 
     /** A key's reliefs made on the days of {@code dates}, a page after {@code after}; null when the key has no position. */
     public Uni<Page<FifoLots.Relief>> reliefs(String partitionKey, Dates dates, long after, int limit) {
-        return breakdown(partitionKey, (position, lots) -> Page.of(lots.reliefs(), FifoLots.Relief::ordinal,
-                r -> dates.contains(r.at()), after, limit));
+        return snapshot(conn -> built(conn, partitionKey, (state, b) -> b != null
+                ? Uni.createFrom().item(Page.of(b.reliefs(), FifoLots.Relief::ordinal, r -> dates.contains(r.at()), after,
+                        limit))
+                : reliefPage(conn, partitionKey, dates, after, limit, dates.all() ? state.reliefCount() : null)));
     }
 
     /** A key's lots closed on the days of {@code dates}, a page after {@code after}; null when the key has no position. */
     public Uni<Page<FifoLots.ClosedLot>> closedLots(String partitionKey, Dates dates, long after, int limit) {
-        return breakdown(partitionKey, (position, lots) -> Page.of(lots.closedLots(), FifoLots.ClosedLot::ordinal,
-                l -> dates.contains(l.closedAt()), after, limit));
+        return snapshot(conn -> built(conn, partitionKey, (state, b) -> b != null
+                ? Uni.createFrom().item(Page.of(b.closedLots(), FifoLots.ClosedLot::ordinal,
+                        l -> dates.contains(l.closedAt()), after, limit))
+                : store.run(conn, CLOSED_LOT_COUNT, partitionKey, dates.fromAt(), dates.untilAt()).flatMap(count ->
+                        store.run(conn, CLOSED_LOTS, partitionKey, after, dates.fromAt(), dates.untilAt(), limit + 1)
+                                .map(rows -> {
+                                    List<FifoLots.ClosedLot> items = new ArrayList<>();
+                                    for (Row r : rows) {
+                                        items.add(new FifoLots.ClosedLot(r.getLong("ordinal"), r.getString("lot_id"),
+                                                r.getString("trade_id"), decimal(r, "quantity"),
+                                                decimal(r, "price"), instant(r, "opened_at"), instant(r, "closed_at")));
+                                    }
+                                    return page(items, count.iterator().next().getLong("n"), limit,
+                                            FifoLots.ClosedLot::ordinal);
+                                }))));
     }
 
-    /** The key's position row and its lot breakdown, read in one snapshot, made into {@code T}; null without a position. */
-    private <T> Uni<T> breakdown(String partitionKey, BiFunction<Row, FifoLots.Breakdown, T> answer) {
+    /**
+     * The answer of a key with a position: from its book's state ({@code b} null) or, while its book
+     * is not built, from a replay ({@code state} null); null without a position.
+     */
+    private <T> Uni<T> built(SqlConnection conn, String partitionKey,
+                             BiFunction<LotBook.State, FifoLots.Breakdown, Uni<T>> answer) {
+        return store.run(conn, POSITION, partitionKey).flatMap(rows -> rows.size() == 0 ? Uni.createFrom().<T>nullItem()
+                : lots.state(conn, partitionKey).flatMap(state -> state != null ? answer.apply(state, null)
+                        : replay(conn, partitionKey).flatMap(b -> answer.apply(null, b))));
+    }
+
+    private Uni<Page<FifoLots.OpenLot>> openLots(SqlConnection conn, String key, LotBook.State state, long after,
+                                                 int limit) {
+        if (state.headOrdinal() == 0) {
+            return Uni.createFrom().item(new Page<>(List.of(), 0, null));
+        }
+        return store.run(conn, OPEN_LOTS, key, state.headOrdinal(), after, limit + 1).map(rows -> {
+            List<FifoLots.OpenLot> items = new ArrayList<>();
+            for (Row r : rows) {
+                items.add(new FifoLots.OpenLot(r.getLong("ordinal"), r.getString("lot_id"), r.getString("trade_id"),
+                        decimal(r, "quantity"), decimal(r, "open_quantity"), decimal(r, "price"),
+                        instant(r, "opened_at")));
+            }
+            return page(items, state.openLotCount(), limit, FifoLots.OpenLot::ordinal);
+        });
+    }
+
+    /** A page of reliefs; {@code total} when known (every date), else counted. */
+    private Uni<Page<FifoLots.Relief>> reliefPage(SqlConnection conn, String key, Dates dates, long after, int limit,
+                                                  Long total) {
+        Uni<Long> count = total != null ? Uni.createFrom().item(total)
+                : store.run(conn, RELIEF_COUNT, key, dates.fromAt(), dates.untilAt())
+                        .map(rows -> rows.iterator().next().getLong("n"));
+        return count.flatMap(n -> store.run(conn, RELIEFS, key, after, dates.fromAt(), dates.untilAt(), limit + 1)
+                .map(rows -> {
+                    List<FifoLots.Relief> items = new ArrayList<>();
+                    for (Row r : rows) {
+                        items.add(new FifoLots.Relief(r.getLong("ordinal"), r.getString("trade_id"), r.getString("lot_id"),
+                                r.getString("relieved_lot_id"), decimal(r, "quantity"), decimal(r, "open_price"),
+                                decimal(r, "close_price"), instant(r, "relieved_at")));
+                    }
+                    return page(items, n, limit, FifoLots.Relief::ordinal);
+                }));
+    }
+
+    /** {@code items}: up to one more than the page holds (telling there is a next page). */
+    private static <T> Page<T> page(List<T> items, long total, int limit, java.util.function.ToLongFunction<T> ordinal) {
+        boolean more = items.size() > limit;
+        List<T> page = more ? items.subList(0, limit) : items;
+        return new Page<>(List.copyOf(page), total, more ? ordinal.applyAsLong(page.get(page.size() - 1)) : null);
+    }
+
+    /** A lot table's decimal as booked: without the store's trailing zeros (100, not 100.00000000). */
+    private static BigDecimal decimal(Row r, String column) {
+        BigDecimal d = r.getBigDecimal(column).stripTrailingZeros();
+        return d.scale() < 0 ? d.setScale(0) : d;
+    }
+
+    private static Instant instant(Row r, String column) {
+        OffsetDateTime at = r.getOffsetDateTime(column);
+        return at == null ? null : at.toInstant();
+    }
+
+    /** A key's lots replayed from its live trades' stored versions: a key whose book is not built yet. */
+    private Uni<FifoLots.Breakdown> replay(SqlConnection conn, String partitionKey) {
+        return live.read(conn, partitionKey).map(FifoLots::replay);
+    }
+
+    /** Runs {@code read} in a repeatable-read snapshot transaction, then restores READ COMMITTED on the connection. */
+    private <T> Uni<T> snapshot(java.util.function.Function<SqlConnection, Uni<T>> read) {
         return store.pool().withConnection(conn -> conn.begin().flatMap(tx -> store.run(conn, SNAPSHOT)
-                        .flatMap(v -> store.run(conn, POSITION, partitionKey))
-                        .flatMap(rows -> rows.size() == 0 ? Uni.createFrom().<T>nullItem()
-                                : liveTrades(conn, partitionKey)
-                                        .map(trades -> answer.apply(rows.iterator().next(), FifoLots.replay(trades))))
+                        .flatMap(v -> read.apply(conn))
                         .call(view -> tx.commit())
                         .onFailure().call(f -> tx.rollback().onFailure().recoverWithNull()))
                 .eventually(() -> store.run(conn, RESTORE_ISOLATION)
@@ -224,46 +371,10 @@ public class QueryRepository {
                         .onFailure().recoverWithNull()));
     }
 
-    /**
-     * The key's live trades, their lots only, read through a cursor {@value #FETCH} rows at a time
-     * and parsed on a worker thread as they come: the captured events (a few KB each) are never held
-     * together, so a key with 100,000 trades costs time, not the instance's heap, and the event loop
-     * is not held while they are parsed.
-     */
-    private Uni<List<FifoLots.TradeLots>> liveTrades(SqlConnection conn, String partitionKey) {
-        return store.stream(conn, LIVE_TRADES, FETCH, partitionKey)
-                .emitOn(Infrastructure.getDefaultWorkerPool())
-                .map(this::tradeLots)
-                .collect().asList();
-    }
-
-    private FifoLots.TradeLots tradeLots(Row row) {
-        JsonNode e;
-        try {
-            e = mapper.readTree(row.getBuffer("captured_event").getBytes());
-        } catch (IOException ex) {
-            throw new UncheckedIOException(ex);
-        }
-        List<Lot> lots = new ArrayList<>();
-        for (JsonNode l : e.path("tradeLots")) {
-            List<Lot.LotIdentifier> ids = new ArrayList<>();
-            for (JsonNode id : l.path("identifiers")) {
-                ids.add(new Lot.LotIdentifier(id.path("identifier").asText(), id.path("identifierType").asText()));
-            }
-            lots.add(new Lot(ids, l.path("quantity").decimalValue(), l.path("financialUnit").asText(null),
-                    l.path("price").decimalValue(), l.path("currency").asText(null)));
-        }
-        OffsetDateTime first = row.getOffsetDateTime("first_at");
-        return new FifoLots.TradeLots(row.getString("trade_id"), row.getInteger("version"),
-                Side.valueOf(e.path("side").asText("BUY")), lots, first == null ? null : first.toInstant());
-    }
-
-    private static PositionView view(Row r, FifoLots.Breakdown lots, long lotsAfter, int lotsLimit) {
+    private static PositionView view(Row r, Page<FifoLots.OpenLot> open, Page<FifoLots.Relief> reliefs) {
         Position p = new Position(r.getString("partition_key"), r.getBigDecimal("quantity"),
                 r.getBigDecimal("notional"), r.getInteger("trade_count"), r.getInteger("pending_count"),
                 r.getLong("fencing_token"));
-        Page<FifoLots.OpenLot> open = Page.of(lots.openLots(), FifoLots.OpenLot::ordinal, lotsAfter, lotsLimit);
-        Page<FifoLots.Relief> reliefs = Page.of(lots.reliefs(), FifoLots.Relief::ordinal, 0, Page.DEFAULT_LIMIT);
         return new PositionView(p.partitionKey(), r.getString("account_id"), r.getString("book_id"),
                 r.getString("security_id"), p.quantity(), p.notional(), p.averagePrice(), p.tradeCount(),
                 p.pendingCount(), p.fencingToken(), r.getOffsetDateTime("updated_at"), open.items(), open.total(),

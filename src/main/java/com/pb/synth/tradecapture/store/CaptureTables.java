@@ -103,4 +103,43 @@ public final class CaptureTables {
             new Column("payload", byte[].class, "bytea"), new Column("created_at", OffsetDateTime.class, "timestamptz"),
             new Column("sequence_number", Long.class, "bigint"), new Column("payload_sha256", byte[].class, "bytea")),
             List.of("source_topic", "source_partition", "source_offset", "reason_code"));
+
+    private static Column bigint(String name) {
+        return new Column(name, Long.class, "bigint");
+    }
+
+    private static Column decimal(String name) {
+        return new Column(name, BigDecimal.class, "numeric");
+    }
+
+    private static Column instant(String name) {
+        return new Column(name, OffsetDateTime.class, "timestamptz");
+    }
+
+    /** A key's lots, one row per lot of a live trade, in replay order ({@code LotBook.LotRow}). */
+    public static final Table POSITION_LOTS = new Table("position_lots", List.of(
+            text("partition_key"), bigint("ordinal"), text("trade_id"), text("lot_id"), decimal("quantity"),
+            decimal("price"), instant("opened_at"), decimal("opened"), decimal("open_quantity"), instant("closed_at"),
+            bigint("head_after"), decimal("head_open_after"), bigint("reliefs_after"), bigint("open_after")),
+            List.of("partition_key", "ordinal"));
+
+    /** What a flow changes in a stored lot: what is open of it and when it closed. */
+    public static final Table LOT_CLOSES = new Table("position_lots", List.of(
+            text("partition_key"), bigint("ordinal"), decimal("open_quantity"), instant("closed_at")),
+            List.of("partition_key", "ordinal"));
+
+    /** Where a key's re-flow starts: its rows from {@code ordinal} on are booked again. */
+    public static final Table LOT_RANGES = new Table("position_lots", List.of(text("partition_key"), bigint("ordinal")),
+            List.of("partition_key"));
+
+    public static final Table LOT_RELIEFS = new Table("lot_reliefs", List.of(
+            text("partition_key"), bigint("ordinal"), text("trade_id"), text("lot_id"), bigint("relieved_ordinal"),
+            text("relieved_lot_id"), decimal("quantity"), decimal("open_price"), decimal("close_price"),
+            instant("relieved_at")),
+            List.of("partition_key", "ordinal"));
+
+    public static final Table POSITION_LOT_STATE = new Table("position_lot_state", List.of(
+            text("partition_key"), bigint("lot_count"), bigint("relief_count"), bigint("head_ordinal"),
+            decimal("head_open"), bigint("open_lot_count"), instant("updated_at")),
+            List.of("partition_key"));
 }

@@ -1,0 +1,382 @@
+package com.pb.synth.tradecapture.store;
+
+import static com.pb.synth.tradecapture.store.Statement.bind;
+
+import com.pb.synth.tradecapture.config.CaptureConfig;
+import com.pb.synth.tradecapture.domain.LotBook;
+import com.pb.synth.tradecapture.store.CaptureTables.Table;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Singleton;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The stored lot books ({@link LotBook}): a key's state, its oldest open lots, a re-flow's reads,
+ * and a flow's writes, in both dialects. Batch statements bind one array per column on PostgreSQL
+ * and multi-row {@code VALUES} on SQL Server ({@link SqlServerBatch}); a re-flow's reads are one
+ * key's and rare.
+ */
+@Singleton
+public class LotRepository {
+
+    /** A key's stored book and its oldest open lots as far as loaded ({@code complete}: all of them). */
+    public record KeyBook(LotBook.State state, List<LotBook.LotRow> heads, boolean complete) {
+    }
+
+    /** A trade on its key. */
+    public record KeyTrade(String key, String tradeId) {
+    }
+
+    /** A load of a key's open lots: those after {@code after} up to {@code upTo}, opened, oldest first. */
+    public record Load(String key, long after, long upTo) {
+    }
+
+    private static final String LOT_COLUMNS = "l.ordinal, l.trade_id, l.lot_id, l.quantity, l.price, l.opened_at, "
+            + "l.opened, l.open_quantity, l.closed_at";
+    private static final String STATE_COLUMNS = "s.partition_key, s.lot_count, s.relief_count, s.head_ordinal, "
+            + "s.head_open, s.open_lot_count";
+
+    // The state of each key and, unless the key's trades all point the way its open lots do (dir),
+    // its oldest open lots: a join on the unnested keys, the lots by the partial index from the head.
+    private static final String PG_STATES = "SELECT " + STATE_COLUMNS + ", " + LOT_COLUMNS
+            + " FROM unnest($1::varchar[], $2::int[]) AS k(key, dir) JOIN position_lot_state s ON s.partition_key = k.key "
+            + "LEFT JOIN LATERAL (SELECT " + LOT_COLUMNS + " FROM position_lots l WHERE l.partition_key = s.partition_key "
+            + "AND s.head_ordinal > 0 AND sign(s.head_open) <> k.dir AND l.ordinal >= s.head_ordinal AND l.opened <> 0 "
+            + "ORDER BY l.ordinal LIMIT $3) l ON true";
+    private static final String PG_LOADS = "SELECT k.key AS partition_key, " + LOT_COLUMNS
+            + " FROM unnest($1::varchar[], $2::bigint[], $3::bigint[]) AS k(key, after, up_to) CROSS JOIN LATERAL "
+            + "(SELECT " + LOT_COLUMNS + " FROM position_lots l WHERE l.partition_key = k.key AND l.ordinal > k.after "
+            + "AND l.ordinal <= k.up_to AND l.opened <> 0 ORDER BY l.ordinal LIMIT $4) l";
+    private static final String PG_FIRSTS = "SELECT l.partition_key, l.trade_id, min(l.ordinal) AS first_ordinal "
+            + "FROM position_lots l JOIN unnest($1::varchar[], $2::varchar[]) AS k(key, trade_id) "
+            + "ON l.partition_key = k.key AND l.trade_id = k.trade_id GROUP BY l.partition_key, l.trade_id";
+    private static final String PG_DELETE_LOTS = "DELETE FROM position_lots l USING unnest($1::varchar[], $2::bigint[]) "
+            + "AS d(key, ordinal) WHERE l.partition_key = d.key AND l.ordinal >= d.ordinal";
+    private static final String PG_DELETE_RELIEFS = "DELETE FROM lot_reliefs r USING unnest($1::varchar[], $2::bigint[]) "
+            + "AS d(key, ordinal) WHERE r.partition_key = d.key AND r.ordinal > d.ordinal";
+    private static final String PG_CLOSES = "UPDATE position_lots l SET open_quantity = d.open_quantity, "
+            + "closed_at = d.closed_at FROM unnest($1::varchar[], $2::bigint[], $3::numeric[], $4::timestamptz[]) "
+            + "AS d(key, ordinal, open_quantity, closed_at) WHERE l.partition_key = d.key AND l.ordinal = d.ordinal";
+    private static final String PG_INSERT_LOTS = CaptureTables.POSITION_LOTS.unnestInsert("");
+    private static final String PG_INSERT_RELIEFS = CaptureTables.LOT_RELIEFS.unnestInsert("");
+    private static final String PG_STATE_UPSERT = CaptureTables.POSITION_LOT_STATE.unnestInsert(
+            "ON CONFLICT (partition_key) DO UPDATE SET lot_count = EXCLUDED.lot_count, relief_count = "
+                    + "EXCLUDED.relief_count, head_ordinal = EXCLUDED.head_ordinal, head_open = EXCLUDED.head_open, "
+                    + "open_lot_count = EXCLUDED.open_lot_count, updated_at = EXCLUDED.updated_at");
+
+    /** The book right after a key's lot: where a re-flow from the next lot starts. */
+    static final Statement STATE_AFTER = Statement.portable("the book after a lot",
+            "SELECT head_after, head_open_after, reliefs_after, open_after FROM position_lots "
+                    + "WHERE partition_key = $1 AND ordinal = $2",
+            bind("position_lots.partition_key", String.class), bind("position_lots.ordinal", Long.class));
+    /** A key's lots from one on, as booked: what a re-flow books again. */
+    static final Statement TAIL = Statement.portable("a key's lots from one on",
+            "SELECT ordinal, trade_id, lot_id, quantity, price, opened_at FROM position_lots "
+                    + "WHERE partition_key = $1 AND ordinal >= $2 ORDER BY ordinal",
+            bind("position_lots.partition_key", String.class), bind("position_lots.ordinal", Long.class));
+    /** The newest lot before a re-flow's start relieved by a relief the re-flow replaces. */
+    static final Statement RELIEVED_UP_TO = Statement.portable("lots relieved by the replaced reliefs",
+            "SELECT max(relieved_ordinal) AS up_to FROM lot_reliefs WHERE partition_key = $1 AND ordinal > $2 "
+                    + "AND relieved_ordinal < $3",
+            bind("lot_reliefs.partition_key", String.class), bind("lot_reliefs.ordinal", Long.class),
+            bind("lot_reliefs.relieved_ordinal", Long.class));
+    static final Statement STATE = Statement.portable("a key's lot state",
+            "SELECT " + STATE_COLUMNS + " FROM position_lot_state s WHERE s.partition_key = $1",
+            bind("position_lot_state.partition_key", String.class));
+
+    /** Every single-key statement, for the dialect test. */
+    public static final List<Statement> STATEMENTS = List.of(STATE_AFTER, TAIL, RELIEVED_UP_TO, STATE);
+
+    private final boolean sqlServer;
+    private final StoreStatements store;
+
+    public LotRepository(CaptureConfig config, StoreStatements store) {
+        this.sqlServer = config.store().sqlServer();
+        this.store = store;
+    }
+
+    /**
+     * The stored books of {@code directions}' keys (absent: none stored), each with up to {@code heads}
+     * of its oldest open lots unless the key's trades all point the way those lots do (its direction
+     * 1 or -1; 0 when they point both ways).
+     */
+    public Uni<Map<String, KeyBook>> books(SqlClient conn, Map<String, Integer> directions, int heads) {
+        Map<String, KeyBook> books = new HashMap<>();
+        if (directions.isEmpty()) {
+            return Uni.createFrom().item(books);
+        }
+        List<String> keys = new ArrayList<>(directions.keySet());
+        if (sqlServer) {
+            List<Object[]> rows = keys.stream().map(k -> new Object[] {k, directions.get(k)}).toList();
+            Table t = new Table("k", List.of(new CaptureTables.Column("key", String.class, "varchar"),
+                    new CaptureTables.Column("dir", Integer.class, "int")), List.of("key"));
+            return SqlServerBatch.run(SqlServerBatch.chunks(rows, t.rowsPerStatement()), chunk -> conn.preparedQuery(
+                            "SELECT " + STATE_COLUMNS + ", l.* FROM (VALUES " + SqlServerBatch.values(chunk, t)
+                                    + ") AS k ([key], dir) JOIN position_lot_state s ON s.partition_key = k.[key] "
+                                    + "OUTER APPLY (SELECT TOP (" + heads + ") " + LOT_COLUMNS
+                                    + " FROM position_lots l WHERE l.partition_key = s.partition_key AND s.head_ordinal > 0 "
+                                    + "AND SIGN(s.head_open) <> k.dir AND l.ordinal >= s.head_ordinal AND l.opened <> 0 "
+                                    + "ORDER BY l.ordinal) l")
+                    .execute(SqlServerBatch.tuple(chunk)).invoke(found -> collectBooks(found, books, heads)).replaceWith(0))
+                    .replaceWith(books);
+        }
+        Integer[] dirs = keys.stream().map(directions::get).toArray(Integer[]::new);
+        return conn.preparedQuery(PG_STATES).execute(Tuple.of(keys.toArray(String[]::new), dirs, heads))
+                .invoke(found -> collectBooks(found, books, heads)).replaceWith(books);
+    }
+
+    private static void collectBooks(RowSet<Row> found, Map<String, KeyBook> books, int heads) {
+        Map<String, List<LotBook.LotRow>> lots = new HashMap<>();
+        Map<String, LotBook.State> states = new HashMap<>();
+        for (Row r : found) {
+            String key = r.getString("partition_key");
+            states.computeIfAbsent(key, k -> new LotBook.State(r.getLong("lot_count"), r.getLong("relief_count"),
+                    r.getLong("head_ordinal"), r.getBigDecimal("head_open"), r.getLong("open_lot_count")));
+            List<LotBook.LotRow> list = lots.computeIfAbsent(key, k -> new ArrayList<>());
+            if (r.getLong("ordinal") != null) {
+                list.add(lot(r));
+            }
+        }
+        states.forEach((key, state) -> {
+            List<LotBook.LotRow> list = lots.get(key);
+            list.sort(java.util.Comparator.comparingLong(LotBook.LotRow::ordinal));
+            books.put(key, new KeyBook(state, list, state.headOrdinal() == 0 || list.size() == state.openLotCount()));
+        });
+    }
+
+    /** Loads each key's open lots of {@code loads}, up to {@code limit} a key, by key. */
+    public Uni<Map<String, List<LotBook.LotRow>>> load(SqlClient conn, List<Load> loads, int limit) {
+        Map<String, List<LotBook.LotRow>> byKey = new HashMap<>();
+        if (loads.isEmpty()) {
+            return Uni.createFrom().item(byKey);
+        }
+        if (sqlServer) {
+            List<Object[]> rows = loads.stream().map(l -> new Object[] {l.key(), l.after(), l.upTo()}).toList();
+            Table t = new Table("k", List.of(new CaptureTables.Column("key", String.class, "varchar"),
+                    new CaptureTables.Column("after", Long.class, "bigint"),
+                    new CaptureTables.Column("up_to", Long.class, "bigint")), List.of("key"));
+            return SqlServerBatch.run(SqlServerBatch.chunks(rows, t.rowsPerStatement()), chunk -> conn.preparedQuery(
+                            "SELECT k.[key] AS partition_key, l.* FROM (VALUES " + SqlServerBatch.values(chunk, t)
+                                    + ") AS k ([key], after, up_to) CROSS APPLY (SELECT TOP (" + limit + ") " + LOT_COLUMNS
+                                    + " FROM position_lots l WHERE l.partition_key = k.[key] AND l.ordinal > k.after "
+                                    + "AND l.ordinal <= k.up_to AND l.opened <> 0 ORDER BY l.ordinal) l")
+                    .execute(SqlServerBatch.tuple(chunk)).invoke(found -> collectLots(found, byKey)).replaceWith(0))
+                    .replaceWith(byKey);
+        }
+        return conn.preparedQuery(PG_LOADS).execute(Tuple.of(loads.stream().map(Load::key).toArray(String[]::new),
+                        loads.stream().map(Load::after).toArray(Long[]::new),
+                        loads.stream().map(Load::upTo).toArray(Long[]::new), limit))
+                .invoke(found -> collectLots(found, byKey)).replaceWith(byKey);
+    }
+
+    private static void collectLots(RowSet<Row> found, Map<String, List<LotBook.LotRow>> byKey) {
+        for (Row r : found) {
+            byKey.computeIfAbsent(r.getString("partition_key"), k -> new ArrayList<>()).add(lot(r));
+        }
+        byKey.values().forEach(l -> l.sort(java.util.Comparator.comparingLong(LotBook.LotRow::ordinal)));
+    }
+
+    /** The first lot of each of {@code trades} that has lots on its key. */
+    public Uni<Map<KeyTrade, Long>> firstLots(SqlClient conn, List<KeyTrade> trades) {
+        Map<KeyTrade, Long> firsts = new HashMap<>();
+        if (trades.isEmpty()) {
+            return Uni.createFrom().item(firsts);
+        }
+        if (sqlServer) {
+            List<Object[]> rows = trades.stream().map(t -> new Object[] {t.key(), t.tradeId()}).toList();
+            Table t = new Table("k", List.of(new CaptureTables.Column("key", String.class, "varchar"),
+                    new CaptureTables.Column("trade_id", String.class, "varchar")), List.of("key"));
+            return SqlServerBatch.run(SqlServerBatch.chunks(rows, t.rowsPerStatement()), chunk -> conn.preparedQuery(
+                            "SELECT l.partition_key, l.trade_id, min(l.ordinal) AS first_ordinal FROM position_lots l "
+                                    + "JOIN (VALUES " + SqlServerBatch.values(chunk, t) + ") AS k ([key], trade_id) "
+                                    + "ON l.partition_key = k.[key] AND l.trade_id = k.trade_id "
+                                    + "GROUP BY l.partition_key, l.trade_id")
+                    .execute(SqlServerBatch.tuple(chunk)).invoke(found -> collectFirsts(found, firsts)).replaceWith(0))
+                    .replaceWith(firsts);
+        }
+        return conn.preparedQuery(PG_FIRSTS).execute(Tuple.of(trades.stream().map(KeyTrade::key).toArray(String[]::new),
+                        trades.stream().map(KeyTrade::tradeId).toArray(String[]::new)))
+                .invoke(found -> collectFirsts(found, firsts)).replaceWith(firsts);
+    }
+
+    private static void collectFirsts(RowSet<Row> found, Map<KeyTrade, Long> firsts) {
+        for (Row r : found) {
+            firsts.put(new KeyTrade(r.getString("partition_key"), r.getString("trade_id")), r.getLong("first_ordinal"));
+        }
+    }
+
+    /** The book right after lot {@code ordinal} of {@code key}. */
+    public Uni<LotBook.State> stateAfter(SqlClient conn, String key, long ordinal) {
+        if (ordinal == 0) {
+            return Uni.createFrom().item(LotBook.State.EMPTY);
+        }
+        return store.run(conn, STATE_AFTER, key, ordinal).map(rows -> {
+            Row r = rows.iterator().next();
+            return new LotBook.State(ordinal, r.getLong("reliefs_after"), r.getLong("head_after"),
+                    r.getBigDecimal("head_open_after"), r.getLong("open_after"));
+        });
+    }
+
+    /** A key's lots from {@code from} on, as booked, oldest first. */
+    public Uni<List<LotBook.LotRow>> tail(SqlClient conn, String key, long from) {
+        return store.run(conn, TAIL, key, from).map(rows -> {
+            List<LotBook.LotRow> out = new ArrayList<>(rows.size());
+            for (Row r : rows) {
+                out.add(new LotBook.LotRow(r.getLong("ordinal"), r.getString("trade_id"), r.getString("lot_id"),
+                        r.getBigDecimal("quantity"), r.getBigDecimal("price"), instant(r, "opened_at"), null, null, null,
+                        null));
+            }
+            return out;
+        });
+    }
+
+    /** The newest lot before {@code before} relieved by one of the key's reliefs after {@code reliefsAfter}; 0 for none. */
+    public Uni<Long> relievedUpTo(SqlClient conn, String key, long reliefsAfter, long before) {
+        return store.run(conn, RELIEVED_UP_TO, key, reliefsAfter, before).map(rows -> {
+            Long upTo = rows.iterator().next().getLong("up_to");
+            return upTo == null ? 0L : upTo;
+        });
+    }
+
+    /** A key's stored state, or null when its book is not built. */
+    public Uni<LotBook.State> state(SqlClient conn, String key) {
+        return store.run(conn, STATE, key).map(rows -> rows.size() == 0 ? null : state(rows.iterator().next()));
+    }
+
+    static LotBook.State state(Row r) {
+        return new LotBook.State(r.getLong("lot_count"), r.getLong("relief_count"), r.getLong("head_ordinal"),
+                r.getBigDecimal("head_open"), r.getLong("open_lot_count"));
+    }
+
+    /** What a batch writes to the books: re-flow starts, changed lots, new lots and reliefs, each key's end state. */
+    public record Writes(List<Object[]> reflows, List<Object[]> closes, List<Object[]> lots, List<Object[]> reliefs,
+                         List<Object[]> states) {
+
+        public Writes() {
+            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        }
+
+        /** Adds a key's flow; {@code reflowFrom}: its first lot booked again (null when it only booked new lots). */
+        public void add(String key, LotBook.Flow flow, Long reflowFrom, long reliefsFrom, OffsetDateTime now) {
+            if (reflowFrom != null) {
+                reflows.add(new Object[] {key, reflowFrom, reliefsFrom});
+            }
+            for (LotBook.LotRow r : flow.changed()) {
+                closes.add(new Object[] {key, r.ordinal(), r.open(), at(r.closedAt())});
+            }
+            for (LotBook.LotRow r : flow.lots()) {
+                lots.add(new Object[] {key, r.ordinal(), r.tradeId(), r.lotId(), r.quantity(), r.price(), at(r.openedAt()),
+                        r.opened(), r.open(), at(r.closedAt()), r.after().headOrdinal(), r.after().headOpen(),
+                        r.after().reliefCount(), r.after().openLotCount()});
+            }
+            for (LotBook.ReliefRow r : flow.reliefs()) {
+                reliefs.add(new Object[] {key, r.ordinal(), r.tradeId(), r.lotId(), r.relievedOrdinal(), r.relievedLotId(),
+                        r.quantity(), r.openPrice(), r.closePrice(), at(r.at())});
+            }
+            LotBook.State s = flow.end();
+            states.add(new Object[] {key, s.lotCount(), s.reliefCount(), s.headOrdinal(), s.headOpen(), s.openLotCount(),
+                    now});
+        }
+
+        public boolean isEmpty() {
+            return states.isEmpty();
+        }
+    }
+
+    /**
+     * Writes a batch's flows, one statement after the other: the re-flowed lots and reliefs go,
+     * the stored lots the flows changed are updated, the new lots and reliefs inserted, each key's
+     * state upserted.
+     */
+    public Uni<Integer> write(SqlClient conn, Writes w) {
+        if (w.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        Uni<Integer> chain = Uni.createFrom().item(0);
+        if (!w.reflows().isEmpty()) {
+            List<Object[]> lotsFrom = w.reflows().stream().map(r -> new Object[] {r[0], r[1]}).toList();
+            List<Object[]> reliefsAfter = w.reflows().stream().map(r -> new Object[] {r[0], r[2]}).toList();
+            chain = chain.flatMap(n -> delete(conn, lotsFrom, "position_lots", ">=", PG_DELETE_LOTS))
+                    .flatMap(n -> delete(conn, reliefsAfter, "lot_reliefs", ">", PG_DELETE_RELIEFS));
+        }
+        if (!w.closes().isEmpty()) {
+            chain = chain.flatMap(n -> sqlServer ? sqlServerUpdate(conn, CaptureTables.LOT_CLOSES, w.closes(),
+                    List.of("partition_key", "ordinal"))
+                    : conn.preparedQuery(PG_CLOSES).execute(CaptureTables.LOT_CLOSES.arrays(w.closes()))
+                    .map(RowSet::rowCount));
+        }
+        if (!w.lots().isEmpty()) {
+            chain = chain.flatMap(n -> insert(conn, CaptureTables.POSITION_LOTS, w.lots(), PG_INSERT_LOTS));
+        }
+        if (!w.reliefs().isEmpty()) {
+            chain = chain.flatMap(n -> insert(conn, CaptureTables.LOT_RELIEFS, w.reliefs(), PG_INSERT_RELIEFS));
+        }
+        return chain.flatMap(n -> sqlServer
+                ? sqlServerUpdate(conn, CaptureTables.POSITION_LOT_STATE, w.states(), List.of("partition_key"))
+                        .flatMap(u -> SqlServerBatch.run(SqlServerBatch.chunks(w.states(), CaptureTables.POSITION_LOT_STATE),
+                                chunk -> conn.preparedQuery(SqlServerBatch.insertMissing(CaptureTables.POSITION_LOT_STATE,
+                                        chunk)).execute(SqlServerBatch.tuple(chunk)).map(RowSet::rowCount)))
+                : conn.preparedQuery(PG_STATE_UPSERT).execute(CaptureTables.POSITION_LOT_STATE.arrays(w.states()))
+                        .map(RowSet::rowCount));
+    }
+
+    private Uni<Integer> delete(SqlClient conn, List<Object[]> rows, String table, String op, String pg) {
+        if (sqlServer) {
+            return SqlServerBatch.run(SqlServerBatch.chunks(rows, CaptureTables.LOT_RANGES), chunk -> conn.preparedQuery(
+                    "DELETE t FROM " + table + " t JOIN (VALUES " + SqlServerBatch.values(chunk, CaptureTables.LOT_RANGES)
+                            + ") AS d (partition_key, ordinal) ON t.partition_key = d.partition_key AND t.ordinal " + op
+                            + " d.ordinal").execute(SqlServerBatch.tuple(chunk)).map(RowSet::rowCount));
+        }
+        return conn.preparedQuery(pg).execute(CaptureTables.LOT_RANGES.arrays(rows)).map(RowSet::rowCount);
+    }
+
+    private Uni<Integer> insert(SqlClient conn, Table table, List<Object[]> rows, String pg) {
+        if (sqlServer) {
+            return SqlServerBatch.run(SqlServerBatch.chunks(rows, table), chunk -> conn.preparedQuery(
+                    "INSERT INTO " + table.name() + " (" + table.names() + ") VALUES " + SqlServerBatch.values(chunk, table))
+                    .execute(SqlServerBatch.tuple(chunk)).map(RowSet::rowCount));
+        }
+        return conn.preparedQuery(pg).execute(table.arrays(rows)).map(RowSet::rowCount);
+    }
+
+    /** SQL Server: sets every column of {@code table} but {@code key} from the rows with the same key. */
+    private static Uni<Integer> sqlServerUpdate(SqlClient conn, Table table, List<Object[]> rows, List<String> key) {
+        StringBuilder set = new StringBuilder();
+        for (CaptureTables.Column c : table.columns()) {
+            if (!key.contains(c.name())) {
+                set.append(set.isEmpty() ? "" : ", ").append(c.name()).append(" = v.").append(c.name());
+            }
+        }
+        StringBuilder on = new StringBuilder();
+        key.forEach(k -> on.append(on.isEmpty() ? "" : " AND ").append("t.").append(k).append(" = v.").append(k));
+        return SqlServerBatch.run(SqlServerBatch.chunks(rows, table), chunk -> conn.preparedQuery("UPDATE t SET " + set
+                        + " FROM " + table.name() + " t JOIN (VALUES " + SqlServerBatch.values(chunk, table) + ") AS v ("
+                        + table.names() + ") ON " + on).execute(SqlServerBatch.tuple(chunk)).map(RowSet::rowCount));
+    }
+
+    private static LotBook.LotRow lot(Row r) {
+        return new LotBook.LotRow(r.getLong("ordinal"), r.getString("trade_id"), r.getString("lot_id"),
+                r.getBigDecimal("quantity"), r.getBigDecimal("price"), instant(r, "opened_at"), r.getBigDecimal("opened"),
+                r.getBigDecimal("open_quantity"), instant(r, "closed_at"), null);
+    }
+
+    static Instant instant(Row r, String column) {
+        OffsetDateTime at = r.getOffsetDateTime(column);
+        return at == null ? null : at.toInstant();
+    }
+
+    private static OffsetDateTime at(Instant at) {
+        return at == null ? null : at.atOffset(ZoneOffset.UTC);
+    }
+
+}
