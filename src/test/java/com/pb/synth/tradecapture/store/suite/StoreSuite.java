@@ -279,6 +279,152 @@ public abstract class StoreSuite {
         assertThat(exceptions("OPEN", key)).isEmpty();
     }
 
+    /** A trade of the independent FIFO: its lots (id, signed quantity) at its first capture's place. */
+    private record Booked(String id, List<String> lotIds, List<BigDecimal> quantities) {
+    }
+
+    /** A trade record with the given side and lots (id, quantity each, at one price). */
+    private ProducerRecord<String, byte[]> lotsTrade(String acct, String id, String side, String action, int version,
+                                                     List<String> lotIds, List<BigDecimal> quantities) {
+        TradeRequests.Builder b = TradeRequests.trade(id).key(acct, book, security).side(side).action(action, version);
+        com.fasterxml.jackson.databind.node.ObjectNode n = b.node();
+        com.fasterxml.jackson.databind.node.ArrayNode lots = n.putArray("tradeLots");
+        for (int i = 0; i < lotIds.size(); i++) {
+            com.fasterxml.jackson.databind.node.ObjectNode lot = lots.addObject();
+            lot.putArray("lotIdentifier").addObject().put("identifier", lotIds.get(i)).put("identifierType", "LOT_ID");
+            com.fasterxml.jackson.databind.node.ObjectNode pq = lot.putArray("priceQuantity").addObject();
+            pq.putArray("quantity").addObject().put("value", quantities.get(i).abs()).putObject("unit")
+                    .put("financialUnit", "Share");
+            pq.putArray("price").addObject().put("value", "25.5").putObject("unit").put("currency", "USD");
+        }
+        return Topics.record(inputTopic, b.key(), n.toString());
+    }
+
+    /**
+     * Random new trades, corrections and cancels on three keys (deep in their histories too), sent
+     * at once: each key's open lots, paged, and its reliefs, paged, equal a FIFO replay worked out
+     * here from what was sent, independently of the service's.
+     */
+    @Test
+    @Order(11)
+    void lotsEqualAnIndependentReplayAfterRandomNewCorrectedAndCancelledTrades() {
+        java.util.Random random = new java.util.Random(20261206);
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        Map<String, List<Booked>> places = new java.util.LinkedHashMap<>();
+        Map<String, Integer> versions = new java.util.HashMap<>();
+        for (int k = 0; k < 3; k++) {
+            places.put(account + "-LOT" + k, new ArrayList<>());
+        }
+        places.keySet().forEach(acct -> as(ADMIN).body("{\"legalEntity\":\"PB-US-LLC\",\"region\":\"us\",\"spreadBps\":10,"
+                        + "\"tenorMonths\":12,\"resetFrequency\":\"MONTHLY\",\"straightThrough\":true,\"status\":\"ACTIVE\"}")
+                .put("/api/v1/reference/accounts/" + acct).then().statusCode(org.hamcrest.Matchers.oneOf(200, 201)));
+        int next = 0;
+        for (int op = 0; op < 150; op++) {
+            String acct = new ArrayList<>(places.keySet()).get(random.nextInt(places.size()));
+            List<Booked> live = places.get(acct);
+            int kind = random.nextInt(10);
+            if (kind < 6 || live.isEmpty()) {
+                String id = run + "-LT" + next++;
+                Booked t = booked(id, random);
+                live.add(t);
+                versions.put(id, 1);
+                records.add(lotsTrade(acct, id, side(t), "NEW", 1, t.lotIds(), t.quantities()));
+            } else {
+                int at = random.nextInt(live.size());
+                Booked old = live.get(at);
+                int version = versions.merge(old.id(), 1, Integer::sum);
+                if (kind < 8) {
+                    Booked t = booked(old.id(), random);
+                    live.set(at, t);
+                    records.add(lotsTrade(acct, t.id(), side(t), "CORRECT", version, t.lotIds(), t.quantities()));
+                } else {
+                    live.remove(at);
+                    records.add(lotsTrade(acct, old.id(), side(old), "CANCEL", version, old.lotIds(), old.quantities()));
+                }
+            }
+        }
+        // each key's last record is a new trade: once it is captured, every record before it is
+        for (Map.Entry<String, List<Booked>> e : places.entrySet()) {
+            Booked t = booked(run + "-LT" + next++, random);
+            e.getValue().add(t);
+            records.add(lotsTrade(e.getKey(), t.id(), side(t), "NEW", 1, t.lotIds(), t.quantities()));
+        }
+        Topics.send(bootstrap, records);
+        for (Map.Entry<String, List<Booked>> e : places.entrySet()) {
+            String acct = e.getKey();
+            List<Booked> trades = e.getValue();
+            String last = trades.get(trades.size() - 1).id();
+            await().atMost(Duration.ofSeconds(90)).until(() -> as(WRITER).get("/api/v1/trades/capture/" + last).statusCode() == 200);
+            // the independent replay: FIFO over the live trades at their first capture's place
+            java.util.ArrayDeque<Object[]> open = new java.util.ArrayDeque<>();
+            List<String> expectedReliefs = new ArrayList<>();
+            for (Booked t : trades) {
+                for (int i = 0; i < t.lotIds().size(); i++) {
+                    BigDecimal q = t.quantities().get(i);
+                    BigDecimal left = q.abs();
+                    while (left.signum() > 0 && !open.isEmpty() && ((BigDecimal) open.peekFirst()[1]).signum() == -q.signum()) {
+                        Object[] head = open.peekFirst();
+                        BigDecimal take = left.min(((BigDecimal) head[1]).abs());
+                        expectedReliefs.add(t.lotIds().get(i) + ">" + head[0] + " " + take.stripTrailingZeros().toPlainString());
+                        head[1] = ((BigDecimal) head[1]).add(take.multiply(BigDecimal.valueOf(q.signum())));
+                        left = left.subtract(take);
+                        if (((BigDecimal) head[1]).signum() == 0) {
+                            open.pollFirst();
+                        }
+                    }
+                    if (left.signum() > 0) {
+                        open.addLast(new Object[] {t.lotIds().get(i), left.multiply(BigDecimal.valueOf(q.signum()))});
+                    }
+                }
+            }
+            List<String> expectedOpen = open.stream().map(o -> o[0] + " "
+                    + ((BigDecimal) o[1]).stripTrailingZeros().toPlainString()).toList();
+            String base = "/api/v1/positions/" + acct + "/" + book + "/" + security;
+            List<String> seenOpen = new ArrayList<>();
+            Object after = 0;
+            long count;
+            do {
+                var page = as(WRITER).get(base + "?lotsLimit=4&lotsAfter=" + after).then().statusCode(200).extract().jsonPath();
+                for (Map<String, Object> lot : page.<Map<String, Object>>getList("openLots")) {
+                    seenOpen.add(lot.get("lotId") + " " + new BigDecimal(lot.get("openQuantity").toString())
+                            .stripTrailingZeros().toPlainString());
+                }
+                count = ((Number) page.get("openLotCount")).longValue();
+                after = page.get("nextLotsAfter");
+            } while (after != null);
+            assertThat(seenOpen).as("open lots of " + acct).containsExactlyElementsOf(expectedOpen);
+            assertThat(count).isEqualTo(expectedOpen.size());
+            List<String> seenReliefs = new ArrayList<>();
+            after = 0;
+            do {
+                var page = as(WRITER).get(base + "/reliefs?limit=9&after=" + after).then().statusCode(200).extract().jsonPath();
+                for (Map<String, Object> r : page.<Map<String, Object>>getList("items")) {
+                    seenReliefs.add(r.get("lotId") + ">" + r.get("relievedLotId") + " "
+                            + new BigDecimal(r.get("quantity").toString()).stripTrailingZeros().toPlainString());
+                }
+                after = page.get("nextAfter");
+            } while (after != null);
+            assertThat(seenReliefs).as("reliefs of " + acct).containsExactlyElementsOf(expectedReliefs);
+        }
+    }
+
+    private static Booked booked(String id, java.util.Random random) {
+        int n = 1 + random.nextInt(2);
+        boolean buy = random.nextBoolean();
+        List<String> ids = new ArrayList<>();
+        List<BigDecimal> quantities = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(id + "-" + random.nextInt(1000) + "-" + i);
+            BigDecimal q = BigDecimal.valueOf(1 + random.nextInt(400), random.nextInt(3));
+            quantities.add(buy ? q : q.negate());
+        }
+        return new Booked(id, ids, quantities);
+    }
+
+    private static String side(Booked t) {
+        return t.quantities().get(0).signum() < 0 ? "SELL" : "BUY";
+    }
+
     @Test
     @Order(20)
     void noSessionSettingLeaksOntoAnyPooledConnection() {
