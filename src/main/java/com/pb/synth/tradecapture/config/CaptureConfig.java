@@ -182,6 +182,14 @@ public interface CaptureConfig {
         /** Attempts of a transaction the database chose as a deadlock or serialization victim. */
         @WithDefault("5")
         int transactionRetries();
+
+        /**
+         * How often an instance looks for positions whose lot books are not built yet (a database from
+         * before the books) and builds them, key by key, while capture runs; it stops looking once a
+         * pass finds none.
+         */
+        @WithDefault("30s")
+        Duration lotBuildInterval();
     }
 
     /** The SQL Server connection (DATABASE_URL's jdbc:sqlserver:// form fills host, port, database and TLS). */

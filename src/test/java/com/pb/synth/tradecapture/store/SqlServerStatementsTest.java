@@ -113,7 +113,7 @@ class SqlServerStatementsTest {
     static final List<Statement> STATEMENTS = Stream.of(IngestJobRepository.STATEMENTS, QueryRepository.STATEMENTS,
             ReferenceDataRepository.STATEMENTS, RuleRepository.STATEMENTS, ApprovalStatements.STATEMENTS,
             SchemaVersion.STATEMENTS, PublishedOffsets.STATEMENTS, OpenExceptions.STATEMENTS, LotRepository.STATEMENTS,
-            List.of(LiveTrades.LIVE_TRADES))
+            List.of(LiveTrades.LIVE_TRADES), LotBuilder.STATEMENTS)
             .flatMap(List::stream).toList();
     private static final Pattern PG_PARAM = Pattern.compile("\\$(\\d+)\\b");
     private static final List<String> POSTGRESQL_ONLY = List.of("ON CONFLICT", "RETURNING", "LIMIT ", "SKIP LOCKED",

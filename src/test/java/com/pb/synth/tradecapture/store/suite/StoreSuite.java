@@ -60,6 +60,8 @@ public abstract class StoreSuite {
     @Inject
     @CaptureStore
     Pool store;
+    @Inject
+    com.pb.synth.tradecapture.store.LotBuilder lotBuilder;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
     @ConfigProperty(name = "mp.messaging.incoming.trades-in.topic")
@@ -301,111 +303,182 @@ public abstract class StoreSuite {
     }
 
     /**
+     * Random new trades, corrections and cancels over some keys, and what their lots must be: a FIFO
+     * replay worked out here from what was sent, independently of the service's.
+     */
+    private final class LotScenario {
+        final java.util.Random random;
+        final Map<String, List<Booked>> places = new java.util.LinkedHashMap<>();
+        final Map<String, Integer> versions = new java.util.HashMap<>();
+        final String prefix;
+        int next;
+
+        LotScenario(String name, int keys, long seed) {
+            this.random = new java.util.Random(seed);
+            this.prefix = run + "-" + name;
+            for (int k = 0; k < keys; k++) {
+                places.put(account + "-" + name + k, new ArrayList<>());
+            }
+            places.keySet().forEach(acct -> as(ADMIN).body("{\"legalEntity\":\"PB-US-LLC\",\"region\":\"us\","
+                            + "\"spreadBps\":10,\"tenorMonths\":12,\"resetFrequency\":\"MONTHLY\",\"straightThrough\":true,"
+                            + "\"status\":\"ACTIVE\"}")
+                    .put("/api/v1/reference/accounts/" + acct).then().statusCode(org.hamcrest.Matchers.oneOf(200, 201)));
+        }
+
+        /** {@code n} random records, then a new trade on each key (once it is captured, every record before it is). */
+        List<ProducerRecord<String, byte[]>> records(int n) {
+            List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+            for (int op = 0; op < n; op++) {
+                String acct = new ArrayList<>(places.keySet()).get(random.nextInt(places.size()));
+                List<Booked> live = places.get(acct);
+                int kind = random.nextInt(10);
+                if (kind < 6 || live.isEmpty()) {
+                    records.add(book(acct));
+                } else {
+                    int at = random.nextInt(live.size());
+                    Booked old = live.get(at);
+                    int version = versions.merge(old.id(), 1, Integer::sum);
+                    if (kind < 8) {
+                        Booked t = booked(old.id(), random);
+                        live.set(at, t);
+                        records.add(lotsTrade(acct, t.id(), side(t), "CORRECT", version, t.lotIds(), t.quantities()));
+                    } else {
+                        live.remove(at);
+                        records.add(lotsTrade(acct, old.id(), side(old), "CANCEL", version, old.lotIds(), old.quantities()));
+                    }
+                }
+            }
+            places.keySet().forEach(acct -> records.add(book(acct)));
+            return records;
+        }
+
+        private ProducerRecord<String, byte[]> book(String acct) {
+            String id = prefix + "-T" + next++;
+            Booked t = booked(id, random);
+            places.get(acct).add(t);
+            versions.put(id, 1);
+            return lotsTrade(acct, id, side(t), "NEW", 1, t.lotIds(), t.quantities());
+        }
+
+        /** Waits until each key's last record is captured. */
+        void awaitCaptured() {
+            for (List<Booked> trades : places.values()) {
+                String last = trades.get(trades.size() - 1).id();
+                await().atMost(Duration.ofSeconds(90)).until(() -> as(WRITER).get("/api/v1/trades/capture/" + last)
+                        .statusCode() == 200);
+            }
+        }
+
+        /** Each key's open lots, paged, and its reliefs, paged, equal the independent replay. */
+        void verify() {
+            places.forEach((acct, trades) -> {
+                java.util.ArrayDeque<Object[]> open = new java.util.ArrayDeque<>();
+                List<String> expectedReliefs = new ArrayList<>();
+                for (Booked t : trades) {
+                    for (int i = 0; i < t.lotIds().size(); i++) {
+                        BigDecimal q = t.quantities().get(i);
+                        BigDecimal left = q.abs();
+                        while (left.signum() > 0 && !open.isEmpty()
+                                && ((BigDecimal) open.peekFirst()[1]).signum() == -q.signum()) {
+                            Object[] head = open.peekFirst();
+                            BigDecimal take = left.min(((BigDecimal) head[1]).abs());
+                            expectedReliefs.add(t.lotIds().get(i) + ">" + head[0] + " " + plain(take));
+                            head[1] = ((BigDecimal) head[1]).add(take.multiply(BigDecimal.valueOf(q.signum())));
+                            left = left.subtract(take);
+                            if (((BigDecimal) head[1]).signum() == 0) {
+                                open.pollFirst();
+                            }
+                        }
+                        if (left.signum() > 0) {
+                            open.addLast(new Object[] {t.lotIds().get(i), left.multiply(BigDecimal.valueOf(q.signum()))});
+                        }
+                    }
+                }
+                List<String> expectedOpen = open.stream().map(o -> o[0] + " " + plain((BigDecimal) o[1])).toList();
+                String base = "/api/v1/positions/" + acct + "/" + book + "/" + security;
+                List<String> seenOpen = new ArrayList<>();
+                Object after = 0;
+                long count;
+                do {
+                    var page = as(WRITER).get(base + "?lotsLimit=4&lotsAfter=" + after).then().statusCode(200).extract()
+                            .jsonPath();
+                    for (Map<String, Object> lot : page.<Map<String, Object>>getList("openLots")) {
+                        seenOpen.add(lot.get("lotId") + " " + plain(new BigDecimal(lot.get("openQuantity").toString())));
+                    }
+                    count = ((Number) page.get("openLotCount")).longValue();
+                    after = page.get("nextLotsAfter");
+                } while (after != null);
+                assertThat(seenOpen).as("open lots of " + acct).containsExactlyElementsOf(expectedOpen);
+                assertThat(count).isEqualTo(expectedOpen.size());
+                List<String> seenReliefs = new ArrayList<>();
+                after = 0;
+                do {
+                    var page = as(WRITER).get(base + "/reliefs?limit=9&after=" + after).then().statusCode(200).extract()
+                            .jsonPath();
+                    for (Map<String, Object> r : page.<Map<String, Object>>getList("items")) {
+                        seenReliefs.add(r.get("lotId") + ">" + r.get("relievedLotId") + " "
+                                + plain(new BigDecimal(r.get("quantity").toString())));
+                    }
+                    after = page.get("nextAfter");
+                } while (after != null);
+                assertThat(seenReliefs).as("reliefs of " + acct).containsExactlyElementsOf(expectedReliefs);
+            });
+        }
+    }
+
+    private static String plain(BigDecimal d) {
+        return d.stripTrailingZeros().toPlainString();
+    }
+
+    /**
      * Random new trades, corrections and cancels on three keys (deep in their histories too), sent
-     * at once: each key's open lots, paged, and its reliefs, paged, equal a FIFO replay worked out
-     * here from what was sent, independently of the service's.
+     * at once: each key's open lots and reliefs equal the independent replay.
      */
     @Test
     @Order(11)
     void lotsEqualAnIndependentReplayAfterRandomNewCorrectedAndCancelledTrades() {
-        java.util.Random random = new java.util.Random(20261206);
-        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
-        Map<String, List<Booked>> places = new java.util.LinkedHashMap<>();
-        Map<String, Integer> versions = new java.util.HashMap<>();
-        for (int k = 0; k < 3; k++) {
-            places.put(account + "-LOT" + k, new ArrayList<>());
-        }
-        places.keySet().forEach(acct -> as(ADMIN).body("{\"legalEntity\":\"PB-US-LLC\",\"region\":\"us\",\"spreadBps\":10,"
-                        + "\"tenorMonths\":12,\"resetFrequency\":\"MONTHLY\",\"straightThrough\":true,\"status\":\"ACTIVE\"}")
-                .put("/api/v1/reference/accounts/" + acct).then().statusCode(org.hamcrest.Matchers.oneOf(200, 201)));
-        int next = 0;
-        for (int op = 0; op < 150; op++) {
-            String acct = new ArrayList<>(places.keySet()).get(random.nextInt(places.size()));
-            List<Booked> live = places.get(acct);
-            int kind = random.nextInt(10);
-            if (kind < 6 || live.isEmpty()) {
-                String id = run + "-LT" + next++;
-                Booked t = booked(id, random);
-                live.add(t);
-                versions.put(id, 1);
-                records.add(lotsTrade(acct, id, side(t), "NEW", 1, t.lotIds(), t.quantities()));
-            } else {
-                int at = random.nextInt(live.size());
-                Booked old = live.get(at);
-                int version = versions.merge(old.id(), 1, Integer::sum);
-                if (kind < 8) {
-                    Booked t = booked(old.id(), random);
-                    live.set(at, t);
-                    records.add(lotsTrade(acct, t.id(), side(t), "CORRECT", version, t.lotIds(), t.quantities()));
-                } else {
-                    live.remove(at);
-                    records.add(lotsTrade(acct, old.id(), side(old), "CANCEL", version, old.lotIds(), old.quantities()));
-                }
+        LotScenario scenario = new LotScenario("LOT", 3, 20261206);
+        Topics.send(bootstrap, scenario.records(150));
+        scenario.awaitCaptured();
+        scenario.verify();
+    }
+
+    /**
+     * A database from before the lot books: keys with history and no book. Their positions read right
+     * (replayed) meanwhile; the background build runs while capture books new trades, corrections and
+     * cancels on the same keys; every key ends with its book, equal to the independent replay.
+     */
+    @Test
+    @Order(12)
+    void booksOfADatabaseFromBeforeThemAreBuiltWhileCaptureRuns() {
+        LotScenario scenario = new LotScenario("OLD", 6, 42);
+        Topics.send(bootstrap, scenario.records(240));
+        scenario.awaitCaptured();
+        List<String> keys = scenario.places.keySet().stream().map(a -> a + "_" + book + "_" + security).toList();
+        for (String key : keys) {
+            for (String table : List.of("position_lots", "lot_reliefs", "position_lot_state")) {
+                statements.run(Statement.portable("forget", "DELETE FROM " + table + " WHERE partition_key = $1",
+                        Statement.bind(table + ".partition_key", String.class)), key).await().indefinitely();
             }
         }
-        // each key's last record is a new trade: once it is captured, every record before it is
-        for (Map.Entry<String, List<Booked>> e : places.entrySet()) {
-            Booked t = booked(run + "-LT" + next++, random);
-            e.getValue().add(t);
-            records.add(lotsTrade(e.getKey(), t.id(), side(t), "NEW", 1, t.lotIds(), t.quantities()));
+        assertThat(booksBuilt(keys)).isZero();
+        scenario.verify();
+        Topics.send(bootstrap, scenario.records(120));
+        int built = lotBuilder.buildAll().await().atMost(Duration.ofSeconds(120));
+        scenario.awaitCaptured();
+        assertThat(booksBuilt(keys)).isEqualTo(keys.size());
+        assertThat(built).isLessThanOrEqualTo(keys.size());
+        scenario.verify();
+    }
+
+    private long booksBuilt(List<String> keys) {
+        long n = 0;
+        for (String key : keys) {
+            n += statements.run(Statement.portable("book", "SELECT count(*) AS n FROM position_lot_state "
+                            + "WHERE partition_key = $1", Statement.bind("position_lot_state.partition_key", String.class)), key)
+                    .await().indefinitely().iterator().next().getLong("n");
         }
-        Topics.send(bootstrap, records);
-        for (Map.Entry<String, List<Booked>> e : places.entrySet()) {
-            String acct = e.getKey();
-            List<Booked> trades = e.getValue();
-            String last = trades.get(trades.size() - 1).id();
-            await().atMost(Duration.ofSeconds(90)).until(() -> as(WRITER).get("/api/v1/trades/capture/" + last).statusCode() == 200);
-            // the independent replay: FIFO over the live trades at their first capture's place
-            java.util.ArrayDeque<Object[]> open = new java.util.ArrayDeque<>();
-            List<String> expectedReliefs = new ArrayList<>();
-            for (Booked t : trades) {
-                for (int i = 0; i < t.lotIds().size(); i++) {
-                    BigDecimal q = t.quantities().get(i);
-                    BigDecimal left = q.abs();
-                    while (left.signum() > 0 && !open.isEmpty() && ((BigDecimal) open.peekFirst()[1]).signum() == -q.signum()) {
-                        Object[] head = open.peekFirst();
-                        BigDecimal take = left.min(((BigDecimal) head[1]).abs());
-                        expectedReliefs.add(t.lotIds().get(i) + ">" + head[0] + " " + take.stripTrailingZeros().toPlainString());
-                        head[1] = ((BigDecimal) head[1]).add(take.multiply(BigDecimal.valueOf(q.signum())));
-                        left = left.subtract(take);
-                        if (((BigDecimal) head[1]).signum() == 0) {
-                            open.pollFirst();
-                        }
-                    }
-                    if (left.signum() > 0) {
-                        open.addLast(new Object[] {t.lotIds().get(i), left.multiply(BigDecimal.valueOf(q.signum()))});
-                    }
-                }
-            }
-            List<String> expectedOpen = open.stream().map(o -> o[0] + " "
-                    + ((BigDecimal) o[1]).stripTrailingZeros().toPlainString()).toList();
-            String base = "/api/v1/positions/" + acct + "/" + book + "/" + security;
-            List<String> seenOpen = new ArrayList<>();
-            Object after = 0;
-            long count;
-            do {
-                var page = as(WRITER).get(base + "?lotsLimit=4&lotsAfter=" + after).then().statusCode(200).extract().jsonPath();
-                for (Map<String, Object> lot : page.<Map<String, Object>>getList("openLots")) {
-                    seenOpen.add(lot.get("lotId") + " " + new BigDecimal(lot.get("openQuantity").toString())
-                            .stripTrailingZeros().toPlainString());
-                }
-                count = ((Number) page.get("openLotCount")).longValue();
-                after = page.get("nextLotsAfter");
-            } while (after != null);
-            assertThat(seenOpen).as("open lots of " + acct).containsExactlyElementsOf(expectedOpen);
-            assertThat(count).isEqualTo(expectedOpen.size());
-            List<String> seenReliefs = new ArrayList<>();
-            after = 0;
-            do {
-                var page = as(WRITER).get(base + "/reliefs?limit=9&after=" + after).then().statusCode(200).extract().jsonPath();
-                for (Map<String, Object> r : page.<Map<String, Object>>getList("items")) {
-                    seenReliefs.add(r.get("lotId") + ">" + r.get("relievedLotId") + " "
-                            + new BigDecimal(r.get("quantity").toString()).stripTrailingZeros().toPlainString());
-                }
-                after = page.get("nextAfter");
-            } while (after != null);
-            assertThat(seenReliefs).as("reliefs of " + acct).containsExactlyElementsOf(expectedReliefs);
-        }
+        return n;
     }
 
     private static Booked booked(String id, java.util.Random random) {
