@@ -21,7 +21,8 @@ import java.util.Map;
  * them. They are spread over the run's keys, {@code history.hot} of them on one key (the run's first),
  * at 365 daily capture times before now; each is a NEW buy or sell with one lot and a captured event
  * of production size (~1.3 KB), inserted with SQL in JDBC batches (PostgreSQL or SQL Server alike),
- * with the keys' positions moved by what they add. Trade ids are {@code H<run>-<n>}.
+ * with the keys' positions moved by what they add and their lot books (FIFO lots and reliefs, as
+ * capture keeps them) written alongside. Trade ids are {@code H<run>-<n>}.
  *
  * <p>{@link #positions} reads the positions the run starts from: the verifier checks what the run
  * adds to them.
@@ -52,9 +53,12 @@ final class History {
         String hotKey = keys.get(0).id;
         String coldKey = keys.get(keys.size() - 1).id;
         String coldTrade = null;
+        Map<String, Book> books = new HashMap<>();
         try (Connection c = DriverManager.getConnection(batched(url), user, password)) {
             c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            try (PreparedStatement ps = c.prepareStatement(INSERT);
+                 PreparedStatement lots = c.prepareStatement(LOT);
+                 PreparedStatement reliefs = c.prepareStatement(RELIEF)) {
                 for (long i = 0; i < n; i++) {
                     // the hot key takes the first `hot` versions, the others share the rest round robin
                     String key = i < hot ? hotKey : keys.get(1 + (int) ((i - hot) % (keys.size() - 1))).id;
@@ -78,6 +82,7 @@ final class History {
                     ps.setTimestamp(7, Timestamp.from(at));
                     ps.setBytes(8, event(tradeId, key, buy, quantity, price, at).getBytes(StandardCharsets.UTF_8));
                     ps.addBatch();
+                    books.computeIfAbsent(key, Book::new).book(tradeId, signed, price, at, lots, reliefs);
                     BigDecimal[] sum = added.computeIfAbsent(key, k -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO,
                             BigDecimal.ZERO});
                     sum[0] = sum[0].add(signed);
@@ -85,6 +90,8 @@ final class History {
                     sum[2] = sum[2].add(BigDecimal.ONE);
                     if ((i + 1) % BATCH == 0) {
                         ps.executeBatch();
+                        lots.executeBatch();
+                        reliefs.executeBatch();
                         c.commit();
                     }
                     if ((i + 1) % 1_000_000 == 0) {
@@ -92,11 +99,124 @@ final class History {
                     }
                 }
                 ps.executeBatch();
+                for (Book b : books.values()) {
+                    b.flush(lots);
+                }
+                lots.executeBatch();
+                reliefs.executeBatch();
+                c.commit();
             }
+            // the positions and their books' states in one commit: no position is ever seen without its book
             position(c, added);
+            try (PreparedStatement state = c.prepareStatement(STATE)) {
+                for (Book b : books.values()) {
+                    b.state(state);
+                }
+                state.executeBatch();
+            }
             c.commit();
         }
         return new Stored(n, hotKey, prefix + 0, coldKey, coldTrade, System.currentTimeMillis() - start);
+    }
+
+    private static final String LOT = "INSERT INTO position_lots (partition_key, ordinal, trade_id, lot_id, quantity, "
+            + "price, opened_at, opened, open_quantity, closed_at, head_after, head_open_after, reliefs_after, open_after) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String RELIEF = "INSERT INTO lot_reliefs (partition_key, ordinal, trade_id, lot_id, "
+            + "relieved_ordinal, relieved_lot_id, quantity, open_price, close_price, relieved_at) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String STATE = "INSERT INTO position_lot_state (partition_key, lot_count, relief_count, "
+            + "head_ordinal, head_open, open_lot_count, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+
+    /**
+     * A key's lot book as capture keeps it, written as the history is: each trade's one lot relieves
+     * the oldest open lots of the other direction first (FIFO), the rest opens. A lot's row is written
+     * once final (when it closes, or at the end while open); a relief's when made.
+     */
+    private static final class Book {
+        final String key;
+        final java.util.ArrayDeque<Object[]> open = new java.util.ArrayDeque<>();
+        long lots;
+        long reliefs;
+
+        Book(String key) {
+            this.key = key;
+        }
+
+        void book(String tradeId, BigDecimal signed, BigDecimal price, Instant at, PreparedStatement lotRows,
+                  PreparedStatement reliefRows) throws SQLException {
+            String lotId = tradeId + "-L1";
+            int direction = signed.signum();
+            BigDecimal remaining = signed.abs();
+            while (remaining.signum() > 0 && !open.isEmpty() && ((BigDecimal) open.peekFirst()[8]).signum() == -direction) {
+                Object[] head = open.peekFirst();
+                BigDecimal take = remaining.min(((BigDecimal) head[8]).abs());
+                reliefs++;
+                reliefRows.setString(1, key);
+                reliefRows.setLong(2, reliefs);
+                reliefRows.setString(3, tradeId);
+                reliefRows.setString(4, lotId);
+                reliefRows.setLong(5, (Long) head[1]);
+                reliefRows.setString(6, (String) head[3]);
+                reliefRows.setBigDecimal(7, take);
+                reliefRows.setBigDecimal(8, (BigDecimal) head[5]);
+                reliefRows.setBigDecimal(9, price);
+                reliefRows.setTimestamp(10, Timestamp.from(at));
+                reliefRows.addBatch();
+                head[8] = ((BigDecimal) head[8]).add(BigDecimal.valueOf(direction).multiply(take));
+                remaining = remaining.subtract(take);
+                if (((BigDecimal) head[8]).signum() == 0) {
+                    head[9] = at;
+                    write(open.pollFirst(), lotRows);
+                }
+            }
+            lots++;
+            BigDecimal opened = remaining.signum() > 0 ? BigDecimal.valueOf(direction).multiply(remaining) : BigDecimal.ZERO;
+            Object[] lot = {key, lots, tradeId, lotId, signed, price, at, opened, opened, null, 0L, BigDecimal.ZERO, 0L, 0L};
+            if (opened.signum() != 0) {
+                open.addLast(lot);
+            }
+            Object[] head = open.peekFirst();
+            lot[10] = head == null ? 0L : head[1];
+            lot[11] = head == null ? BigDecimal.ZERO : head[8];
+            lot[12] = reliefs;
+            lot[13] = (long) open.size();
+            if (opened.signum() == 0) {
+                write(lot, lotRows);
+            }
+        }
+
+        void flush(PreparedStatement lotRows) throws SQLException {
+            for (Object[] lot : open) {
+                write(lot, lotRows);
+            }
+        }
+
+        void state(PreparedStatement state) throws SQLException {
+            Object[] head = open.peekFirst();
+            state.setString(1, key);
+            state.setLong(2, lots);
+            state.setLong(3, reliefs);
+            state.setLong(4, head == null ? 0L : (Long) head[1]);
+            state.setBigDecimal(5, head == null ? BigDecimal.ZERO : (BigDecimal) head[8]);
+            state.setLong(6, open.size());
+            state.setTimestamp(7, Timestamp.from(Instant.now()));
+            state.addBatch();
+        }
+
+        private static void write(Object[] lot, PreparedStatement rows) throws SQLException {
+            for (int c = 0; c < lot.length; c++) {
+                Object v = lot[c];
+                if (v instanceof Instant i) {
+                    rows.setTimestamp(c + 1, Timestamp.from(i));
+                } else if (v == null) {
+                    rows.setNull(c + 1, java.sql.Types.TIMESTAMP);
+                } else {
+                    rows.setObject(c + 1, v);
+                }
+            }
+            rows.addBatch();
+        }
     }
 
     /** Moves each key's position by what its history adds (a key without one gets one). */
