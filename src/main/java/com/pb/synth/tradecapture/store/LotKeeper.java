@@ -35,6 +35,9 @@ public class LotKeeper {
     static final int HEADS = 4;
     /** Further open lots read for a key at a time when its reliefs reach past those read. */
     static final int LOAD = 64;
+    /** A re-flow of at least this many lots is logged with its time (a correction deep in a busy key). */
+    static final int LARGE_REFLOW = 1_000;
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(LotKeeper.class);
 
     /**
      * A trade's new lots on its key: {@code booking} null when it is no longer live;
@@ -177,12 +180,20 @@ public class LotKeeper {
                 long a = from;
                 reads = reads.flatMap(v -> reflow(conn, key, a, replaced, appended).invoke(flows::add).replaceWithVoid());
             }
+            long started = System.nanoTime();
             return reads.flatMap(v -> flowAll(conn, flows, LOAD)).flatMap(v -> {
                 LotRepository.Writes writes = new LotRepository.Writes();
                 for (KeyFlow f : flows) {
                     writes.add(f.key, f.flow, f.reflowFrom, f.start.reliefCount(), now);
                 }
-                return lots.write(conn, writes);
+                return lots.write(conn, writes).invoke(n -> {
+                    for (KeyFlow f : flows) {
+                        if (f.reflowFrom != null && f.flow.lots().size() >= LARGE_REFLOW) {
+                            LOG.infof("re-flowed %d lots of %s from lot %d (%d reliefs) in %d ms", f.flow.lots().size(),
+                                    f.key, f.reflowFrom, f.flow.reliefs().size(), (System.nanoTime() - started) / 1_000_000);
+                        }
+                    }
+                });
             });
         });
     }
