@@ -16,7 +16,6 @@ import com.pb.synth.tradecapture.lock.LockLease;
 import com.pb.synth.tradecapture.store.ExceptionRepository;
 import com.pb.synth.tradecapture.store.FrozenWriters;
 import com.pb.synth.tradecapture.store.LotKeeper;
-import com.pb.synth.tradecapture.store.LotRepository;
 import com.pb.synth.tradecapture.store.LotsNotBuiltException;
 import com.pb.synth.tradecapture.store.ExceptionRow;
 import com.pb.synth.tradecapture.store.PositionRepository;
@@ -181,7 +180,7 @@ public class CaptureTransaction {
                     return new Decided(CaptureDecider.decide(entries, t -> byTrade.get(t).blotter().pending(), stored,
                             history, lease::fence, e -> gapExpired.test(e instanceof Trade t ? byTrade.get(t)
                                     : bySlot.get((RefusedSlot) e))), new Refused(bySlot, recorded),
-                            new Books(books, stored.keySet(), history.keySet()));
+                            new Books(books, stored.keySet()));
                 })
                 .flatMap(decided -> {
                     CaptureDecider.Plan plan = decided.plan();
@@ -215,9 +214,9 @@ public class CaptureTransaction {
     private record Decided(CaptureDecider.Plan plan, Refused refused, Books books) {
     }
 
-    /** The keys' lot books as read, the keys with a stored position, the trades with a stored version. */
-    private record Books(Map<String, LotRepository.KeyBook> books, Set<String> positionKeys, Set<String> storedTrades) {
-        static final Books NONE = new Books(Map.of(), Set.of(), Set.of());
+    /** The keys' lot books as read, and the keys with a stored position. */
+    private record Books(LotKeeper.Books books, Set<String> positionKeys) {
+        static final Books NONE = new Books(new LotKeeper.Books(Map.of(), Map.of()), Set.of());
     }
 
     /**
@@ -320,8 +319,7 @@ public class CaptureTransaction {
                             + " bytes, more than the producer's limit of " + maxEventBytes);
                 }
                 capturedJson.put(d, json);
-                lotChanges.add(LotKeeper.change(trade, d.contribution().live(), books.storedTrades().contains(
-                        trade.tradeId()), now));
+                lotChanges.add(LotKeeper.change(trade, d.contribution().live(), now));
                 rows.add(new TradeVersionRow(trade.tradeId(), trade.version(), key, trade.action().name(),
                         d.contribution().quantity(), d.contribution().notional(), d.contribution().live(), d.pending(),
                         trade.sequenceNumber(), trade.idempotencyKey(), fence, in.partition(), in.offset(), at, json));

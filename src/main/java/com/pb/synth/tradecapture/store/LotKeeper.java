@@ -39,11 +39,8 @@ public class LotKeeper {
     static final int LARGE_REFLOW = 1_000;
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(LotKeeper.class);
 
-    /**
-     * A trade's new lots on its key: {@code booking} null when it is no longer live;
-     * {@code mayHaveLots} when an earlier version of it is stored (it may have lots to replace).
-     */
-    public record Change(String key, String tradeId, LotBook.Booking booking, boolean mayHaveLots) {
+    /** A trade's new lots on its key: {@code booking} null when it is no longer live. */
+    public record Change(String key, String tradeId, LotBook.Booking booking) {
     }
 
     private final LotRepository lots;
@@ -63,16 +60,24 @@ public class LotKeeper {
         return at.truncatedTo(ChronoUnit.MILLIS);
     }
 
+    /** The keys' stored books (absent: none) and the first lot of each of the batch's trades that has lots. */
+    public record Books(Map<String, LotRepository.KeyBook> books, Map<LotRepository.KeyTrade, Long> firsts) {
+    }
+
     /**
      * The stored books of {@code trades}' keys, with the oldest open lots of those whose trades may
-     * relieve them. Read with the batch's row locks held, so no other writer changes them.
+     * relieve them, and where the trades that already have lots start: two statements sent together.
+     * Read with the batch's row locks held, so no other writer changes them.
      */
-    public Uni<Map<String, LotRepository.KeyBook>> books(SqlConnection conn, Collection<Trade> trades) {
+    public Uni<Books> books(SqlConnection conn, Collection<Trade> trades) {
         Map<String, Integer> directions = new LinkedHashMap<>();
+        List<LotRepository.KeyTrade> ids = new ArrayList<>(trades.size());
         for (Trade t : trades) {
             directions.merge(t.key().value(), direction(t), (a, b) -> a.equals(b) ? a : 0);
+            ids.add(new LotRepository.KeyTrade(t.key().value(), t.tradeId()));
         }
-        return lots.books(conn, directions, HEADS);
+        return Uni.combine().all().unis(lots.books(conn, directions, HEADS), lots.firstLots(conn, ids))
+                .with(Books::new);
     }
 
     /** 1 when every lot of the trade buys, -1 when every lot sells, 0 when both or neither. */
@@ -88,15 +93,17 @@ public class LotKeeper {
     }
 
     /** The change capturing {@code trade} makes to its key's lots at {@code capturedAt}. */
-    public static Change change(Trade trade, boolean live, boolean stored, Instant capturedAt) {
+    public static Change change(Trade trade, boolean live, Instant capturedAt) {
         return new Change(trade.key().value(), trade.tradeId(), live ? LotBook.Booking.of(trade.tradeId(), trade.side(),
-                trade.lots(), at(capturedAt)) : null, stored);
+                trade.lots(), at(capturedAt)) : null);
     }
 
     /** Takes a trade that is no longer live (a rejected approval) out of its key's lots. */
     public Uni<Integer> remove(SqlConnection conn, String key, String tradeId, OffsetDateTime now) {
-        return lots.books(conn, Map.of(key, 0), HEADS).flatMap(books -> keep(conn, books, Set.of(key),
-                List.of(new Change(key, tradeId, null, true)), now));
+        return Uni.combine().all().unis(lots.books(conn, Map.of(key, 0), HEADS),
+                        lots.firstLots(conn, List.of(new LotRepository.KeyTrade(key, tradeId))))
+                .with(Books::new).flatMap(books -> keep(conn, books, Set.of(key), List.of(new Change(key, tradeId, null)),
+                        now));
     }
 
     /** One key's flow in the making. */
@@ -129,18 +136,17 @@ public class LotKeeper {
      * {@link LotsNotBuiltException} before writing anything when a changed key has a stored position
      * ({@code positionKeys}) but no book yet.
      */
-    public Uni<Integer> keep(SqlConnection conn, Map<String, LotRepository.KeyBook> books, Set<String> positionKeys,
-                             List<Change> changes, OffsetDateTime now) {
+    public Uni<Integer> keep(SqlConnection conn, Books stored, Set<String> positionKeys, List<Change> changes,
+                             OffsetDateTime now) {
         if (changes.isEmpty()) {
             return Uni.createFrom().item(0);
         }
+        Map<String, LotRepository.KeyBook> books = stored.books();
         Map<String, LinkedHashMap<String, Change>> byKey = new LinkedHashMap<>();
         for (Change c : changes) {
             LinkedHashMap<String, Change> trades = byKey.computeIfAbsent(c.key(), k -> new LinkedHashMap<>());
-            Change earlier = trades.get(c.tradeId());
             // the trade keeps its place among the batch's changes; its newest lots count
-            trades.put(c.tradeId(), earlier == null ? c : new Change(c.key(), c.tradeId(), c.booking(),
-                    earlier.mayHaveLots()));
+            trades.put(c.tradeId(), c);
         }
         Set<String> notBuilt = new TreeSet<>();
         for (String key : byKey.keySet()) {
@@ -151,72 +157,91 @@ public class LotKeeper {
         if (!notBuilt.isEmpty()) {
             return Uni.createFrom().failure(new LotsNotBuiltException(notBuilt));
         }
-        List<LotRepository.KeyTrade> candidates = new ArrayList<>();
-        byKey.forEach((key, trades) -> trades.values().stream().filter(Change::mayHaveLots)
-                .forEach(c -> candidates.add(new LotRepository.KeyTrade(key, c.tradeId()))));
-        return lots.firstLots(conn, candidates).flatMap(firsts -> {
-            List<KeyFlow> flows = new ArrayList<>();
-            Uni<Void> reads = Uni.createFrom().voidItem();
-            for (Map.Entry<String, LinkedHashMap<String, Change>> e : byKey.entrySet()) {
-                String key = e.getKey();
-                Map<String, LotBook.Booking> replaced = new LinkedHashMap<>();
-                List<LotBook.Booking> appended = new ArrayList<>();
-                long from = Long.MAX_VALUE;
-                for (Change c : e.getValue().values()) {
-                    Long first = firsts.get(new LotRepository.KeyTrade(key, c.tradeId()));
-                    if (first != null) {
-                        replaced.put(c.tradeId(), c.booking());
-                        from = Math.min(from, first);
-                    } else if (c.booking() != null) {
-                        appended.add(c.booking());
-                    }
+        List<KeyFlow> flows = new ArrayList<>();
+        Map<String, Long> froms = new LinkedHashMap<>();
+        Map<String, Map<String, LotBook.Booking>> replacedByKey = new LinkedHashMap<>();
+        Map<String, List<LotBook.Booking>> appendedByKey = new LinkedHashMap<>();
+        for (Map.Entry<String, LinkedHashMap<String, Change>> e : byKey.entrySet()) {
+            String key = e.getKey();
+            Map<String, LotBook.Booking> replaced = new LinkedHashMap<>();
+            List<LotBook.Booking> appended = new ArrayList<>();
+            long from = Long.MAX_VALUE;
+            for (Change c : e.getValue().values()) {
+                Long first = stored.firsts().get(new LotRepository.KeyTrade(key, c.tradeId()));
+                if (first != null) {
+                    replaced.put(c.tradeId(), c.booking());
+                    from = Math.min(from, first);
+                } else if (c.booking() != null) {
+                    appended.add(c.booking());
                 }
+            }
+            if (replaced.isEmpty()) {
                 LotRepository.KeyBook book = books.getOrDefault(key,
                         new LotRepository.KeyBook(LotBook.State.EMPTY, List.of(), true));
-                if (replaced.isEmpty()) {
-                    flows.add(new KeyFlow(key, book.state(), appended, null, book.heads(), book.complete()));
-                    continue;
-                }
-                long a = from;
-                reads = reads.flatMap(v -> reflow(conn, key, a, replaced, appended).invoke(flows::add).replaceWithVoid());
+                flows.add(new KeyFlow(key, book.state(), appended, null, book.heads(), book.complete()));
+            } else {
+                froms.put(key, from);
+                replacedByKey.put(key, replaced);
+                appendedByKey.put(key, appended);
             }
-            long started = System.nanoTime();
-            return reads.flatMap(v -> flowAll(conn, flows, LOAD)).flatMap(v -> {
-                LotRepository.Writes writes = new LotRepository.Writes();
+        }
+        long started = System.nanoTime();
+        Uni<Void> reflows = froms.isEmpty() ? Uni.createFrom().voidItem()
+                : reflows(conn, froms, replacedByKey, appendedByKey).invoke(flows::addAll).replaceWithVoid();
+        return reflows.flatMap(v -> flowAll(conn, flows, LOAD)).flatMap(v -> {
+            LotRepository.Writes writes = new LotRepository.Writes();
+            for (KeyFlow f : flows) {
+                writes.add(f.key, f.flow, f.reflowFrom, f.start.reliefCount(), now);
+            }
+            return lots.write(conn, writes).invoke(n -> {
                 for (KeyFlow f : flows) {
-                    writes.add(f.key, f.flow, f.reflowFrom, f.start.reliefCount(), now);
-                }
-                return lots.write(conn, writes).invoke(n -> {
-                    for (KeyFlow f : flows) {
-                        if (f.reflowFrom != null && f.flow.lots().size() >= LARGE_REFLOW) {
-                            LOG.infof("re-flowed %d lots of %s from lot %d (%d reliefs) in %d ms", f.flow.lots().size(),
-                                    f.key, f.reflowFrom, f.flow.reliefs().size(), (System.nanoTime() - started) / 1_000_000);
-                        }
+                    if (f.reflowFrom != null && f.flow.lots().size() >= LARGE_REFLOW) {
+                        LOG.infof("re-flowed %d lots of %s from lot %d (%d reliefs) in %d ms", f.flow.lots().size(),
+                                f.key, f.reflowFrom, f.flow.reliefs().size(), (System.nanoTime() - started) / 1_000_000);
                     }
-                });
+                }
             });
         });
     }
 
-    /** A key's re-flow from lot {@code from}: the book before it, its lots from there, the open lots it reaches. */
-    private Uni<KeyFlow> reflow(SqlConnection conn, String key, long from, Map<String, LotBook.Booking> replaced,
-                                List<LotBook.Booking> appended) {
-        return lots.stateAfter(conn, key, from - 1).flatMap(start -> lots.tail(conn, key, from).flatMap(tail ->
-                lots.relievedUpTo(conn, key, start.reliefCount(), from).flatMap(upTo -> {
-                    List<LotBook.Booking> bookings = LotBook.rebook(tail, replaced, appended);
-                    if (start.headOrdinal() == 0 || upTo < start.headOrdinal()) {
-                        return Uni.createFrom().item(new KeyFlow(key, start, bookings, from, List.of(),
-                                start.headOrdinal() == 0));
-                    }
+    /**
+     * The re-flows of keys from their lots {@code froms}: the books before those lots and the lots
+     * from there (two statements sent together), then the open lots the replaced reliefs reached (one
+     * statement), whatever the number of keys.
+     */
+    private Uni<List<KeyFlow>> reflows(SqlConnection conn, Map<String, Long> froms,
+                                       Map<String, Map<String, LotBook.Booking>> replaced,
+                                       Map<String, List<LotBook.Booking>> appended) {
+        return lots.reflows(conn, froms).flatMap(read -> {
+            List<KeyFlow> flows = new ArrayList<>();
+            List<LotRepository.Load> preloads = new ArrayList<>();
+            for (Map.Entry<String, Long> e : froms.entrySet()) {
+                String key = e.getKey();
+                long from = e.getValue();
+                LotRepository.ReflowStart start = read.get(key).getKey();
+                List<LotBook.Booking> bookings = LotBook.rebook(read.get(key).getValue(), replaced.get(key),
+                        appended.get(key));
+                LotBook.State s = start.start();
+                flows.add(new KeyFlow(key, s, bookings, from, List.of(), s.headOrdinal() == 0));
+                if (s.headOrdinal() > 0 && start.relievedUpTo() >= s.headOrdinal()) {
                     // the open lots the replaced reliefs reached: their stored state may change back
-                    int count = (int) Math.min(Integer.MAX_VALUE - 1, upTo - start.headOrdinal() + 1);
-                    return lots.load(conn, List.of(new LotRepository.Load(key, start.headOrdinal() - 1, upTo)), count)
-                            .map(loaded -> {
-                                List<LotBook.LotRow> deque = loaded.getOrDefault(key, List.of());
-                                return new KeyFlow(key, start, bookings, from, deque,
-                                        deque.size() == start.openLotCount());
-                            });
-                })));
+                    preloads.add(new LotRepository.Load(key, s.headOrdinal() - 1, start.relievedUpTo()));
+                }
+            }
+            if (preloads.isEmpty()) {
+                return Uni.createFrom().item(flows);
+            }
+            return lots.load(conn, preloads, Integer.MAX_VALUE).map(loaded -> {
+                for (KeyFlow f : flows) {
+                    List<LotBook.LotRow> deque = loaded.get(f.key);
+                    if (deque != null) {
+                        f.deque.addAll(deque);
+                        f.complete = deque.size() == f.start.openLotCount();
+                    }
+                }
+                return flows;
+            });
+        });
     }
 
     /** Flows every key, loading more open lots for those that ask, {@code limit} more each round and growing. */

@@ -60,6 +60,17 @@ public class LotRepository {
     private static final String PG_FIRSTS = "SELECT l.partition_key, l.trade_id, min(l.ordinal) AS first_ordinal "
             + "FROM position_lots l JOIN unnest($1::varchar[], $2::varchar[]) AS k(key, trade_id) "
             + "ON l.partition_key = k.key AND l.trade_id = k.trade_id GROUP BY l.partition_key, l.trade_id";
+    // Where each key's re-flow from lot a starts: the book after lot a - 1 (none when a is 1) and the
+    // newest lot before a relieved by a relief made from a on (whose stored state the re-flow may change).
+    private static final String REFLOW_STARTS = "SELECT k.key AS partition_key, p.head_after, p.head_open_after, "
+            + "p.reliefs_after, p.open_after, (SELECT max(r.relieved_ordinal) FROM lot_reliefs r WHERE r.partition_key = k.key "
+            + "AND r.relieved_ordinal < k.a AND r.ordinal > COALESCE(p.reliefs_after, 0)) AS up_to FROM %s "
+            + "LEFT JOIN position_lots p ON p.partition_key = k.key AND p.ordinal = k.a - 1";
+    // Each key's lots from a on, as booked: what its re-flow books again.
+    private static final String TAILS = "SELECT l.partition_key, l.ordinal, l.trade_id, l.lot_id, l.quantity, l.price, "
+            + "l.opened_at FROM %s JOIN position_lots l ON l.partition_key = k.key AND l.ordinal >= k.a "
+            + "ORDER BY l.partition_key, l.ordinal";
+    private static final String PG_KEYS_FROM = "unnest($1::varchar[], $2::bigint[]) AS k(key, a)";
     private static final String PG_DELETE_LOTS = "DELETE FROM position_lots l USING unnest($1::varchar[], $2::bigint[]) "
             + "AS d(key, ordinal) WHERE l.partition_key = d.key AND l.ordinal >= d.ordinal";
     private static final String PG_DELETE_RELIEFS = "DELETE FROM lot_reliefs r USING unnest($1::varchar[], $2::bigint[]) "
@@ -74,28 +85,12 @@ public class LotRepository {
                     + "EXCLUDED.relief_count, head_ordinal = EXCLUDED.head_ordinal, head_open = EXCLUDED.head_open, "
                     + "open_lot_count = EXCLUDED.open_lot_count, updated_at = EXCLUDED.updated_at");
 
-    /** The book right after a key's lot: where a re-flow from the next lot starts. */
-    static final Statement STATE_AFTER = Statement.portable("the book after a lot",
-            "SELECT head_after, head_open_after, reliefs_after, open_after FROM position_lots "
-                    + "WHERE partition_key = $1 AND ordinal = $2",
-            bind("position_lots.partition_key", String.class), bind("position_lots.ordinal", Long.class));
-    /** A key's lots from one on, as booked: what a re-flow books again. */
-    static final Statement TAIL = Statement.portable("a key's lots from one on",
-            "SELECT ordinal, trade_id, lot_id, quantity, price, opened_at FROM position_lots "
-                    + "WHERE partition_key = $1 AND ordinal >= $2 ORDER BY ordinal",
-            bind("position_lots.partition_key", String.class), bind("position_lots.ordinal", Long.class));
-    /** The newest lot before a re-flow's start relieved by a relief the re-flow replaces. */
-    static final Statement RELIEVED_UP_TO = Statement.portable("lots relieved by the replaced reliefs",
-            "SELECT max(relieved_ordinal) AS up_to FROM lot_reliefs WHERE partition_key = $1 AND ordinal > $2 "
-                    + "AND relieved_ordinal < $3",
-            bind("lot_reliefs.partition_key", String.class), bind("lot_reliefs.ordinal", Long.class),
-            bind("lot_reliefs.relieved_ordinal", Long.class));
     static final Statement STATE = Statement.portable("a key's lot state",
             "SELECT " + STATE_COLUMNS + " FROM position_lot_state s WHERE s.partition_key = $1",
             bind("position_lot_state.partition_key", String.class));
 
     /** Every single-key statement, for the dialect test. */
-    public static final List<Statement> STATEMENTS = List.of(STATE_AFTER, TAIL, RELIEVED_UP_TO, STATE);
+    public static final List<Statement> STATEMENTS = List.of(STATE);
 
     private final boolean sqlServer;
     private final StoreStatements store;
@@ -215,37 +210,67 @@ public class LotRepository {
         }
     }
 
-    /** The book right after lot {@code ordinal} of {@code key}. */
-    public Uni<LotBook.State> stateAfter(SqlClient conn, String key, long ordinal) {
-        if (ordinal == 0) {
-            return Uni.createFrom().item(LotBook.State.EMPTY);
-        }
-        return store.run(conn, STATE_AFTER, key, ordinal).map(rows -> {
-            Row r = rows.iterator().next();
-            return new LotBook.State(ordinal, r.getLong("reliefs_after"), r.getLong("head_after"),
-                    r.getBigDecimal("head_open_after"), r.getLong("open_after"));
-        });
+    /** Where a key's re-flow starts: the book before its lot {@code from}, and the newest earlier lot it may change. */
+    public record ReflowStart(LotBook.State start, long relievedUpTo) {
     }
 
-    /** A key's lots from {@code from} on, as booked, oldest first. */
-    public Uni<List<LotBook.LotRow>> tail(SqlClient conn, String key, long from) {
-        return store.run(conn, TAIL, key, from).map(rows -> {
-            List<LotBook.LotRow> out = new ArrayList<>(rows.size());
-            for (Row r : rows) {
-                out.add(new LotBook.LotRow(r.getLong("ordinal"), r.getString("trade_id"), r.getString("lot_id"),
-                        r.getBigDecimal("quantity"), r.getBigDecimal("price"), instant(r, "opened_at"), null, null, null,
-                        null));
+    /**
+     * The starts and the lots from there on of re-flows, by key ({@code froms}: each key's first lot
+     * booked again): two statements sent together, whatever the number of keys.
+     */
+    public Uni<Map<String, Map.Entry<ReflowStart, List<LotBook.LotRow>>>> reflows(SqlClient conn, Map<String, Long> froms) {
+        Map<String, ReflowStart> starts = new HashMap<>();
+        Map<String, List<LotBook.LotRow>> tails = new HashMap<>();
+        List<String> keys = new ArrayList<>(froms.keySet());
+        Uni<Integer> startRead;
+        Uni<Integer> tailRead;
+        if (sqlServer) {
+            List<Object[]> rows = keys.stream().map(k -> new Object[] {k, froms.get(k)}).toList();
+            Table t = new Table("k", List.of(new CaptureTables.Column("key", String.class, "varchar"),
+                    new CaptureTables.Column("a", Long.class, "bigint")), List.of("key"));
+            List<List<Object[]>> chunks = SqlServerBatch.chunks(rows, t.rowsPerStatement());
+            java.util.function.Function<List<Object[]>, String> from = chunk -> "(VALUES " + SqlServerBatch.values(chunk, t)
+                    + ") AS k ([key], a)";
+            startRead = SqlServerBatch.run(chunks, chunk -> conn.preparedQuery(String.format(REFLOW_STARTS, from.apply(chunk))
+                            .replace("k.key", "k.[key]")).execute(SqlServerBatch.tuple(chunk))
+                    .invoke(found -> collectStarts(found, froms, starts)).replaceWith(0));
+            tailRead = SqlServerBatch.run(chunks, chunk -> conn.preparedQuery(String.format(TAILS, from.apply(chunk))
+                            .replace("k.key", "k.[key]")).execute(SqlServerBatch.tuple(chunk))
+                    .invoke(found -> collectTails(found, tails)).replaceWith(0));
+        } else {
+            Tuple params = Tuple.of(keys.toArray(String[]::new), keys.stream().map(froms::get).toArray(Long[]::new));
+            startRead = conn.preparedQuery(String.format(REFLOW_STARTS, PG_KEYS_FROM)).execute(params)
+                    .invoke(found -> collectStarts(found, froms, starts)).replaceWith(0);
+            tailRead = conn.preparedQuery(String.format(TAILS, PG_KEYS_FROM)).execute(params)
+                    .invoke(found -> collectTails(found, tails)).replaceWith(0);
+        }
+        return Uni.combine().all().unis(startRead, tailRead).with((a, b) -> {
+            Map<String, Map.Entry<ReflowStart, List<LotBook.LotRow>>> out = new HashMap<>();
+            for (String key : keys) {
+                out.put(key, Map.entry(starts.get(key), tails.getOrDefault(key, List.of())));
             }
             return out;
         });
     }
 
-    /** The newest lot before {@code before} relieved by one of the key's reliefs after {@code reliefsAfter}; 0 for none. */
-    public Uni<Long> relievedUpTo(SqlClient conn, String key, long reliefsAfter, long before) {
-        return store.run(conn, RELIEVED_UP_TO, key, reliefsAfter, before).map(rows -> {
-            Long upTo = rows.iterator().next().getLong("up_to");
-            return upTo == null ? 0L : upTo;
-        });
+    private static void collectStarts(RowSet<Row> found, Map<String, Long> froms, Map<String, ReflowStart> starts) {
+        for (Row r : found) {
+            String key = r.getString("partition_key");
+            long from = froms.get(key);
+            Long upTo = r.getLong("up_to");
+            LotBook.State start = from == 1 || r.getLong("head_after") == null ? LotBook.State.EMPTY
+                    : new LotBook.State(from - 1, r.getLong("reliefs_after"), r.getLong("head_after"),
+                            r.getBigDecimal("head_open_after"), r.getLong("open_after"));
+            starts.put(key, new ReflowStart(start, upTo == null ? 0 : upTo));
+        }
+    }
+
+    private static void collectTails(RowSet<Row> found, Map<String, List<LotBook.LotRow>> tails) {
+        for (Row r : found) {
+            tails.computeIfAbsent(r.getString("partition_key"), k -> new ArrayList<>()).add(new LotBook.LotRow(
+                    r.getLong("ordinal"), r.getString("trade_id"), r.getString("lot_id"), r.getBigDecimal("quantity"),
+                    r.getBigDecimal("price"), instant(r, "opened_at"), null, null, null, null));
+        }
     }
 
     /** A key's stored state, or null when its book is not built. */
