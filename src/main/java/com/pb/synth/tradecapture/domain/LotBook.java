@@ -220,7 +220,10 @@ public final class LotBook {
     /**
      * What a re-flow books from a stored lot on: the stored lots from there ({@code tail}, oldest
      * first) trade by trade, each trade of {@code changes} in its place with its new lots (at its
-     * first capture) or left out when it maps to null (no longer live), then {@code appended}.
+     * first capture), then {@code appended}. A trade that maps to null (no longer live) keeps its
+     * place with its lots at quantity 0: they neither open nor relieve, and the lots after it keep
+     * their ordinals (a cancel re-writes only what it changes; a trade made live again re-flows in
+     * its place).
      */
     public static List<Booking> rebook(List<LotRow> tail, java.util.Map<String, Booking> changes,
                                        List<Booking> appended) {
@@ -237,10 +240,33 @@ public final class LotBook {
                 out.add(new Booking(first.tradeId(), first.openedAt(), entries));
             } else if (changes.get(first.tradeId()) != null) {
                 out.add(new Booking(first.tradeId(), first.openedAt(), changes.get(first.tradeId()).lots()));
+            } else {
+                out.add(new Booking(first.tradeId(), first.openedAt(), entries.stream()
+                        .map(e -> new Entry(e.lotId(), BigDecimal.ZERO, e.price())).toList()));
             }
         }
         out.addAll(appended);
         return out;
+    }
+
+    /** True when two rows hold the same values (decimals by value, whatever their scale). */
+    public static boolean same(LotRow a, LotRow b) {
+        return a.ordinal() == b.ordinal() && a.tradeId().equals(b.tradeId()) && a.lotId().equals(b.lotId())
+                && a.quantity().compareTo(b.quantity()) == 0 && a.price().compareTo(b.price()) == 0
+                && a.openedAt().equals(b.openedAt()) && a.opened().compareTo(b.opened()) == 0
+                && a.open().compareTo(b.open()) == 0 && Objects.equals(a.closedAt(), b.closedAt())
+                && a.after().lotCount() == b.after().lotCount() && a.after().reliefCount() == b.after().reliefCount()
+                && a.after().headOrdinal() == b.after().headOrdinal()
+                && a.after().headOpen().compareTo(b.after().headOpen()) == 0
+                && a.after().openLotCount() == b.after().openLotCount();
+    }
+
+    /** True when two reliefs hold the same values. */
+    public static boolean same(ReliefRow a, ReliefRow b) {
+        return a.ordinal() == b.ordinal() && a.tradeId().equals(b.tradeId()) && a.lotId().equals(b.lotId())
+                && a.relievedOrdinal() == b.relievedOrdinal() && a.relievedLotId().equals(b.relievedLotId())
+                && a.quantity().compareTo(b.quantity()) == 0 && a.openPrice().compareTo(b.openPrice()) == 0
+                && a.closePrice().compareTo(b.closePrice()) == 0 && a.at().equals(b.at());
     }
 
     private static void changed(Open o, List<LotRow> out) {

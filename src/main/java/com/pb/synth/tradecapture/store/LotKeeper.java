@@ -115,6 +115,7 @@ public class LotKeeper {
         final List<LotBook.LotRow> deque;
         boolean complete;
         LotBook.Flow flow;
+        LotRepository.Reflow stored;
 
         KeyFlow(String key, LotBook.State start, List<LotBook.Booking> bookings, Long reflowFrom,
                 List<LotBook.LotRow> deque, boolean complete) {
@@ -191,7 +192,7 @@ public class LotKeeper {
         return reflows.flatMap(v -> flowAll(conn, flows, LOAD)).flatMap(v -> {
             LotRepository.Writes writes = new LotRepository.Writes();
             for (KeyFlow f : flows) {
-                writes.add(f.key, f.flow, f.reflowFrom, f.start.reliefCount(), now);
+                writes.add(f.key, f.flow, f.stored, now);
             }
             return lots.write(conn, writes).invoke(n -> {
                 for (KeyFlow f : flows) {
@@ -218,11 +219,12 @@ public class LotKeeper {
             for (Map.Entry<String, Long> e : froms.entrySet()) {
                 String key = e.getKey();
                 long from = e.getValue();
-                LotRepository.ReflowStart start = read.get(key).getKey();
-                List<LotBook.Booking> bookings = LotBook.rebook(read.get(key).getValue(), replaced.get(key),
-                        appended.get(key));
+                LotRepository.Reflow start = read.get(key);
+                List<LotBook.Booking> bookings = LotBook.rebook(start.tail(), replaced.get(key), appended.get(key));
                 LotBook.State s = start.start();
-                flows.add(new KeyFlow(key, s, bookings, from, List.of(), s.headOrdinal() == 0));
+                KeyFlow flow = new KeyFlow(key, s, bookings, from, List.of(), s.headOrdinal() == 0);
+                flow.stored = start;
+                flows.add(flow);
                 if (s.headOrdinal() > 0 && start.relievedUpTo() >= s.headOrdinal()) {
                     // the open lots the replaced reliefs reached: their stored state may change back
                     preloads.add(new LotRepository.Load(key, s.headOrdinal() - 1, start.relievedUpTo()));
@@ -292,7 +294,7 @@ public class LotKeeper {
                         }
                         LotBook.Flow flow = LotBook.flow(LotBook.State.EMPTY, List.of(), true, bookings);
                         LotRepository.Writes writes = new LotRepository.Writes();
-                        writes.add(key, flow, null, 0, OffsetDateTime.now(ZoneOffset.UTC));
+                        writes.add(key, flow, OffsetDateTime.now(ZoneOffset.UTC));
                         return lots.write(conn, writes).replaceWith(true);
                     }));
         }));

@@ -67,19 +67,27 @@ public class LotRepository {
             + "AND r.relieved_ordinal < k.a AND r.ordinal > COALESCE(p.reliefs_after, 0)) AS up_to FROM %s "
             + "LEFT JOIN position_lots p ON p.partition_key = k.key AND p.ordinal = k.a - 1";
     // Each key's lots from a on, as booked: what its re-flow books again.
-    private static final String TAILS = "SELECT l.partition_key, l.ordinal, l.trade_id, l.lot_id, l.quantity, l.price, "
-            + "l.opened_at FROM %s JOIN position_lots l ON l.partition_key = k.key AND l.ordinal >= k.a "
+    private static final String TAILS = "SELECT l.partition_key, " + LOT_COLUMNS + ", l.head_after, l.head_open_after, "
+            + "l.reliefs_after, l.open_after FROM %s JOIN position_lots l ON l.partition_key = k.key AND l.ordinal >= k.a "
             + "ORDER BY l.partition_key, l.ordinal";
+    // Each key's reliefs made from lot a on: what its re-flow makes again (only those that differ are written).
+    private static final String OLD_RELIEFS = "SELECT r.partition_key, r.ordinal, r.trade_id, r.lot_id, r.relieved_ordinal, "
+            + "r.relieved_lot_id, r.quantity, r.open_price, r.close_price, r.relieved_at FROM %s "
+            + "JOIN lot_reliefs r ON r.partition_key = k.key AND r.ordinal > COALESCE((SELECT p.reliefs_after "
+            + "FROM position_lots p WHERE p.partition_key = k.key AND p.ordinal = k.a - 1), 0) "
+            + "ORDER BY r.partition_key, r.ordinal";
     private static final String PG_KEYS_FROM = "unnest($1::varchar[], $2::bigint[]) AS k(key, a)";
     private static final String PG_DELETE_LOTS = "DELETE FROM position_lots l USING unnest($1::varchar[], $2::bigint[]) "
-            + "AS d(key, ordinal) WHERE l.partition_key = d.key AND l.ordinal >= d.ordinal";
+            + "AS d(key, ordinal) WHERE l.partition_key = d.key AND l.ordinal > d.ordinal";
     private static final String PG_DELETE_RELIEFS = "DELETE FROM lot_reliefs r USING unnest($1::varchar[], $2::bigint[]) "
             + "AS d(key, ordinal) WHERE r.partition_key = d.key AND r.ordinal > d.ordinal";
     private static final String PG_CLOSES = "UPDATE position_lots l SET open_quantity = d.open_quantity, "
             + "closed_at = d.closed_at FROM unnest($1::varchar[], $2::bigint[], $3::numeric[], $4::timestamptz[]) "
             + "AS d(key, ordinal, open_quantity, closed_at) WHERE l.partition_key = d.key AND l.ordinal = d.ordinal";
-    private static final String PG_INSERT_LOTS = CaptureTables.POSITION_LOTS.unnestInsert("");
-    private static final String PG_INSERT_RELIEFS = CaptureTables.LOT_RELIEFS.unnestInsert("");
+    private static final String PG_INSERT_LOTS = CaptureTables.POSITION_LOTS.unnestInsert(
+            "ON CONFLICT (partition_key, ordinal) DO UPDATE SET " + updates(CaptureTables.POSITION_LOTS));
+    private static final String PG_INSERT_RELIEFS = CaptureTables.LOT_RELIEFS.unnestInsert(
+            "ON CONFLICT (partition_key, ordinal) DO UPDATE SET " + updates(CaptureTables.LOT_RELIEFS));
     private static final String PG_STATE_UPSERT = CaptureTables.POSITION_LOT_STATE.unnestInsert(
             "ON CONFLICT (partition_key) DO UPDATE SET lot_count = EXCLUDED.lot_count, relief_count = "
                     + "EXCLUDED.relief_count, head_ordinal = EXCLUDED.head_ordinal, head_open = EXCLUDED.head_open, "
@@ -210,50 +218,58 @@ public class LotRepository {
         }
     }
 
-    /** Where a key's re-flow starts: the book before its lot {@code from}, and the newest earlier lot it may change. */
-    public record ReflowStart(LotBook.State start, long relievedUpTo) {
+    /**
+     * Where a key's re-flow starts: the book before its lot {@code from}, the newest earlier lot it
+     * may change, and what is stored from there on (the lots, and the reliefs made by them).
+     */
+    public record Reflow(LotBook.State start, long relievedUpTo, List<LotBook.LotRow> tail,
+                         List<LotBook.ReliefRow> reliefs) {
     }
 
     /**
-     * The starts and the lots from there on of re-flows, by key ({@code froms}: each key's first lot
-     * booked again): two statements sent together, whatever the number of keys.
+     * The re-flows of keys from their lots {@code froms}: three statements sent together, whatever
+     * the number of keys.
      */
-    public Uni<Map<String, Map.Entry<ReflowStart, List<LotBook.LotRow>>>> reflows(SqlClient conn, Map<String, Long> froms) {
-        Map<String, ReflowStart> starts = new HashMap<>();
+    public Uni<Map<String, Reflow>> reflows(SqlClient conn, Map<String, Long> froms) {
+        Map<String, Object[]> starts = new HashMap<>();
         Map<String, List<LotBook.LotRow>> tails = new HashMap<>();
+        Map<String, List<LotBook.ReliefRow>> reliefs = new HashMap<>();
         List<String> keys = new ArrayList<>(froms.keySet());
-        Uni<Integer> startRead;
-        Uni<Integer> tailRead;
+        List<Uni<Integer>> reads = new ArrayList<>();
+        List<String> sqls = List.of(REFLOW_STARTS, TAILS, OLD_RELIEFS);
+        List<java.util.function.Consumer<RowSet<Row>>> collectors = List.of(found -> collectStarts(found, froms, starts),
+                found -> collectTails(found, tails), found -> collectReliefs(found, reliefs));
         if (sqlServer) {
             List<Object[]> rows = keys.stream().map(k -> new Object[] {k, froms.get(k)}).toList();
             Table t = new Table("k", List.of(new CaptureTables.Column("key", String.class, "varchar"),
                     new CaptureTables.Column("a", Long.class, "bigint")), List.of("key"));
             List<List<Object[]>> chunks = SqlServerBatch.chunks(rows, t.rowsPerStatement());
-            java.util.function.Function<List<Object[]>, String> from = chunk -> "(VALUES " + SqlServerBatch.values(chunk, t)
-                    + ") AS k ([key], a)";
-            startRead = SqlServerBatch.run(chunks, chunk -> conn.preparedQuery(String.format(REFLOW_STARTS, from.apply(chunk))
-                            .replace("k.key", "k.[key]")).execute(SqlServerBatch.tuple(chunk))
-                    .invoke(found -> collectStarts(found, froms, starts)).replaceWith(0));
-            tailRead = SqlServerBatch.run(chunks, chunk -> conn.preparedQuery(String.format(TAILS, from.apply(chunk))
-                            .replace("k.key", "k.[key]")).execute(SqlServerBatch.tuple(chunk))
-                    .invoke(found -> collectTails(found, tails)).replaceWith(0));
+            for (int q = 0; q < sqls.size(); q++) {
+                String sql = sqls.get(q);
+                java.util.function.Consumer<RowSet<Row>> collect = collectors.get(q);
+                reads.add(SqlServerBatch.run(chunks, chunk -> conn.preparedQuery(String.format(sql, "(VALUES "
+                                + SqlServerBatch.values(chunk, t) + ") AS k ([key], a)").replace("k.key", "k.[key]"))
+                        .execute(SqlServerBatch.tuple(chunk)).invoke(collect).replaceWith(0)));
+            }
         } else {
             Tuple params = Tuple.of(keys.toArray(String[]::new), keys.stream().map(froms::get).toArray(Long[]::new));
-            startRead = conn.preparedQuery(String.format(REFLOW_STARTS, PG_KEYS_FROM)).execute(params)
-                    .invoke(found -> collectStarts(found, froms, starts)).replaceWith(0);
-            tailRead = conn.preparedQuery(String.format(TAILS, PG_KEYS_FROM)).execute(params)
-                    .invoke(found -> collectTails(found, tails)).replaceWith(0);
+            for (int q = 0; q < sqls.size(); q++) {
+                reads.add(conn.preparedQuery(String.format(sqls.get(q), PG_KEYS_FROM)).execute(params)
+                        .invoke(collectors.get(q)).replaceWith(0));
+            }
         }
-        return Uni.combine().all().unis(startRead, tailRead).with((a, b) -> {
-            Map<String, Map.Entry<ReflowStart, List<LotBook.LotRow>>> out = new HashMap<>();
+        return Uni.combine().all().unis(reads).with(done -> {
+            Map<String, Reflow> out = new HashMap<>();
             for (String key : keys) {
-                out.put(key, Map.entry(starts.get(key), tails.getOrDefault(key, List.of())));
+                Object[] start = starts.get(key);
+                out.put(key, new Reflow((LotBook.State) start[0], (Long) start[1], tails.getOrDefault(key, List.of()),
+                        reliefs.getOrDefault(key, List.of())));
             }
             return out;
         });
     }
 
-    private static void collectStarts(RowSet<Row> found, Map<String, Long> froms, Map<String, ReflowStart> starts) {
+    private static void collectStarts(RowSet<Row> found, Map<String, Long> froms, Map<String, Object[]> starts) {
         for (Row r : found) {
             String key = r.getString("partition_key");
             long from = froms.get(key);
@@ -261,15 +277,26 @@ public class LotRepository {
             LotBook.State start = from == 1 || r.getLong("head_after") == null ? LotBook.State.EMPTY
                     : new LotBook.State(from - 1, r.getLong("reliefs_after"), r.getLong("head_after"),
                             r.getBigDecimal("head_open_after"), r.getLong("open_after"));
-            starts.put(key, new ReflowStart(start, upTo == null ? 0 : upTo));
+            starts.put(key, new Object[] {start, upTo == null ? 0L : upTo});
         }
     }
 
     private static void collectTails(RowSet<Row> found, Map<String, List<LotBook.LotRow>> tails) {
         for (Row r : found) {
+            LotBook.LotRow l = lot(r);
             tails.computeIfAbsent(r.getString("partition_key"), k -> new ArrayList<>()).add(new LotBook.LotRow(
-                    r.getLong("ordinal"), r.getString("trade_id"), r.getString("lot_id"), r.getBigDecimal("quantity"),
-                    r.getBigDecimal("price"), instant(r, "opened_at"), null, null, null, null));
+                    l.ordinal(), l.tradeId(), l.lotId(), l.quantity(), l.price(), l.openedAt(), l.opened(), l.open(),
+                    l.closedAt(), new LotBook.State(l.ordinal(), r.getLong("reliefs_after"), r.getLong("head_after"),
+                    r.getBigDecimal("head_open_after"), r.getLong("open_after"))));
+        }
+    }
+
+    private static void collectReliefs(RowSet<Row> found, Map<String, List<LotBook.ReliefRow>> reliefs) {
+        for (Row r : found) {
+            reliefs.computeIfAbsent(r.getString("partition_key"), k -> new ArrayList<>()).add(new LotBook.ReliefRow(
+                    r.getLong("ordinal"), r.getString("trade_id"), r.getString("lot_id"), r.getLong("relieved_ordinal"),
+                    r.getString("relieved_lot_id"), r.getBigDecimal("quantity"), r.getBigDecimal("open_price"),
+                    r.getBigDecimal("close_price"), instant(r, "relieved_at")));
         }
     }
 
@@ -291,22 +318,42 @@ public class LotRepository {
             this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         }
 
-        /** Adds a key's flow; {@code reflowFrom}: its first lot booked again (null when it only booked new lots). */
-        public void add(String key, LotBook.Flow flow, Long reflowFrom, long reliefsFrom, OffsetDateTime now) {
-            if (reflowFrom != null) {
-                reflows.add(new Object[] {key, reflowFrom, reliefsFrom});
-            }
+        /** Adds a key's flow that booked new lots only. */
+        public void add(String key, LotBook.Flow flow, OffsetDateTime now) {
+            add(key, flow, null, now);
+        }
+
+        /**
+         * Adds a key's flow; {@code reflow}: what was stored from where it re-flowed (null when it only
+         * booked new lots). Of a re-flow only the lots and reliefs that differ are written, and those
+         * past the new end deleted.
+         */
+        public void add(String key, LotBook.Flow flow, Reflow reflow, OffsetDateTime now) {
             for (LotBook.LotRow r : flow.changed()) {
                 closes.add(new Object[] {key, r.ordinal(), r.open(), at(r.closedAt())});
             }
+            Map<Long, LotBook.LotRow> oldLots = new HashMap<>();
+            Map<Long, LotBook.ReliefRow> oldReliefs = new HashMap<>();
+            if (reflow != null) {
+                reflow.tail().forEach(r -> oldLots.put(r.ordinal(), r));
+                reflow.reliefs().forEach(r -> oldReliefs.put(r.ordinal(), r));
+                // lots and reliefs past the new end go
+                reflows.add(new Object[] {key, flow.end().lotCount(), flow.end().reliefCount()});
+            }
             for (LotBook.LotRow r : flow.lots()) {
-                lots.add(new Object[] {key, r.ordinal(), r.tradeId(), r.lotId(), r.quantity(), r.price(), at(r.openedAt()),
-                        r.opened(), r.open(), at(r.closedAt()), r.after().headOrdinal(), r.after().headOpen(),
-                        r.after().reliefCount(), r.after().openLotCount()});
+                LotBook.LotRow old = oldLots.get(r.ordinal());
+                if (old == null || !LotBook.same(old, r)) {
+                    lots.add(new Object[] {key, r.ordinal(), r.tradeId(), r.lotId(), r.quantity(), r.price(),
+                            at(r.openedAt()), r.opened(), r.open(), at(r.closedAt()), r.after().headOrdinal(),
+                            r.after().headOpen(), r.after().reliefCount(), r.after().openLotCount()});
+                }
             }
             for (LotBook.ReliefRow r : flow.reliefs()) {
-                reliefs.add(new Object[] {key, r.ordinal(), r.tradeId(), r.lotId(), r.relievedOrdinal(), r.relievedLotId(),
-                        r.quantity(), r.openPrice(), r.closePrice(), at(r.at())});
+                LotBook.ReliefRow old = oldReliefs.get(r.ordinal());
+                if (old == null || !LotBook.same(old, r)) {
+                    reliefs.add(new Object[] {key, r.ordinal(), r.tradeId(), r.lotId(), r.relievedOrdinal(),
+                            r.relievedLotId(), r.quantity(), r.openPrice(), r.closePrice(), at(r.at())});
+                }
             }
             LotBook.State s = flow.end();
             states.add(new Object[] {key, s.lotCount(), s.reliefCount(), s.headOrdinal(), s.headOpen(), s.openLotCount(),
@@ -329,9 +376,9 @@ public class LotRepository {
         }
         Uni<Integer> chain = Uni.createFrom().item(0);
         if (!w.reflows().isEmpty()) {
-            List<Object[]> lotsFrom = w.reflows().stream().map(r -> new Object[] {r[0], r[1]}).toList();
+            List<Object[]> lotsAfter = w.reflows().stream().map(r -> new Object[] {r[0], r[1]}).toList();
             List<Object[]> reliefsAfter = w.reflows().stream().map(r -> new Object[] {r[0], r[2]}).toList();
-            chain = chain.flatMap(n -> delete(conn, lotsFrom, "position_lots", ">=", PG_DELETE_LOTS))
+            chain = chain.flatMap(n -> delete(conn, lotsAfter, "position_lots", ">", PG_DELETE_LOTS))
                     .flatMap(n -> delete(conn, reliefsAfter, "lot_reliefs", ">", PG_DELETE_RELIEFS));
         }
         if (!w.closes().isEmpty()) {
@@ -341,10 +388,10 @@ public class LotRepository {
                     .map(RowSet::rowCount));
         }
         if (!w.lots().isEmpty()) {
-            chain = chain.flatMap(n -> insert(conn, CaptureTables.POSITION_LOTS, w.lots(), PG_INSERT_LOTS));
+            chain = chain.flatMap(n -> upsert(conn, CaptureTables.POSITION_LOTS, w.lots(), PG_INSERT_LOTS));
         }
         if (!w.reliefs().isEmpty()) {
-            chain = chain.flatMap(n -> insert(conn, CaptureTables.LOT_RELIEFS, w.reliefs(), PG_INSERT_RELIEFS));
+            chain = chain.flatMap(n -> upsert(conn, CaptureTables.LOT_RELIEFS, w.reliefs(), PG_INSERT_RELIEFS));
         }
         return chain.flatMap(n -> sqlServer
                 ? sqlServerUpdate(conn, CaptureTables.POSITION_LOT_STATE, w.states(), List.of("partition_key"))
@@ -365,13 +412,25 @@ public class LotRepository {
         return conn.preparedQuery(pg).execute(CaptureTables.LOT_RANGES.arrays(rows)).map(RowSet::rowCount);
     }
 
-    private Uni<Integer> insert(SqlClient conn, Table table, List<Object[]> rows, String pg) {
+    /** Writes rows that may be stored already (a re-flow's): an update of those there, an insert of the others. */
+    private Uni<Integer> upsert(SqlClient conn, Table table, List<Object[]> rows, String pg) {
         if (sqlServer) {
-            return SqlServerBatch.run(SqlServerBatch.chunks(rows, table), chunk -> conn.preparedQuery(
-                    "INSERT INTO " + table.name() + " (" + table.names() + ") VALUES " + SqlServerBatch.values(chunk, table))
-                    .execute(SqlServerBatch.tuple(chunk)).map(RowSet::rowCount));
+            return sqlServerUpdate(conn, table, rows, table.key()).flatMap(updated -> SqlServerBatch.run(
+                    SqlServerBatch.chunks(rows, table), chunk -> conn.preparedQuery(SqlServerBatch.insertMissing(table, chunk))
+                            .execute(SqlServerBatch.tuple(chunk)).map(RowSet::rowCount)).map(inserted -> updated + inserted));
         }
         return conn.preparedQuery(pg).execute(table.arrays(rows)).map(RowSet::rowCount);
+    }
+
+    /** {@code c = EXCLUDED.c} for every column of {@code table} but its key. */
+    private static String updates(Table table) {
+        StringBuilder set = new StringBuilder();
+        for (CaptureTables.Column c : table.columns()) {
+            if (!table.key().contains(c.name())) {
+                set.append(set.isEmpty() ? "" : ", ").append(c.name()).append(" = EXCLUDED.").append(c.name());
+            }
+        }
+        return set.toString();
     }
 
     /** SQL Server: sets every column of {@code table} but {@code key} from the rows with the same key. */
