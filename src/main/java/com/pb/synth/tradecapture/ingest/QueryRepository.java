@@ -73,6 +73,13 @@ public class QueryRepository {
             bind("lot_reliefs.partition_key", String.class), bind("lot_reliefs.ordinal", Long.class),
             bind("lot_reliefs.relieved_at", OffsetDateTime.class), bind("lot_reliefs.relieved_at", OffsetDateTime.class),
             bind(null, Integer.class));
+    /** The first reliefs of a key, every date: by the primary key alone (what the position answers). */
+    static final Statement RELIEFS_ALL = Statement.of("a page of reliefs, every date",
+            "SELECT " + RELIEF_COLUMNS + " FROM lot_reliefs WHERE partition_key = $1 AND ordinal > $2 ORDER BY ordinal LIMIT $3",
+            "SELECT TOP (@p3) " + RELIEF_COLUMNS + " FROM lot_reliefs WHERE partition_key = @p1 AND ordinal > @p2 "
+                    + "ORDER BY ordinal",
+            bind("lot_reliefs.partition_key", String.class), bind("lot_reliefs.ordinal", Long.class),
+            bind(null, Integer.class));
     static final Statement RELIEF_COUNT = Statement.portable("reliefs in a date range",
             "SELECT count(*) AS n FROM lot_reliefs WHERE partition_key = $1 AND relieved_at >= $2 AND relieved_at < $3",
             bind("lot_reliefs.partition_key", String.class), bind("lot_reliefs.relieved_at", OffsetDateTime.class),
@@ -99,7 +106,7 @@ public class QueryRepository {
             "SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL READ COMMITTED",
             "SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
     /** What a position read runs on its connection, in order; the last restores the session's isolation. */
-    public static final List<Statement> POSITION_READ = List.of(SNAPSHOT, POSITION, OPEN_LOTS, RELIEFS, RESTORE_ISOLATION);
+    public static final List<Statement> POSITION_READ = List.of(SNAPSHOT, POSITION, OPEN_LOTS, RELIEFS_ALL, RESTORE_ISOLATION);
     private static final String EXCEPTION_COLUMNS = "exception_id, reason_code, detail, trade_id, version, "
             + "partition_key, source_topic, source_partition, source_offset, status, created_at, resolved_at, "
             + "repaired_by, repair_job_id, sequence_number";
@@ -128,7 +135,7 @@ public class QueryRepository {
 
     /** Every statement of the read API, for the dialect test. */
     public static final List<Statement> STATEMENTS = List.of(VERSIONS, DECISIONS, POSITION, SNAPSHOT, RESTORE_ISOLATION,
-            OPEN_LOTS, RELIEFS, RELIEF_COUNT, CLOSED_LOTS, CLOSED_LOT_COUNT, EXCEPTIONS, EXCEPTIONS_BY_REASON, EXCEPTION,
+            OPEN_LOTS, RELIEFS, RELIEFS_ALL, RELIEF_COUNT, CLOSED_LOTS, CLOSED_LOT_COUNT, EXCEPTIONS, EXCEPTIONS_BY_REASON, EXCEPTION,
             REPAIRED);
 
     /**
@@ -325,7 +332,9 @@ public class QueryRepository {
         Uni<Long> count = total != null ? Uni.createFrom().item(total)
                 : store.run(conn, RELIEF_COUNT, key, dates.fromAt(), dates.untilAt())
                         .map(rows -> rows.iterator().next().getLong("n"));
-        return count.flatMap(n -> store.run(conn, RELIEFS, key, after, dates.fromAt(), dates.untilAt(), limit + 1)
+        Uni<RowSet<Row>> page = dates.all() ? store.run(conn, RELIEFS_ALL, key, after, limit + 1)
+                : store.run(conn, RELIEFS, key, after, dates.fromAt(), dates.untilAt(), limit + 1);
+        return count.flatMap(n -> page
                 .map(rows -> {
                     List<FifoLots.Relief> items = new ArrayList<>();
                     for (Row r : rows) {

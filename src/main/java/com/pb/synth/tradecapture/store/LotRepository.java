@@ -49,7 +49,8 @@ public class LotRepository {
     // The state of each key and, unless the key's trades all point the way its open lots do (dir),
     // its oldest open lots: a join on the unnested keys, the lots by the partial index from the head.
     private static final String PG_STATES = "SELECT " + STATE_COLUMNS + ", " + LOT_COLUMNS
-            + " FROM unnest($1::varchar[], $2::int[]) AS k(key, dir) JOIN position_lot_state s ON s.partition_key = k.key "
+            + " FROM unnest($1::varchar[], $2::int[]) AS k(key, dir) CROSS JOIN LATERAL (SELECT * FROM position_lot_state s "
+            + "WHERE s.partition_key = k.key) s "
             + "LEFT JOIN LATERAL (SELECT " + LOT_COLUMNS + " FROM position_lots l WHERE l.partition_key = s.partition_key "
             + "AND s.head_ordinal > 0 AND sign(s.head_open) <> k.dir AND l.ordinal >= s.head_ordinal AND l.opened <> 0 "
             + "ORDER BY l.ordinal LIMIT $3) l ON true";
@@ -57,9 +58,12 @@ public class LotRepository {
             + " FROM unnest($1::varchar[], $2::bigint[], $3::bigint[]) AS k(key, after, up_to) CROSS JOIN LATERAL "
             + "(SELECT " + LOT_COLUMNS + " FROM position_lots l WHERE l.partition_key = k.key AND l.ordinal > k.after "
             + "AND l.ordinal <= k.up_to AND l.opened <> 0 ORDER BY l.ordinal LIMIT $4) l";
-    private static final String PG_FIRSTS = "SELECT l.partition_key, l.trade_id, min(l.ordinal) AS first_ordinal "
-            + "FROM position_lots l JOIN unnest($1::varchar[], $2::varchar[]) AS k(key, trade_id) "
-            + "ON l.partition_key = k.key AND l.trade_id = k.trade_id GROUP BY l.partition_key, l.trade_id";
+    // Per key and trade, by the (partition_key, trade_id) index: a lateral subquery, so that no plan
+    // joins the whole table (a generic plan of a join on the unnested arrays may).
+    private static final String PG_FIRSTS = "SELECT k.key AS partition_key, k.trade_id, f.first_ordinal "
+            + "FROM unnest($1::varchar[], $2::varchar[]) AS k(key, trade_id) CROSS JOIN LATERAL (SELECT min(l.ordinal) "
+            + "AS first_ordinal FROM position_lots l WHERE l.partition_key = k.key AND l.trade_id = k.trade_id) f "
+            + "WHERE f.first_ordinal IS NOT NULL";
     // Where each key's re-flow from lot a starts: the book after lot a - 1 (none when a is 1) and the
     // newest lot before a relieved by a relief made from a on (whose stored state the re-flow may change).
     private static final String REFLOW_STARTS = "SELECT k.key AS partition_key, p.head_after, p.head_open_after, "
@@ -67,15 +71,14 @@ public class LotRepository {
             + "AND r.relieved_ordinal < k.a AND r.ordinal > COALESCE(p.reliefs_after, 0)) AS up_to FROM %s "
             + "LEFT JOIN position_lots p ON p.partition_key = k.key AND p.ordinal = k.a - 1";
     // Each key's lots from a on, as booked: what its re-flow books again.
-    private static final String TAILS = "SELECT l.partition_key, " + LOT_COLUMNS + ", l.head_after, l.head_open_after, "
-            + "l.reliefs_after, l.open_after FROM %s JOIN position_lots l ON l.partition_key = k.key AND l.ordinal >= k.a "
-            + "ORDER BY l.partition_key, l.ordinal";
+    private static final String TAILS = "SELECT k.key AS partition_key, l.* FROM %s CROSS %s (SELECT " + LOT_COLUMNS
+            + ", l.head_after, l.head_open_after, l.reliefs_after, l.open_after FROM position_lots l "
+            + "WHERE l.partition_key = k.key AND l.ordinal >= k.a) l";
     // Each key's reliefs made from lot a on: what its re-flow makes again (only those that differ are written).
-    private static final String OLD_RELIEFS = "SELECT r.partition_key, r.ordinal, r.trade_id, r.lot_id, r.relieved_ordinal, "
-            + "r.relieved_lot_id, r.quantity, r.open_price, r.close_price, r.relieved_at FROM %s "
-            + "JOIN lot_reliefs r ON r.partition_key = k.key AND r.ordinal > COALESCE((SELECT p.reliefs_after "
-            + "FROM position_lots p WHERE p.partition_key = k.key AND p.ordinal = k.a - 1), 0) "
-            + "ORDER BY r.partition_key, r.ordinal";
+    private static final String OLD_RELIEFS = "SELECT k.key AS partition_key, r.* FROM %s CROSS %s (SELECT r.ordinal, "
+            + "r.trade_id, r.lot_id, r.relieved_ordinal, r.relieved_lot_id, r.quantity, r.open_price, r.close_price, "
+            + "r.relieved_at FROM lot_reliefs r WHERE r.partition_key = k.key AND r.ordinal > COALESCE((SELECT p.reliefs_after "
+            + "FROM position_lots p WHERE p.partition_key = k.key AND p.ordinal = k.a - 1), 0)) r";
     private static final String PG_KEYS_FROM = "unnest($1::varchar[], $2::bigint[]) AS k(key, a)";
     private static final String PG_DELETE_LOTS = "DELETE FROM position_lots l USING unnest($1::varchar[], $2::bigint[]) "
             + "AS d(key, ordinal) WHERE l.partition_key = d.key AND l.ordinal > d.ordinal";
@@ -200,10 +203,10 @@ public class LotRepository {
             Table t = new Table("k", List.of(new CaptureTables.Column("key", String.class, "varchar"),
                     new CaptureTables.Column("trade_id", String.class, "varchar")), List.of("key"));
             return SqlServerBatch.run(SqlServerBatch.chunks(rows, t.rowsPerStatement()), chunk -> conn.preparedQuery(
-                            "SELECT l.partition_key, l.trade_id, min(l.ordinal) AS first_ordinal FROM position_lots l "
-                                    + "JOIN (VALUES " + SqlServerBatch.values(chunk, t) + ") AS k ([key], trade_id) "
-                                    + "ON l.partition_key = k.[key] AND l.trade_id = k.trade_id "
-                                    + "GROUP BY l.partition_key, l.trade_id")
+                            "SELECT k.[key] AS partition_key, k.trade_id, f.first_ordinal FROM (VALUES "
+                                    + SqlServerBatch.values(chunk, t) + ") AS k ([key], trade_id) CROSS APPLY (SELECT "
+                                    + "min(l.ordinal) AS first_ordinal FROM position_lots l WHERE l.partition_key = k.[key] "
+                                    + "AND l.trade_id = k.trade_id) f WHERE f.first_ordinal IS NOT NULL")
                     .execute(SqlServerBatch.tuple(chunk)).invoke(found -> collectFirsts(found, firsts)).replaceWith(0))
                     .replaceWith(firsts);
         }
@@ -248,17 +251,20 @@ public class LotRepository {
                 String sql = sqls.get(q);
                 java.util.function.Consumer<RowSet<Row>> collect = collectors.get(q);
                 reads.add(SqlServerBatch.run(chunks, chunk -> conn.preparedQuery(String.format(sql, "(VALUES "
-                                + SqlServerBatch.values(chunk, t) + ") AS k ([key], a)").replace("k.key", "k.[key]"))
+                                + SqlServerBatch.values(chunk, t) + ") AS k ([key], a)", "APPLY").replace("k.key", "k.[key]"))
                         .execute(SqlServerBatch.tuple(chunk)).invoke(collect).replaceWith(0)));
             }
         } else {
             Tuple params = Tuple.of(keys.toArray(String[]::new), keys.stream().map(froms::get).toArray(Long[]::new));
             for (int q = 0; q < sqls.size(); q++) {
-                reads.add(conn.preparedQuery(String.format(sqls.get(q), PG_KEYS_FROM)).execute(params)
+                reads.add(conn.preparedQuery(String.format(sqls.get(q), PG_KEYS_FROM, "JOIN LATERAL")).execute(params)
                         .invoke(collectors.get(q)).replaceWith(0));
             }
         }
         return Uni.combine().all().unis(reads).with(done -> {
+            // (the lateral reads come in each key's index order; sorted here, as T-SQL allows no ORDER BY there)
+            tails.values().forEach(l -> l.sort(java.util.Comparator.comparingLong(LotBook.LotRow::ordinal)));
+            reliefs.values().forEach(l -> l.sort(java.util.Comparator.comparingLong(LotBook.ReliefRow::ordinal)));
             Map<String, Reflow> out = new HashMap<>();
             for (String key : keys) {
                 Object[] start = starts.get(key);
