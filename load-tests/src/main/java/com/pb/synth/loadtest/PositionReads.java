@@ -104,8 +104,52 @@ final class PositionReads implements Runnable {
     }
 
     /** Per read: count, errors, p50/p99/max latency (ms) and answer size (bytes, mean and max), for summary.json. */
+    /** How long the correction of the key with the most history's first trade took to capture (-1: not measured). */
+    private volatile long firstCorrectedMs = -1;
+    private volatile long firstCorrectedLots = -1;
+
+    /**
+     * The worst re-flow, once the run is verified: a correction (quantity 100 -> 60) of the first trade
+     * of the key with the most history, sent on the input topic; the time until the API shows its
+     * version 2 captured. Every lot and relief of that key after it is booked again.
+     */
+    void correctFirst(org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> producer, String topic,
+                      History.Stored history) throws Exception {
+        String id = history.hotTradeId();
+        String[] p = history.hotKey().split("_", 3);
+        String json = "{\"tradeId\":\"" + id + "\",\"accountId\":\"" + p[0] + "\",\"bookId\":\"" + p[1]
+                + "\",\"securityId\":\"" + p[2] + "\",\"source\":\"AUTOMATED\",\"tradeDate\":\"2026-11-24\","
+                + "\"tradeTimestamp\":\"2026-11-24T15:30:00Z\",\"counterpartyIds\":[\"CPTY-1\"],\"action\":\"CORRECT\","
+                + "\"version\":2,\"side\":\"BUY\",\"tradeLots\":[{\"lotIdentifier\":[{\"identifier\":\"" + id
+                + "-L1\",\"identifierType\":\"LOT_ID\"}],\"priceQuantity\":[{\"quantity\":[{\"value\":60,"
+                + "\"unit\":{\"financialUnit\":\"Share\"}}],\"price\":[{\"value\":50.00,\"unit\":{\"currency\":\"USD\"}}]}]}]}";
+        long t0 = System.nanoTime();
+        producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, history.hotKey(),
+                json.getBytes(StandardCharsets.UTF_8))).get();
+        long deadline = System.currentTimeMillis() + 300_000;
+        while (System.currentTimeMillis() < deadline) {
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(api + "/api/v1/trades/capture/"
+                    + enc(id))).header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (answer.statusCode() == 200 && answer.body().contains("\"version\":2")) {
+                firstCorrectedMs = (System.nanoTime() - t0) / 1_000_000;
+                HttpResponse<String> position = http.send(HttpRequest.newBuilder(URI.create(api + position(history.hotKey())
+                        + "?lotsLimit=1")).header("Authorization", "Bearer " + token).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"reliefCount\":(\\d+)").matcher(position.body());
+                firstCorrectedLots = m.find() ? Long.parseLong(m.group(1)) : -1;
+                return;
+            }
+            Thread.sleep(50);
+        }
+    }
+
     Map<String, Object> summary() {
         Map<String, Object> out = new LinkedHashMap<>();
+        if (firstCorrectedMs >= 0) {
+            out.put("firstTradeCorrectedMs", firstCorrectedMs);
+            out.put("firstTradeCorrectedKeyReliefs", firstCorrectedLots);
+        }
         for (Read r : reads) {
             synchronized (r) {
                 Map<String, Object> m = new LinkedHashMap<>();
