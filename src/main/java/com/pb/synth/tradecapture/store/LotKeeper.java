@@ -5,6 +5,7 @@ import com.pb.synth.tradecapture.domain.Lot;
 import com.pb.synth.tradecapture.domain.LotBook;
 import com.pb.synth.tradecapture.domain.Trade;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.inject.Singleton;
@@ -246,10 +247,33 @@ public class LotKeeper {
         });
     }
 
+    /** Lots booked in one batch past which the flows are computed on a worker thread, not the event loop. */
+    static final int WORKER_BOOKINGS = 5_000;
+
     /** Flows every key, loading more open lots for those that ask, {@code limit} more each round and growing. */
     private Uni<Void> flowAll(SqlConnection conn, List<KeyFlow> flows, int limit) {
+        int lots = 0;
+        for (KeyFlow f : flows) {
+            for (LotBook.Booking b : f.bookings) {
+                lots += b.lots().size();
+            }
+        }
+        // a re-flow deep in a busy key books its whole tail again (100,000 lots: ~0.5 s of CPU)
+        Uni<List<LotRepository.Load>> flowed = Uni.createFrom().item(() -> flowOnce(flows));
+        if (lots > WORKER_BOOKINGS) {
+            flowed = flowed.runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        }
+        return flowed.flatMap(needs -> {
+            if (needs.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            return loadMore(conn, flows, needs, limit);
+        });
+    }
+
+    /** Flows the keys not flowed yet; the loads of those that need more open lots. */
+    private static List<LotRepository.Load> flowOnce(List<KeyFlow> flows) {
         List<LotRepository.Load> needs = new ArrayList<>();
-        Map<String, KeyFlow> byKey = new LinkedHashMap<>();
         for (KeyFlow f : flows) {
             if (f.flow != null && f.flow.complete()) {
                 continue;
@@ -257,18 +281,22 @@ public class LotKeeper {
             f.flow = LotBook.flow(f.start, f.deque, f.complete, f.bookings);
             if (!f.flow.complete()) {
                 needs.add(new LotRepository.Load(f.key, f.flow.needAfter(), f.upTo()));
-                byKey.put(f.key, f);
             }
         }
-        if (needs.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
+        return needs;
+    }
+
+    /** Loads more open lots for the keys that need them, then flows those keys again. */
+    private Uni<Void> loadMore(SqlConnection conn, List<KeyFlow> flows, List<LotRepository.Load> needs, int limit) {
+        Map<String, KeyFlow> byKey = new LinkedHashMap<>();
+        flows.forEach(f -> byKey.put(f.key, f));
         return lots.load(conn, needs, limit).flatMap(loaded -> {
-            byKey.forEach((key, f) -> {
-                List<LotBook.LotRow> more = loaded.getOrDefault(key, List.of());
+            for (LotRepository.Load need : needs) {
+                KeyFlow f = byKey.get(need.key());
+                List<LotBook.LotRow> more = loaded.getOrDefault(f.key, List.of());
                 f.deque.addAll(more);
                 f.complete = more.size() < limit || f.deque.size() >= f.start.openLotCount();
-            });
+            }
             return flowAll(conn, flows, Math.min(limit * 4, 100_000));
         });
     }
