@@ -45,6 +45,18 @@ class ApprovalsIT extends ServiceTestBase {
                 .toList();
     }
 
+    /** The key's open lots as "tradeId openQuantity", oldest first. */
+    private static List<String> openLots(String account) {
+        var p = as(READER).get("/api/v1/positions/" + account + "/BOOK-01/US0378331005").then().statusCode(200)
+                .extract().jsonPath();
+        List<String> out = new java.util.ArrayList<>();
+        for (java.util.Map<String, Object> lot : p.<java.util.Map<String, Object>>getList("openLots")) {
+            out.add(lot.get("tradeId") + " " + new java.math.BigDecimal(lot.get("openQuantity").toString())
+                    .stripTrailingZeros().toPlainString());
+        }
+        return out;
+    }
+
     /** A new account whose trades over a 10,000 notional wait for approval. */
     private String accountWithLimit(String prefix) {
         String account = TradeRequests.unique(prefix);
@@ -115,6 +127,8 @@ class ApprovalsIT extends ServiceTestBase {
             assertThat(rejected.get("position").get("quantity").decimalValue()).as("the rejected trade left the position")
                     .isEqualByComparingTo("210");
             assertThat(rejected.get("position").get("tradeCount").asInt()).isEqualTo(2);
+            // its lots left the key's FIFO book with it
+            assertThat(openLots(account)).containsExactly(big.tradeId() + " 200", small.tradeId() + " 10");
         }
         // A correction of the rejected trade enters the position afresh (the rejection took it out).
         TradeRequests.Builder corrected = TradeRequests.trade(other.tradeId()).key(account, "BOOK-01", "US0378331005")
@@ -122,6 +136,9 @@ class ApprovalsIT extends ServiceTestBase {
         Topics.send(bootstrap, Topics.inputs(List.of(corrected)));
         await().atMost(Duration.ofSeconds(30)).until(() -> Fixtures.position(pool, key).orElseThrow().tradeCount() == 3);
         assertThat(Fixtures.position(pool, key).orElseThrow().quantity()).isEqualByComparingTo("260");
+        // back in its place (its first capture), with its new lots
+        assertThat(openLots(account)).containsExactly(big.tradeId() + " 200", small.tradeId() + " 10",
+                other.tradeId() + " 50");
         TradeRequests.Builder cancel = TradeRequests.trade(other.tradeId()).key(account, "BOOK-01", "US0378331005")
                 .quantity("50").price("100").action("CANCEL", 3);
         Topics.send(bootstrap, Topics.inputs(List.of(cancel)));
@@ -131,6 +148,7 @@ class ApprovalsIT extends ServiceTestBase {
         assertThat(position.notional()).isEqualByComparingTo("21000");
         assertThat(position.tradeCount()).isEqualTo(2);
         assertThat(position.pendingCount()).isZero();
+        assertThat(openLots(account)).containsExactly(big.tradeId() + " 200", small.tradeId() + " 10");
         List<String> queued = as(READER).get("/api/v1/approvals?limit=1000").then().statusCode(200)
                 .extract().jsonPath().getList("tradeId", String.class);
         assertThat(queued).doesNotContain(big.tradeId(), other.tradeId());
