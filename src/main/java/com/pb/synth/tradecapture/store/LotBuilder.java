@@ -97,9 +97,4 @@ public class LotBuilder {
         long before = built.get();
         return pass("", 0, 0).map(failed -> (int) (built.get() - before));
     }
-
-    /** Lot books built in the background by this instance. */
-    public long built() {
-        return built.get();
-    }
 }

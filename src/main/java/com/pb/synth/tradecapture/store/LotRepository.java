@@ -133,21 +133,20 @@ public class LotRepository {
                                     + " FROM position_lots l WHERE l.partition_key = s.partition_key AND s.head_ordinal > 0 "
                                     + "AND SIGN(s.head_open) <> k.dir AND l.ordinal >= s.head_ordinal AND l.opened <> 0 "
                                     + "ORDER BY l.ordinal) l")
-                    .execute(SqlServerBatch.tuple(chunk)).invoke(found -> collectBooks(found, books, heads)).replaceWith(0))
+                    .execute(SqlServerBatch.tuple(chunk)).invoke(found -> collectBooks(found, books)).replaceWith(0))
                     .replaceWith(books);
         }
         Integer[] dirs = keys.stream().map(directions::get).toArray(Integer[]::new);
         return conn.preparedQuery(PG_STATES).execute(Tuple.of(keys.toArray(String[]::new), dirs, heads))
-                .invoke(found -> collectBooks(found, books, heads)).replaceWith(books);
+                .invoke(found -> collectBooks(found, books)).replaceWith(books);
     }
 
-    private static void collectBooks(RowSet<Row> found, Map<String, KeyBook> books, int heads) {
+    private static void collectBooks(RowSet<Row> found, Map<String, KeyBook> books) {
         Map<String, List<LotBook.LotRow>> lots = new HashMap<>();
         Map<String, LotBook.State> states = new HashMap<>();
         for (Row r : found) {
             String key = r.getString("partition_key");
-            states.computeIfAbsent(key, k -> new LotBook.State(r.getLong("lot_count"), r.getLong("relief_count"),
-                    r.getLong("head_ordinal"), r.getBigDecimal("head_open"), r.getLong("open_lot_count")));
+            states.computeIfAbsent(key, k -> state(r));
             List<LotBook.LotRow> list = lots.computeIfAbsent(key, k -> new ArrayList<>());
             if (r.getLong("ordinal") != null) {
                 list.add(lot(r));
