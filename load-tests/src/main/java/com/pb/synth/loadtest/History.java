@@ -99,42 +99,32 @@ final class History {
                     }
                 }
                 ps.executeBatch();
-                for (Book b : books.values()) {
-                    b.flush(lots);
-                }
                 lots.executeBatch();
                 reliefs.executeBatch();
                 c.commit();
             }
-            // the positions and their books' states in one commit: no position is ever seen without its book
-            position(c, added);
-            try (PreparedStatement state = c.prepareStatement(STATE)) {
-                for (Book b : books.values()) {
-                    b.state(state);
-                }
-                state.executeBatch();
-            }
+            // the positions with their books' states
+            position(c, added, books);
             c.commit();
         }
         return new Stored(n, hotKey, prefix + 0, coldKey, coldTrade, System.currentTimeMillis() - start);
     }
 
     private static final String LOT = "INSERT INTO position_lots (partition_key, ordinal, trade_id, lot_id, quantity, "
-            + "price, opened_at, opened, open_quantity, closed_at, head_after, head_open_after, reliefs_after, open_after) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + "price, opened_at, opened, head_after, head_open_after, reliefs_after, open_after) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String RELIEF = "INSERT INTO lot_reliefs (partition_key, ordinal, trade_id, lot_id, "
-            + "relieved_ordinal, relieved_lot_id, quantity, open_price, close_price, relieved_at) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    private static final String STATE = "INSERT INTO position_lot_state (partition_key, lot_count, relief_count, "
-            + "head_ordinal, head_open, open_lot_count, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+            + "relieved_ordinal, relieved_lot_id, quantity, open_price, close_price, relieved_at, closes) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     /**
      * A key's lot book as capture keeps it, written as the history is: each trade's one lot relieves
-     * the oldest open lots of the other direction first (FIFO), the rest opens. A lot's row is written
-     * once final (when it closes, or at the end while open); a relief's when made.
+     * the oldest open lots of the other direction first (FIFO), the rest opens. Each lot and relief
+     * is written once, when booked; the book's state goes with the position.
      */
     private static final class Book {
         final String key;
+        /** The open lots, oldest first: ordinal, lot id, price, open quantity (signed). */
         final java.util.ArrayDeque<Object[]> open = new java.util.ArrayDeque<>();
         long lots;
         long reliefs;
@@ -148,90 +138,81 @@ final class History {
             String lotId = tradeId + "-L1";
             int direction = signed.signum();
             BigDecimal remaining = signed.abs();
-            while (remaining.signum() > 0 && !open.isEmpty() && ((BigDecimal) open.peekFirst()[8]).signum() == -direction) {
+            while (remaining.signum() > 0 && !open.isEmpty() && ((BigDecimal) open.peekFirst()[3]).signum() == -direction) {
                 Object[] head = open.peekFirst();
-                BigDecimal take = remaining.min(((BigDecimal) head[8]).abs());
+                BigDecimal take = remaining.min(((BigDecimal) head[3]).abs());
+                head[3] = ((BigDecimal) head[3]).add(BigDecimal.valueOf(direction).multiply(take));
+                remaining = remaining.subtract(take);
                 reliefs++;
                 reliefRows.setString(1, key);
                 reliefRows.setLong(2, reliefs);
                 reliefRows.setString(3, tradeId);
                 reliefRows.setString(4, lotId);
-                reliefRows.setLong(5, (Long) head[1]);
-                reliefRows.setString(6, (String) head[3]);
+                reliefRows.setLong(5, (Long) head[0]);
+                reliefRows.setString(6, (String) head[1]);
                 reliefRows.setBigDecimal(7, take);
-                reliefRows.setBigDecimal(8, (BigDecimal) head[5]);
+                reliefRows.setBigDecimal(8, (BigDecimal) head[2]);
                 reliefRows.setBigDecimal(9, price);
                 reliefRows.setTimestamp(10, Timestamp.from(at));
+                reliefRows.setInt(11, ((BigDecimal) head[3]).signum() == 0 ? 1 : 0);
                 reliefRows.addBatch();
-                head[8] = ((BigDecimal) head[8]).add(BigDecimal.valueOf(direction).multiply(take));
-                remaining = remaining.subtract(take);
-                if (((BigDecimal) head[8]).signum() == 0) {
-                    head[9] = at;
-                    write(open.pollFirst(), lotRows);
+                if (((BigDecimal) head[3]).signum() == 0) {
+                    open.pollFirst();
                 }
             }
             lots++;
             BigDecimal opened = remaining.signum() > 0 ? BigDecimal.valueOf(direction).multiply(remaining) : BigDecimal.ZERO;
-            Object[] lot = {key, lots, tradeId, lotId, signed, price, at, opened, opened, null, 0L, BigDecimal.ZERO, 0L, 0L};
             if (opened.signum() != 0) {
-                open.addLast(lot);
+                open.addLast(new Object[] {lots, lotId, price, opened});
             }
             Object[] head = open.peekFirst();
-            lot[10] = head == null ? 0L : head[1];
-            lot[11] = head == null ? BigDecimal.ZERO : head[8];
-            lot[12] = reliefs;
-            lot[13] = (long) open.size();
-            if (opened.signum() == 0) {
-                write(lot, lotRows);
-            }
+            lotRows.setString(1, key);
+            lotRows.setLong(2, lots);
+            lotRows.setString(3, tradeId);
+            lotRows.setString(4, lotId);
+            lotRows.setBigDecimal(5, signed);
+            lotRows.setBigDecimal(6, price);
+            lotRows.setTimestamp(7, Timestamp.from(at));
+            lotRows.setBigDecimal(8, opened);
+            lotRows.setLong(9, head == null ? 0L : (Long) head[0]);
+            lotRows.setBigDecimal(10, head == null ? BigDecimal.ZERO : (BigDecimal) head[3]);
+            lotRows.setLong(11, reliefs);
+            lotRows.setLong(12, open.size());
+            lotRows.addBatch();
         }
 
-        void flush(PreparedStatement lotRows) throws SQLException {
-            for (Object[] lot : open) {
-                write(lot, lotRows);
-            }
-        }
-
-        void state(PreparedStatement state) throws SQLException {
+        /** The book's state as its position keeps it: lots, reliefs, head, head's open quantity, open lots. */
+        Object[] state() {
             Object[] head = open.peekFirst();
-            state.setString(1, key);
-            state.setLong(2, lots);
-            state.setLong(3, reliefs);
-            state.setLong(4, head == null ? 0L : (Long) head[1]);
-            state.setBigDecimal(5, head == null ? BigDecimal.ZERO : (BigDecimal) head[8]);
-            state.setLong(6, open.size());
-            state.setTimestamp(7, Timestamp.from(Instant.now()));
-            state.addBatch();
-        }
-
-        private static void write(Object[] lot, PreparedStatement rows) throws SQLException {
-            for (int c = 0; c < lot.length; c++) {
-                Object v = lot[c];
-                if (v instanceof Instant i) {
-                    rows.setTimestamp(c + 1, Timestamp.from(i));
-                } else if (v == null) {
-                    rows.setNull(c + 1, java.sql.Types.TIMESTAMP);
-                } else {
-                    rows.setObject(c + 1, v);
-                }
-            }
-            rows.addBatch();
+            return new Object[] {lots, reliefs, head == null ? 0L : head[0], head == null ? BigDecimal.ZERO : head[3],
+                    (long) open.size()};
         }
     }
 
-    /** Moves each key's position by what its history adds (a key without one gets one). */
-    private static void position(Connection c, Map<String, BigDecimal[]> added) throws SQLException {
+    /**
+     * Moves each key's position by what its history adds (a key without one gets one), with its book's
+     * state (the history is the key's whole book: it starts from none).
+     */
+    private static void position(Connection c, Map<String, BigDecimal[]> added, Map<String, Book> books)
+            throws SQLException {
         try (PreparedStatement update = c.prepareStatement("UPDATE positions SET quantity = quantity + ?, "
-                + "notional = notional + ?, trade_count = trade_count + ? WHERE partition_key = ?");
+                + "notional = notional + ?, trade_count = trade_count + ?, lot_count = ?, relief_count = ?, "
+                + "head_ordinal = ?, head_open = ?, open_lot_count = ? WHERE partition_key = ?");
              PreparedStatement insert = c.prepareStatement("INSERT INTO positions (partition_key, account_id, book_id, "
-                     + "security_id, quantity, notional, trade_count, pending_count, fencing_token, updated_at) "
-                     + "VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, ?)")) {
+                     + "security_id, quantity, notional, trade_count, pending_count, fencing_token, updated_at, "
+                     + "lot_count, relief_count, head_ordinal, head_open, open_lot_count) "
+                     + "VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?, ?, ?)")) {
             for (Map.Entry<String, BigDecimal[]> e : added.entrySet()) {
                 BigDecimal[] sum = e.getValue();
+                Object[] state = books.get(e.getKey()).state();
                 update.setBigDecimal(1, sum[0]);
                 update.setBigDecimal(2, sum[1]);
                 update.setInt(3, sum[2].intValue());
-                update.setString(4, e.getKey());
+                for (int s = 0; s < state.length; s++) {
+                    update.setObject(4 + s, state[s]);
+                    insert.setObject(9 + s, state[s]);
+                }
+                update.setString(9, e.getKey());
                 if (update.executeUpdate() == 0) {
                     String[] parts = e.getKey().split("_", 3);
                     insert.setString(1, e.getKey());

@@ -15,6 +15,7 @@ import com.pb.synth.tradecapture.http.Problem;
 import com.pb.synth.tradecapture.lock.LockLease;
 import com.pb.synth.tradecapture.lock.PartitionLock;
 import com.pb.synth.tradecapture.store.LotKeeper;
+import com.pb.synth.tradecapture.store.LotRepository;
 import com.pb.synth.tradecapture.store.LotsNotBuiltException;
 import com.pb.synth.tradecapture.store.PositionRepository;
 import com.pb.synth.tradecapture.store.TransactionRetry;
@@ -181,16 +182,18 @@ public class ApprovalService {
                             throw conflict(tradeId + " v" + version + " was decided meanwhile");
                         }
                         // a rejected version is no longer live: its lots leave the key's FIFO
-                        return Uni.combine().all().unis(store.run(conn, ApprovalStatements.RECORD, tradeId, version,
-                                        decision, comment, Callers.orAnonymous(approver), at, Buffer.buffer(event)),
-                                positions.upsert(conn, List.of(after), at),
-                                approve ? Uni.createFrom().item(0) : lots.remove(conn, s.key(), tradeId, at))
+                        return (approve ? Uni.createFrom().item(LotRepository.Writes.NONE)
+                                : lots.remove(conn, s.key(), tradeId)).flatMap(lotWrites -> Uni.combine().all().unis(
+                                        store.run(conn, ApprovalStatements.RECORD, tradeId, version, decision, comment,
+                                                Callers.orAnonymous(approver), at, Buffer.buffer(event)),
+                                        positions.upsert(conn, List.of(after), lotWrites.states(), at),
+                                        lots.write(conn, lotWrites))
                                 .with((recorded, upserted, lotRows) -> {
                                     if (upserted != 1) {
                                         throw new ConcurrentCaptureException("position refused by the fencing check");
                                     }
                                     return event;
-                                });
+                                }));
                     });
                 });
     }

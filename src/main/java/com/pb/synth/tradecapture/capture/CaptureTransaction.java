@@ -4,6 +4,7 @@ import com.pb.synth.tradecapture.config.CaptureConfig;
 import com.pb.synth.tradecapture.domain.CaptureDecider;
 import com.pb.synth.tradecapture.domain.CaptureStatus;
 import com.pb.synth.tradecapture.domain.Decision;
+import com.pb.synth.tradecapture.domain.LotBook;
 import com.pb.synth.tradecapture.domain.Position;
 import com.pb.synth.tradecapture.domain.MissingReference;
 import com.pb.synth.tradecapture.domain.ReasonCode;
@@ -16,6 +17,7 @@ import com.pb.synth.tradecapture.lock.LockLease;
 import com.pb.synth.tradecapture.store.ExceptionRepository;
 import com.pb.synth.tradecapture.store.FrozenWriters;
 import com.pb.synth.tradecapture.store.LotKeeper;
+import com.pb.synth.tradecapture.store.LotRepository;
 import com.pb.synth.tradecapture.store.LotsNotBuiltException;
 import com.pb.synth.tradecapture.store.ExceptionRow;
 import com.pb.synth.tradecapture.store.PositionRepository;
@@ -364,11 +366,15 @@ public class CaptureTransaction {
         List<String> lateIds = plan.late().stream().map(Trade::tradeId).toList();
         List<Integer> lateVersions = plan.late().stream().map(Trade::version).toList();
         List<Trade> lateSequenced = plan.late().stream().filter(t -> t.sequenceNumber() != null).toList();
-        return Uni.combine().all().unis(positions.upsert(conn, changed, at), versions.insert(conn, rows),
-                        exceptions.insert(conn, exceptionRows), exceptions.resolveSequenceGaps(conn, lateIds, lateVersions, at),
+        // The lots booked first (in the common case from what the reads brought, with no statement):
+        // each key's book state goes with its position.
+        return lots.plan(conn, books.books(), books.positionKeys(), lotChanges).flatMap(lotWrites -> Uni.combine().all()
+                .unis(positions.upsert(conn, changed, lotStates(changed, lotWrites, books.positionKeys()), at),
+                        versions.insert(conn, rows), exceptions.insert(conn, exceptionRows),
+                        exceptions.resolveSequenceGaps(conn, lateIds, lateVersions, at),
                         exceptions.resolveRefused(conn, lateSequenced.stream().map(Trade::sequenceKey).toList(),
                                 lateSequenced.stream().map(Trade::sequenceNumber).toList(), at),
-                        lots.keep(conn, books.books(), books.positionKeys(), lotChanges, at))
+                        lots.write(conn, lotWrites))
                 .with((upserted, inserted, ignored, resolved, resolvedRefused, lotRows) -> {
                     if (upserted != expectedPositions) {
                         throw new ConcurrentCaptureException((expectedPositions - upserted)
@@ -379,7 +385,27 @@ public class CaptureTransaction {
                                 + " trade version(s) were stored by another writer meanwhile");
                     }
                     return result;
-                });
+                }));
+    }
+
+    /**
+     * The book state to write with each changed position: a booked key's new state, an empty book for
+     * a new position without lots (so it never needs building), none (as stored) for the others.
+     */
+    private static Map<String, LotBook.State> lotStates(List<Position> changed, LotRepository.Writes lotWrites,
+                                                       Set<String> positionKeys) {
+        Map<String, LotBook.State> states = new java.util.HashMap<>(lotWrites.states());
+        Set<String> changedKeys = new java.util.HashSet<>();
+        for (Position p : changed) {
+            changedKeys.add(p.partitionKey());
+            if (!positionKeys.contains(p.partitionKey())) {
+                states.putIfAbsent(p.partitionKey(), LotBook.State.EMPTY);
+            }
+        }
+        if (!changedKeys.containsAll(lotWrites.states().keySet())) {
+            throw new IllegalStateException("lots booked on a key whose position the batch does not write");
+        }
+        return states;
     }
 
     private void reject(IncomingTrade in, Trade trade, String reason, String detail, OffsetDateTime at,

@@ -6,16 +6,18 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * A key's FIFO lots kept as state: {@link FifoLots}'s replay made incremental, so capture books a
  * trade's lots against the stored book instead of replaying the key's history. Pure.
  *
- * <p>The stored book is a row per lot ({@link LotRow}, numbered in replay order) and a row per
- * relief ({@link ReliefRow}). Every lot row keeps the book's {@link State} right after it, so a
- * correction or cancel of an earlier trade re-flows from the state before that trade's first lot
- * ({@link #flow} from there) instead of from the key's first trade.
+ * <p>The stored book is a row per lot ({@link LotRow}, numbered in replay order), a row per relief
+ * ({@link ReliefRow}) and the book's {@link State}. Every lot row keeps the state right after it, so
+ * a correction or cancel of an earlier trade re-flows from the state before that trade's first lot
+ * ({@link #flow} from there) instead of from the key's first trade. Rows are written once, when
+ * booked (a re-flow writes again only those it changes): what is open of a lot and when it closed
+ * follow from the state and the reliefs ({@link #open}, {@link ReliefRow#closes()}), so booking a
+ * trade never updates the lots it relieves.
  *
  * <p>Open lots all point one way (a lot of the other direction relieves them first), and FIFO
  * only ever relieves the oldest: the open lots are exactly the lots that opened with a remainder
@@ -39,16 +41,32 @@ public final class LotBook {
 
     /**
      * A lot as stored: as booked ({@code quantity} signed, {@code price}, {@code openedAt} its trade's
-     * first capture), what it left open when booked ({@code opened}, 0 when it only relieved), what is
-     * open now ({@code open}) and when it closed, and the book right after it.
+     * first capture), what it left open when booked ({@code opened}, 0 when it only relieved), and the
+     * book right after it.
      */
     public record LotRow(long ordinal, String tradeId, String lotId, BigDecimal quantity, BigDecimal price,
-                         Instant openedAt, BigDecimal opened, BigDecimal open, Instant closedAt, State after) {
+                         Instant openedAt, BigDecimal opened, State after) {
     }
 
-    /** Quantity of lot {@code relievedOrdinal} closed by lot {@code lotId} of trade {@code tradeId}. */
+    /**
+     * Quantity of lot {@code relievedOrdinal} closed by lot {@code lotId} of trade {@code tradeId};
+     * {@code closes} when it relieved what was left of that lot (the lot closed at {@code at}).
+     */
     public record ReliefRow(long ordinal, String tradeId, String lotId, long relievedOrdinal, String relievedLotId,
-                            BigDecimal quantity, BigDecimal openPrice, BigDecimal closePrice, Instant at) {
+                            BigDecimal quantity, BigDecimal openPrice, BigDecimal closePrice, Instant at,
+                            boolean closes) {
+    }
+
+    /**
+     * What is open of lot {@code ordinal} that opened {@code opened}, in the book {@code state}: the
+     * lots that opened from the head on are open, whole but the head (open {@code headOpen}); the
+     * others are closed (0).
+     */
+    public static BigDecimal open(State state, long ordinal, BigDecimal opened) {
+        if (state.headOrdinal() == 0 || ordinal < state.headOrdinal() || opened.signum() == 0) {
+            return BigDecimal.ZERO;
+        }
+        return ordinal == state.headOrdinal() ? state.headOpen() : opened;
     }
 
     /** One lot of a booking: its id, signed quantity and price. */
@@ -71,12 +89,11 @@ public final class LotBook {
     }
 
     /**
-     * What a flow writes: the lots it booked (numbered after the start's), the stored open lots it
-     * changed (their open quantity or close), the reliefs it made (numbered after the start's) and
-     * the book at its end; or, when {@code needAfter} is not null, nothing yet: the stored open
-     * lots after that ordinal are needed.
+     * What a flow writes: the lots it booked (numbered after the start's), the reliefs it made
+     * (numbered after the start's) and the book at its end; or, when {@code needAfter} is not null,
+     * nothing yet: the stored open lots after that ordinal are needed.
      */
-    public record Flow(List<LotRow> lots, List<LotRow> changed, List<ReliefRow> reliefs, State end, Long needAfter) {
+    public record Flow(List<LotRow> lots, List<ReliefRow> reliefs, State end, Long needAfter) {
 
         public boolean complete() {
             return needAfter == null;
@@ -87,7 +104,6 @@ public final class LotBook {
         final LotRow row;
         final boolean stored;
         BigDecimal open;
-        Instant closedAt;
 
         Open(LotRow row, boolean stored, BigDecimal open) {
             this.row = row;
@@ -124,7 +140,7 @@ public final class LotBook {
         if (deque.isEmpty() && unloaded) {
             // none loaded: the head is known (ordinal, open quantity, direction), its lots are not;
             // lots booked the same way join behind it, a relief of it asks for them
-            placeholder = new Open(new LotRow(start.headOrdinal(), null, null, null, null, null, null, null, null, null),
+            placeholder = new Open(new LotRow(start.headOrdinal(), null, null, null, null, null, null, null),
                     true, start.headOpen());
             open.addLast(placeholder);
             storedLeft = 1;
@@ -133,7 +149,6 @@ public final class LotBook {
         long reliefOrdinal = start.reliefCount();
         long openCount = start.openLotCount();
         List<Open> booked = new ArrayList<>();
-        List<Open> storedTouched = new ArrayList<>();
         List<ReliefRow> reliefs = new ArrayList<>();
         List<State> after = new ArrayList<>();
         for (Booking b : bookings) {
@@ -142,25 +157,21 @@ public final class LotBook {
                 BigDecimal remaining = e.quantity().abs();
                 while (remaining.signum() > 0) {
                     if (storedLeft == 0 && unloaded) {
-                        return new Flow(List.of(), List.of(), List.of(), null, loadFrom);
+                        return new Flow(List.of(), List.of(), null, loadFrom);
                     }
                     Open head = open.peekFirst();
                     if (head == null || head.open.signum() != -direction) {
                         break;
                     }
                     if (head == placeholder) {
-                        return new Flow(List.of(), List.of(), List.of(), null, loadFrom);
+                        return new Flow(List.of(), List.of(), null, loadFrom);
                     }
                     BigDecimal take = remaining.min(head.open.abs());
-                    reliefs.add(new ReliefRow(++reliefOrdinal, b.tradeId(), e.lotId(), head.row.ordinal(),
-                            head.row.lotId(), take, head.row.price(), e.price(), b.at()));
                     head.open = head.open.add(BigDecimal.valueOf(direction).multiply(take));
                     remaining = remaining.subtract(take);
-                    if (head.stored && (storedTouched.isEmpty() || storedTouched.get(storedTouched.size() - 1) != head)) {
-                        storedTouched.add(head);
-                    }
+                    reliefs.add(new ReliefRow(++reliefOrdinal, b.tradeId(), e.lotId(), head.row.ordinal(),
+                            head.row.lotId(), take, head.row.price(), e.price(), b.at(), head.open.signum() == 0));
                     if (head.open.signum() == 0) {
-                        head.closedAt = b.at();
                         open.pollFirst();
                         openCount--;
                         if (head.stored) {
@@ -172,7 +183,7 @@ public final class LotBook {
                 BigDecimal opened = remaining.signum() > 0 ? BigDecimal.valueOf(direction).multiply(remaining)
                         : BigDecimal.ZERO;
                 LotRow row = new LotRow(lotOrdinal, b.tradeId(), e.lotId(), e.quantity(), e.price(), b.at(), opened,
-                        opened, null, null);
+                        null);
                 Open lot = new Open(row, false, opened);
                 booked.add(lot);
                 if (opened.signum() != 0) {
@@ -180,13 +191,13 @@ public final class LotBook {
                         // the unloaded open lots point the other way only if they were all relieved,
                         // which the loop above would have asked for: they point this way, so this lot
                         // joins behind them and the head is still a stored lot not loaded
-                        return new Flow(List.of(), List.of(), List.of(), null, loadFrom);
+                        return new Flow(List.of(), List.of(), null, loadFrom);
                     }
                     open.addLast(lot);
                     openCount++;
                 }
                 if (storedLeft == 0 && unloaded) {
-                    return new Flow(List.of(), List.of(), List.of(), null, loadFrom);
+                    return new Flow(List.of(), List.of(), null, loadFrom);
                 }
                 Open head = open.peekFirst();
                 after.add(new State(lotOrdinal, reliefOrdinal, head == null ? 0 : head.row.ordinal(),
@@ -195,26 +206,12 @@ public final class LotBook {
         }
         List<LotRow> lots = new ArrayList<>(booked.size());
         for (int i = 0; i < booked.size(); i++) {
-            Open o = booked.get(i);
-            lots.add(new LotRow(o.row.ordinal(), o.row.tradeId(), o.row.lotId(), o.row.quantity(), o.row.price(),
-                    o.row.openedAt(), o.row.opened(), o.open, o.closedAt, after.get(i)));
+            LotRow r = booked.get(i).row;
+            lots.add(new LotRow(r.ordinal(), r.tradeId(), r.lotId(), r.quantity(), r.price(), r.openedAt(), r.opened(),
+                    after.get(i)));
         }
-        // every loaded stored lot is compared: in a re-flow, one left as it was at the start may differ
-        // from what is stored (a later trade relieved it before the correction)
-        List<LotRow> changed = new ArrayList<>();
-        for (Open o : open) {
-            if (o.stored && o != placeholder) {
-                changed(o, changed);
-            }
-        }
-        for (Open o : storedTouched) {
-            if (o.open.signum() == 0) {
-                changed(o, changed);
-            }
-        }
-        changed.sort(java.util.Comparator.comparingLong(LotRow::ordinal));
         State end = lots.isEmpty() ? start : lots.get(lots.size() - 1).after();
-        return new Flow(lots, changed, reliefs, end, null);
+        return new Flow(lots, reliefs, end, null);
     }
 
     /**
@@ -254,7 +251,6 @@ public final class LotBook {
         return a.ordinal() == b.ordinal() && a.tradeId().equals(b.tradeId()) && a.lotId().equals(b.lotId())
                 && a.quantity().compareTo(b.quantity()) == 0 && a.price().compareTo(b.price()) == 0
                 && a.openedAt().equals(b.openedAt()) && a.opened().compareTo(b.opened()) == 0
-                && a.open().compareTo(b.open()) == 0 && Objects.equals(a.closedAt(), b.closedAt())
                 && a.after().lotCount() == b.after().lotCount() && a.after().reliefCount() == b.after().reliefCount()
                 && a.after().headOrdinal() == b.after().headOrdinal()
                 && a.after().headOpen().compareTo(b.after().headOpen()) == 0
@@ -266,14 +262,6 @@ public final class LotBook {
         return a.ordinal() == b.ordinal() && a.tradeId().equals(b.tradeId()) && a.lotId().equals(b.lotId())
                 && a.relievedOrdinal() == b.relievedOrdinal() && a.relievedLotId().equals(b.relievedLotId())
                 && a.quantity().compareTo(b.quantity()) == 0 && a.openPrice().compareTo(b.openPrice()) == 0
-                && a.closePrice().compareTo(b.closePrice()) == 0 && a.at().equals(b.at());
-    }
-
-    private static void changed(Open o, List<LotRow> out) {
-        LotRow r = o.row;
-        if (r.open().compareTo(o.open) != 0 || !Objects.equals(r.closedAt(), o.closedAt)) {
-            out.add(new LotRow(r.ordinal(), r.tradeId(), r.lotId(), r.quantity(), r.price(), r.openedAt(), r.opened(),
-                    o.open, o.closedAt, r.after()));
-        }
+                && a.closePrice().compareTo(b.closePrice()) == 0 && a.at().equals(b.at()) && a.closes() == b.closes();
     }
 }

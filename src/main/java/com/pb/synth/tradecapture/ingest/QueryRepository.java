@@ -52,10 +52,14 @@ public class QueryRepository {
                     + "ORDER BY version", bind("approval_decisions.trade_id", String.class));
     static final Statement POSITION = Statement.portable("position",
             "SELECT partition_key, account_id, book_id, security_id, quantity, notional, trade_count, pending_count, "
-                    + "fencing_token, updated_at FROM positions WHERE partition_key = $1",
+                    + "fencing_token, updated_at, lot_count, relief_count, head_ordinal, head_open, open_lot_count "
+                    + "FROM positions WHERE partition_key = $1",
             bind("positions.partition_key", String.class));
-    private static final String OPEN_LOT_COLUMNS = "ordinal, lot_id, trade_id, quantity, open_quantity, price, opened_at";
-    /** A page of a key's open lots: those that opened, from its oldest open one (the head) on. */
+    private static final String OPEN_LOT_COLUMNS = "ordinal, lot_id, trade_id, quantity, opened, price, opened_at";
+    /**
+     * A page of a key's open lots: those that opened, from its oldest open one (the head) on; what is
+     * open of each follows from the book's state ({@link LotBook#open}).
+     */
     static final Statement OPEN_LOTS = Statement.of("a page of open lots",
             "SELECT " + OPEN_LOT_COLUMNS + " FROM position_lots WHERE partition_key = $1 AND ordinal >= $2 AND ordinal > $3 "
                     + "AND opened <> 0 ORDER BY ordinal LIMIT $4",
@@ -84,19 +88,25 @@ public class QueryRepository {
             "SELECT count(*) AS n FROM lot_reliefs WHERE partition_key = $1 AND relieved_at >= $2 AND relieved_at < $3",
             bind("lot_reliefs.partition_key", String.class), bind("lot_reliefs.relieved_at", OffsetDateTime.class),
             bind("lot_reliefs.relieved_at", OffsetDateTime.class));
-    private static final String CLOSED_LOT_COLUMNS = "ordinal, lot_id, trade_id, quantity, price, opened_at, closed_at";
+    // A lot closed where the relief that closes it was made (FIFO closes lots in their order, so the
+    // reliefs' order is the lots').
+    private static final String CLOSED_LOT_COLUMNS = "l.ordinal, l.lot_id, l.trade_id, l.quantity, l.price, l.opened_at, "
+            + "r.relieved_at AS closed_at";
+    private static final String CLOSED_LOT_FROM = " FROM lot_reliefs r JOIN position_lots l ON l.partition_key = "
+            + "r.partition_key AND l.ordinal = r.relieved_ordinal";
     static final Statement CLOSED_LOTS = Statement.of("a page of closed lots",
-            "SELECT " + CLOSED_LOT_COLUMNS + " FROM position_lots WHERE partition_key = $1 AND ordinal > $2 "
-                    + "AND closed_at >= $3 AND closed_at < $4 ORDER BY ordinal LIMIT $5",
-            "SELECT TOP (@p5) " + CLOSED_LOT_COLUMNS + " FROM position_lots WHERE partition_key = @p1 AND ordinal > @p2 "
-                    + "AND closed_at >= @p3 AND closed_at < @p4 ORDER BY ordinal",
-            bind("position_lots.partition_key", String.class), bind("position_lots.ordinal", Long.class),
-            bind("position_lots.closed_at", OffsetDateTime.class), bind("position_lots.closed_at", OffsetDateTime.class),
+            "SELECT " + CLOSED_LOT_COLUMNS + CLOSED_LOT_FROM + " WHERE r.partition_key = $1 AND r.closes <> 0 "
+                    + "AND r.relieved_ordinal > $2 AND r.relieved_at >= $3 AND r.relieved_at < $4 ORDER BY r.ordinal LIMIT $5",
+            "SELECT TOP (@p5) " + CLOSED_LOT_COLUMNS + CLOSED_LOT_FROM + " WHERE r.partition_key = @p1 AND r.closes <> 0 "
+                    + "AND r.relieved_ordinal > @p2 AND r.relieved_at >= @p3 AND r.relieved_at < @p4 ORDER BY r.ordinal",
+            bind("lot_reliefs.partition_key", String.class), bind("lot_reliefs.relieved_ordinal", Long.class),
+            bind("lot_reliefs.relieved_at", OffsetDateTime.class), bind("lot_reliefs.relieved_at", OffsetDateTime.class),
             bind(null, Integer.class));
     static final Statement CLOSED_LOT_COUNT = Statement.portable("lots closed in a date range",
-            "SELECT count(*) AS n FROM position_lots WHERE partition_key = $1 AND closed_at >= $2 AND closed_at < $3",
-            bind("position_lots.partition_key", String.class), bind("position_lots.closed_at", OffsetDateTime.class),
-            bind("position_lots.closed_at", OffsetDateTime.class));
+            "SELECT count(*) AS n FROM lot_reliefs WHERE partition_key = $1 AND closes <> 0 AND relieved_at >= $2 "
+                    + "AND relieved_at < $3",
+            bind("lot_reliefs.partition_key", String.class), bind("lot_reliefs.relieved_at", OffsetDateTime.class),
+            bind("lot_reliefs.relieved_at", OffsetDateTime.class));
     static final Statement SNAPSHOT = Statement.of("read-only snapshot",
             "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY",
             "SET TRANSACTION ISOLATION LEVEL SNAPSHOT");
@@ -212,13 +222,11 @@ public class QueryRepository {
 
     private final StoreStatements store;
     private final ObjectMapper mapper;
-    private final LotRepository lots;
     private final LiveTrades live;
 
-    public QueryRepository(StoreStatements store, ObjectMapper mapper, LotRepository lots, LiveTrades live) {
+    public QueryRepository(StoreStatements store, ObjectMapper mapper, LiveTrades live) {
         this.store = store;
         this.mapper = mapper;
-        this.lots = lots;
         this.live = live;
     }
 
@@ -259,16 +267,16 @@ public class QueryRepository {
                 return Uni.createFrom().nullItem();
             }
             Row position = rows.iterator().next();
-            return lots.state(conn, partitionKey).flatMap(state -> {
-                if (state == null) {
-                    return replay(conn, partitionKey).map(b -> view(position,
-                            Page.of(b.openLots(), FifoLots.OpenLot::ordinal, lotsAfter, lotsLimit),
-                            Page.of(b.reliefs(), FifoLots.Relief::ordinal, 0, Page.DEFAULT_LIMIT)));
-                }
-                return openLots(conn, partitionKey, state, lotsAfter, lotsLimit).flatMap(open -> reliefPage(conn,
-                        partitionKey, Dates.ALL, 0, Page.DEFAULT_LIMIT, state.reliefCount())
-                        .map(reliefs -> view(position, open, reliefs)));
-            });
+            LotBook.State state = LotRepository.state(position);
+            if (state == null) {
+                return replay(conn, partitionKey).map(b -> view(position,
+                        Page.of(b.openLots(), FifoLots.OpenLot::ordinal, lotsAfter, lotsLimit),
+                        Page.of(b.reliefs(), FifoLots.Relief::ordinal, 0, Page.DEFAULT_LIMIT)));
+            }
+            // the two pages go out together
+            return Uni.combine().all().unis(openLots(conn, partitionKey, state, lotsAfter, lotsLimit),
+                    reliefPage(conn, partitionKey, Dates.ALL, 0, Page.DEFAULT_LIMIT, state.reliefCount()))
+                    .with((open, reliefs) -> view(position, open, reliefs));
         }));
     }
 
@@ -305,9 +313,14 @@ public class QueryRepository {
      */
     private <T> Uni<T> built(SqlConnection conn, String partitionKey,
                              BiFunction<LotBook.State, FifoLots.Breakdown, Uni<T>> answer) {
-        return store.run(conn, POSITION, partitionKey).flatMap(rows -> rows.size() == 0 ? Uni.createFrom().<T>nullItem()
-                : lots.state(conn, partitionKey).flatMap(state -> state != null ? answer.apply(state, null)
-                        : replay(conn, partitionKey).flatMap(b -> answer.apply(null, b))));
+        return store.run(conn, POSITION, partitionKey).flatMap(rows -> {
+            if (rows.size() == 0) {
+                return Uni.createFrom().<T>nullItem();
+            }
+            LotBook.State state = LotRepository.state(rows.iterator().next());
+            return state != null ? answer.apply(state, null)
+                    : replay(conn, partitionKey).flatMap(b -> answer.apply(null, b));
+        });
     }
 
     private Uni<Page<FifoLots.OpenLot>> openLots(SqlConnection conn, String key, LotBook.State state, long after,
@@ -319,7 +332,8 @@ public class QueryRepository {
             List<FifoLots.OpenLot> items = new ArrayList<>();
             for (Row r : rows) {
                 items.add(new FifoLots.OpenLot(r.getLong("ordinal"), r.getString("lot_id"), r.getString("trade_id"),
-                        decimal(r, "quantity"), decimal(r, "open_quantity"), decimal(r, "price"),
+                        decimal(r, "quantity"), decimal(LotBook.open(state, r.getLong("ordinal"),
+                                r.getBigDecimal("opened"))), decimal(r, "price"),
                         instant(r, "opened_at")));
             }
             return page(items, state.openLotCount(), limit, FifoLots.OpenLot::ordinal);
@@ -355,7 +369,12 @@ public class QueryRepository {
 
     /** A lot table's decimal as booked: without the store's trailing zeros (100, not 100.00000000). */
     private static BigDecimal decimal(Row r, String column) {
-        BigDecimal d = r.getBigDecimal(column).stripTrailingZeros();
+        return decimal(r.getBigDecimal(column));
+    }
+
+    /** A stored decimal as answered: without trailing zeros, never in exponent form. */
+    private static BigDecimal decimal(BigDecimal stored) {
+        BigDecimal d = stored.stripTrailingZeros();
         return d.scale() < 0 ? d.setScale(0) : d;
     }
 

@@ -82,7 +82,8 @@ public final class CaptureTables {
             new Column("quantity", BigDecimal.class, "numeric"), new Column("notional", BigDecimal.class, "numeric"),
             new Column("trade_count", Integer.class, "int"), new Column("pending_count", Integer.class, "int"),
             new Column("fencing_token", Long.class, "bigint"), new Column("updated_at", OffsetDateTime.class, "timestamptz"),
-            new Column("last_sequence", Long.class, "bigint")),
+            new Column("last_sequence", Long.class, "bigint"), bigint("lot_count"), bigint("relief_count"),
+            bigint("head_ordinal"), decimal("head_open"), bigint("open_lot_count")),
             List.of("partition_key"));
 
     public static final Table TRADE_VERSIONS = new Table("trade_versions", List.of(
@@ -119,13 +120,8 @@ public final class CaptureTables {
     /** A key's lots, one row per lot of a live trade, in replay order ({@code LotBook.LotRow}). */
     public static final Table POSITION_LOTS = new Table("position_lots", List.of(
             text("partition_key"), bigint("ordinal"), text("trade_id"), text("lot_id"), decimal("quantity"),
-            decimal("price"), instant("opened_at"), decimal("opened"), decimal("open_quantity"), instant("closed_at"),
-            bigint("head_after"), decimal("head_open_after"), bigint("reliefs_after"), bigint("open_after")),
-            List.of("partition_key", "ordinal"));
-
-    /** What a flow changes in a stored lot: what is open of it and when it closed. */
-    public static final Table LOT_CLOSES = new Table("position_lots", List.of(
-            text("partition_key"), bigint("ordinal"), decimal("open_quantity"), instant("closed_at")),
+            decimal("price"), instant("opened_at"), decimal("opened"), bigint("head_after"), decimal("head_open_after"),
+            bigint("reliefs_after"), bigint("open_after")),
             List.of("partition_key", "ordinal"));
 
     /** Where a key's re-flow starts: its rows from {@code ordinal} on are booked again. */
@@ -135,11 +131,6 @@ public final class CaptureTables {
     public static final Table LOT_RELIEFS = new Table("lot_reliefs", List.of(
             text("partition_key"), bigint("ordinal"), text("trade_id"), text("lot_id"), bigint("relieved_ordinal"),
             text("relieved_lot_id"), decimal("quantity"), decimal("open_price"), decimal("close_price"),
-            instant("relieved_at")),
+            instant("relieved_at"), new Column("closes", Integer.class, "int")),
             List.of("partition_key", "ordinal"));
-
-    public static final Table POSITION_LOT_STATE = new Table("position_lot_state", List.of(
-            text("partition_key"), bigint("lot_count"), bigint("relief_count"), bigint("head_ordinal"),
-            decimal("head_open"), bigint("open_lot_count"), instant("updated_at")),
-            List.of("partition_key"));
 }

@@ -28,10 +28,10 @@ public class LotBuilder {
     static final int PAGE = 50;
 
     static final Statement UNBUILT = Statement.of("positions without a lot book",
-            "SELECT p.partition_key FROM positions p WHERE p.partition_key > $1 AND NOT EXISTS (SELECT 1 FROM "
-                    + "position_lot_state s WHERE s.partition_key = p.partition_key) ORDER BY p.partition_key LIMIT $2",
-            "SELECT TOP (@p2) p.partition_key FROM positions p WHERE p.partition_key > @p1 AND NOT EXISTS (SELECT 1 FROM "
-                    + "position_lot_state s WHERE s.partition_key = p.partition_key) ORDER BY p.partition_key",
+            "SELECT p.partition_key FROM positions p WHERE p.partition_key > $1 AND p.lot_count IS NULL "
+                    + "ORDER BY p.partition_key LIMIT $2",
+            "SELECT TOP (@p2) p.partition_key FROM positions p WHERE p.partition_key > @p1 AND p.lot_count IS NULL "
+                    + "ORDER BY p.partition_key",
             bind("positions.partition_key", String.class), bind(null, Integer.class));
     public static final List<Statement> STATEMENTS = List.of(UNBUILT);
 

@@ -99,12 +99,19 @@ public class LotKeeper {
                 trade.lots(), at(capturedAt)) : null);
     }
 
-    /** Takes a trade that is no longer live (a rejected approval) out of its key's lots. */
-    public Uni<Integer> remove(SqlConnection conn, String key, String tradeId, OffsetDateTime now) {
+    /**
+     * What takes a trade that is no longer live (a rejected approval) out of its key's lots: to be
+     * written with {@link #write} and the key's position ({@link LotRepository.Writes#states()}).
+     */
+    public Uni<LotRepository.Writes> remove(SqlConnection conn, String key, String tradeId) {
         return Uni.combine().all().unis(lots.books(conn, Map.of(key, 0), HEADS),
                         lots.firstLots(conn, List.of(new LotRepository.KeyTrade(key, tradeId))))
-                .with(Books::new).flatMap(books -> keep(conn, books, Set.of(key), List.of(new Change(key, tradeId, null)),
-                        now));
+                .with(Books::new).flatMap(books -> plan(conn, books, Set.of(key), List.of(new Change(key, tradeId, null))));
+    }
+
+    /** Writes the lots and reliefs of {@code writes} (their keys' states go with the positions). */
+    public Uni<Integer> write(SqlConnection conn, LotRepository.Writes writes) {
+        return lots.write(conn, writes);
     }
 
     /** One key's flow in the making. */
@@ -134,14 +141,16 @@ public class LotKeeper {
     }
 
     /**
-     * Books the changes (in the order made) into their keys' books and writes them. Fails with
-     * {@link LotsNotBuiltException} before writing anything when a changed key has a stored position
-     * ({@code positionKeys}) but no book yet.
+     * Books the changes (in the order made) into their keys' books: what to write, with {@link #write}
+     * and each key's state with its position. Reads only when a re-flow or a relief reaching past the
+     * open lots read with {@code stored} needs more (in the common case it reads nothing). Fails with
+     * {@link LotsNotBuiltException} when a changed key has a stored position ({@code positionKeys}) but
+     * no book yet.
      */
-    public Uni<Integer> keep(SqlConnection conn, Books stored, Set<String> positionKeys, List<Change> changes,
-                             OffsetDateTime now) {
+    public Uni<LotRepository.Writes> plan(SqlConnection conn, Books stored, Set<String> positionKeys,
+                                          List<Change> changes) {
         if (changes.isEmpty()) {
-            return Uni.createFrom().item(0);
+            return Uni.createFrom().item(LotRepository.Writes.NONE);
         }
         Map<String, LotRepository.KeyBook> books = stored.books();
         Map<String, LinkedHashMap<String, Change>> byKey = new LinkedHashMap<>();
@@ -190,19 +199,16 @@ public class LotKeeper {
         long started = System.nanoTime();
         Uni<Void> reflows = froms.isEmpty() ? Uni.createFrom().voidItem()
                 : reflows(conn, froms, replacedByKey, appendedByKey).invoke(flows::addAll).replaceWithVoid();
-        return reflows.flatMap(v -> flowAll(conn, flows, LOAD)).flatMap(v -> {
+        return reflows.flatMap(v -> flowAll(conn, flows, LOAD)).map(v -> {
             LotRepository.Writes writes = new LotRepository.Writes();
             for (KeyFlow f : flows) {
-                writes.add(f.key, f.flow, f.stored, now);
-            }
-            return lots.write(conn, writes).invoke(n -> {
-                for (KeyFlow f : flows) {
-                    if (f.reflowFrom != null && f.flow.lots().size() >= LARGE_REFLOW) {
-                        LOG.infof("re-flowed %d lots of %s from lot %d (%d reliefs) in %d ms", f.flow.lots().size(),
-                                f.key, f.reflowFrom, f.flow.reliefs().size(), (System.nanoTime() - started) / 1_000_000);
-                    }
+                writes.add(f.key, f.flow, f.stored);
+                if (f.reflowFrom != null && f.flow.lots().size() >= LARGE_REFLOW) {
+                    LOG.infof("re-flowed %d lots of %s from lot %d (%d reliefs) in %d ms", f.flow.lots().size(),
+                            f.key, f.reflowFrom, f.flow.reliefs().size(), (System.nanoTime() - started) / 1_000_000);
                 }
-            });
+            }
+            return writes;
         });
     }
 
@@ -322,8 +328,9 @@ public class LotKeeper {
                         }
                         LotBook.Flow flow = LotBook.flow(LotBook.State.EMPTY, List.of(), true, bookings);
                         LotRepository.Writes writes = new LotRepository.Writes();
-                        writes.add(key, flow, OffsetDateTime.now(ZoneOffset.UTC));
-                        return lots.write(conn, writes).replaceWith(true);
+                        writes.add(key, flow);
+                        return Uni.combine().all().unis(lots.built(conn, key, flow.end()), lots.write(conn, writes))
+                                .with((p, n) -> true);
                     }));
         }));
     }

@@ -42,15 +42,16 @@ public class LotRepository {
     }
 
     private static final String LOT_COLUMNS = "l.ordinal, l.trade_id, l.lot_id, l.quantity, l.price, l.opened_at, "
-            + "l.opened, l.open_quantity, l.closed_at";
+            + "l.opened";
+    // A book's state is kept in its position's row (null lot_count: the book is not built).
     private static final String STATE_COLUMNS = "s.partition_key, s.lot_count, s.relief_count, s.head_ordinal, "
             + "s.head_open, s.open_lot_count";
 
     // The state of each key and, unless the key's trades all point the way its open lots do (dir),
     // its oldest open lots: a join on the unnested keys, the lots by the partial index from the head.
     private static final String PG_STATES = "SELECT " + STATE_COLUMNS + ", " + LOT_COLUMNS
-            + " FROM unnest($1::varchar[], $2::int[]) AS k(key, dir) CROSS JOIN LATERAL (SELECT * FROM position_lot_state s "
-            + "WHERE s.partition_key = k.key) s "
+            + " FROM unnest($1::varchar[], $2::int[]) AS k(key, dir) CROSS JOIN LATERAL (SELECT " + STATE_COLUMNS
+            + " FROM positions s WHERE s.partition_key = k.key AND s.lot_count IS NOT NULL) s "
             + "LEFT JOIN LATERAL (SELECT " + LOT_COLUMNS + " FROM position_lots l WHERE l.partition_key = s.partition_key "
             + "AND s.head_ordinal > 0 AND sign(s.head_open) <> k.dir AND l.ordinal >= s.head_ordinal AND l.opened <> 0 "
             + "ORDER BY l.ordinal LIMIT $3) l ON true";
@@ -77,31 +78,31 @@ public class LotRepository {
     // Each key's reliefs made from lot a on: what its re-flow makes again (only those that differ are written).
     private static final String OLD_RELIEFS = "SELECT k.key AS partition_key, r.* FROM %s CROSS %s (SELECT r.ordinal, "
             + "r.trade_id, r.lot_id, r.relieved_ordinal, r.relieved_lot_id, r.quantity, r.open_price, r.close_price, "
-            + "r.relieved_at FROM lot_reliefs r WHERE r.partition_key = k.key AND r.ordinal > COALESCE((SELECT p.reliefs_after "
+            + "r.relieved_at, r.closes FROM lot_reliefs r WHERE r.partition_key = k.key AND r.ordinal > COALESCE((SELECT p.reliefs_after "
             + "FROM position_lots p WHERE p.partition_key = k.key AND p.ordinal = k.a - 1), 0)) r";
     private static final String PG_KEYS_FROM = "unnest($1::varchar[], $2::bigint[]) AS k(key, a)";
     private static final String PG_DELETE_LOTS = "DELETE FROM position_lots l USING unnest($1::varchar[], $2::bigint[]) "
             + "AS d(key, ordinal) WHERE l.partition_key = d.key AND l.ordinal > d.ordinal";
     private static final String PG_DELETE_RELIEFS = "DELETE FROM lot_reliefs r USING unnest($1::varchar[], $2::bigint[]) "
             + "AS d(key, ordinal) WHERE r.partition_key = d.key AND r.ordinal > d.ordinal";
-    private static final String PG_CLOSES = "UPDATE position_lots l SET open_quantity = d.open_quantity, "
-            + "closed_at = d.closed_at FROM unnest($1::varchar[], $2::bigint[], $3::numeric[], $4::timestamptz[]) "
-            + "AS d(key, ordinal, open_quantity, closed_at) WHERE l.partition_key = d.key AND l.ordinal = d.ordinal";
     private static final String PG_INSERT_LOTS = CaptureTables.POSITION_LOTS.unnestInsert(
             "ON CONFLICT (partition_key, ordinal) DO UPDATE SET " + updates(CaptureTables.POSITION_LOTS));
     private static final String PG_INSERT_RELIEFS = CaptureTables.LOT_RELIEFS.unnestInsert(
             "ON CONFLICT (partition_key, ordinal) DO UPDATE SET " + updates(CaptureTables.LOT_RELIEFS));
-    private static final String PG_STATE_UPSERT = CaptureTables.POSITION_LOT_STATE.unnestInsert(
-            "ON CONFLICT (partition_key) DO UPDATE SET lot_count = EXCLUDED.lot_count, relief_count = "
-                    + "EXCLUDED.relief_count, head_ordinal = EXCLUDED.head_ordinal, head_open = EXCLUDED.head_open, "
-                    + "open_lot_count = EXCLUDED.open_lot_count, updated_at = EXCLUDED.updated_at");
-
     static final Statement STATE = Statement.portable("a key's lot state",
-            "SELECT " + STATE_COLUMNS + " FROM position_lot_state s WHERE s.partition_key = $1",
-            bind("position_lot_state.partition_key", String.class));
+            "SELECT " + STATE_COLUMNS + " FROM positions s WHERE s.partition_key = $1 AND s.lot_count IS NOT NULL",
+            bind("positions.partition_key", String.class));
+
+    // A book built from a key's stored versions: its state set on the position, which it does not change.
+    static final Statement BUILT = Statement.portable("a key's lot book built",
+            "UPDATE positions SET lot_count = $2, relief_count = $3, head_ordinal = $4, head_open = $5, "
+                    + "open_lot_count = $6 WHERE partition_key = $1",
+            bind("positions.partition_key", String.class), bind("positions.lot_count", Long.class),
+            bind("positions.relief_count", Long.class), bind("positions.head_ordinal", Long.class),
+            bind("positions.head_open", BigDecimal.class), bind("positions.open_lot_count", Long.class));
 
     /** Every single-key statement, for the dialect test. */
-    public static final List<Statement> STATEMENTS = List.of(STATE);
+    public static final List<Statement> STATEMENTS = List.of(STATE, BUILT);
 
     private final boolean sqlServer;
     private final StoreStatements store;
@@ -128,7 +129,8 @@ public class LotRepository {
                     new CaptureTables.Column("dir", Integer.class, "int")), List.of("key"));
             return SqlServerBatch.run(SqlServerBatch.chunks(rows, t.rowsPerStatement()), chunk -> conn.preparedQuery(
                             "SELECT " + STATE_COLUMNS + ", l.* FROM (VALUES " + SqlServerBatch.values(chunk, t)
-                                    + ") AS k ([key], dir) JOIN position_lot_state s ON s.partition_key = k.[key] "
+                                    + ") AS k ([key], dir) JOIN positions s ON s.partition_key = k.[key] "
+                                    + "AND s.lot_count IS NOT NULL "
                                     + "OUTER APPLY (SELECT TOP (" + heads + ") " + LOT_COLUMNS
                                     + " FROM position_lots l WHERE l.partition_key = s.partition_key AND s.head_ordinal > 0 "
                                     + "AND SIGN(s.head_open) <> k.dir AND l.ordinal >= s.head_ordinal AND l.opened <> 0 "
@@ -290,8 +292,8 @@ public class LotRepository {
         for (Row r : found) {
             LotBook.LotRow l = lot(r);
             tails.computeIfAbsent(r.getString("partition_key"), k -> new ArrayList<>()).add(new LotBook.LotRow(
-                    l.ordinal(), l.tradeId(), l.lotId(), l.quantity(), l.price(), l.openedAt(), l.opened(), l.open(),
-                    l.closedAt(), new LotBook.State(l.ordinal(), r.getLong("reliefs_after"), r.getLong("head_after"),
+                    l.ordinal(), l.tradeId(), l.lotId(), l.quantity(), l.price(), l.openedAt(), l.opened(),
+                    new LotBook.State(l.ordinal(), r.getLong("reliefs_after"), r.getLong("head_after"),
                     r.getBigDecimal("head_open_after"), r.getLong("open_after"))));
         }
     }
@@ -301,7 +303,7 @@ public class LotRepository {
             reliefs.computeIfAbsent(r.getString("partition_key"), k -> new ArrayList<>()).add(new LotBook.ReliefRow(
                     r.getLong("ordinal"), r.getString("trade_id"), r.getString("lot_id"), r.getLong("relieved_ordinal"),
                     r.getString("relieved_lot_id"), r.getBigDecimal("quantity"), r.getBigDecimal("open_price"),
-                    r.getBigDecimal("close_price"), instant(r, "relieved_at")));
+                    r.getBigDecimal("close_price"), instant(r, "relieved_at"), r.getInteger("closes") != 0));
         }
     }
 
@@ -310,22 +312,37 @@ public class LotRepository {
         return store.run(conn, STATE, key).map(rows -> rows.size() == 0 ? null : state(rows.iterator().next()));
     }
 
-    static LotBook.State state(Row r) {
+    /** Sets a key's built book's state on its position. */
+    public Uni<Integer> built(SqlClient conn, String key, LotBook.State s) {
+        return store.run(conn, BUILT, key, s.lotCount(), s.reliefCount(), s.headOrdinal(), s.headOpen(),
+                s.openLotCount()).map(RowSet::rowCount);
+    }
+
+    /** The book state of a row with the state's columns (a position's), or null when it is not built. */
+    public static LotBook.State state(Row r) {
+        if (r.getLong("lot_count") == null) {
+            return null;
+        }
         return new LotBook.State(r.getLong("lot_count"), r.getLong("relief_count"), r.getLong("head_ordinal"),
                 r.getBigDecimal("head_open"), r.getLong("open_lot_count"));
     }
 
-    /** What a batch writes to the books: re-flow starts, changed lots, new lots and reliefs, each key's end state. */
-    public record Writes(List<Object[]> reflows, List<Object[]> closes, List<Object[]> lots, List<Object[]> reliefs,
-                         List<Object[]> states) {
+    /**
+     * What a batch writes to the books: where keys re-flowed (their rows past the new end go), the lots
+     * and reliefs to write, and each key's book state after them (written with its position).
+     */
+    public record Writes(List<Object[]> reflows, List<Object[]> lots, List<Object[]> reliefs,
+                         Map<String, LotBook.State> states) {
+
+        public static final Writes NONE = new Writes(List.of(), List.of(), List.of(), Map.of());
 
         public Writes() {
-            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new HashMap<>());
         }
 
         /** Adds a key's flow that booked new lots only. */
-        public void add(String key, LotBook.Flow flow, OffsetDateTime now) {
-            add(key, flow, null, now);
+        public void add(String key, LotBook.Flow flow) {
+            add(key, flow, null);
         }
 
         /**
@@ -333,10 +350,7 @@ public class LotRepository {
          * booked new lots). Of a re-flow only the lots and reliefs that differ are written, and those
          * past the new end deleted.
          */
-        public void add(String key, LotBook.Flow flow, Reflow reflow, OffsetDateTime now) {
-            for (LotBook.LotRow r : flow.changed()) {
-                closes.add(new Object[] {key, r.ordinal(), r.open(), at(r.closedAt())});
-            }
+        public void add(String key, LotBook.Flow flow, Reflow reflow) {
             Map<Long, LotBook.LotRow> oldLots = new HashMap<>();
             Map<Long, LotBook.ReliefRow> oldReliefs = new HashMap<>();
             if (reflow != null) {
@@ -349,62 +363,46 @@ public class LotRepository {
                 LotBook.LotRow old = oldLots.get(r.ordinal());
                 if (old == null || !LotBook.same(old, r)) {
                     lots.add(new Object[] {key, r.ordinal(), r.tradeId(), r.lotId(), r.quantity(), r.price(),
-                            at(r.openedAt()), r.opened(), r.open(), at(r.closedAt()), r.after().headOrdinal(),
-                            r.after().headOpen(), r.after().reliefCount(), r.after().openLotCount()});
+                            at(r.openedAt()), r.opened(), r.after().headOrdinal(), r.after().headOpen(),
+                            r.after().reliefCount(), r.after().openLotCount()});
                 }
             }
             for (LotBook.ReliefRow r : flow.reliefs()) {
                 LotBook.ReliefRow old = oldReliefs.get(r.ordinal());
                 if (old == null || !LotBook.same(old, r)) {
                     reliefs.add(new Object[] {key, r.ordinal(), r.tradeId(), r.lotId(), r.relievedOrdinal(),
-                            r.relievedLotId(), r.quantity(), r.openPrice(), r.closePrice(), at(r.at())});
+                            r.relievedLotId(), r.quantity(), r.openPrice(), r.closePrice(), at(r.at()),
+                            r.closes() ? 1 : 0});
                 }
             }
-            LotBook.State s = flow.end();
-            states.add(new Object[] {key, s.lotCount(), s.reliefCount(), s.headOrdinal(), s.headOpen(), s.openLotCount(),
-                    now});
-        }
-
-        public boolean isEmpty() {
-            return states.isEmpty();
+            states.put(key, flow.end());
         }
     }
 
     /**
-     * Writes a batch's flows, one statement after the other: the re-flowed lots and reliefs go,
-     * the stored lots the flows changed are updated, the new lots and reliefs inserted, each key's
-     * state upserted.
+     * Writes a batch's lots and reliefs (the books' states go with the positions), the statements sent
+     * together: the re-flowed rows past each key's new end go, the new and re-flowed rows are written.
+     * The sets are disjoint, so their order does not matter.
      */
     public Uni<Integer> write(SqlClient conn, Writes w) {
-        if (w.isEmpty()) {
-            return Uni.createFrom().item(0);
-        }
-        Uni<Integer> chain = Uni.createFrom().item(0);
-        if (!w.reflows().isEmpty()) {
+        List<Uni<Integer>> writes = new ArrayList<>(4);
+        boolean reflowed = !w.reflows().isEmpty();
+        if (reflowed) {
             List<Object[]> lotsAfter = w.reflows().stream().map(r -> new Object[] {r[0], r[1]}).toList();
             List<Object[]> reliefsAfter = w.reflows().stream().map(r -> new Object[] {r[0], r[2]}).toList();
-            chain = chain.flatMap(n -> delete(conn, lotsAfter, "position_lots", ">", PG_DELETE_LOTS))
-                    .flatMap(n -> delete(conn, reliefsAfter, "lot_reliefs", ">", PG_DELETE_RELIEFS));
-        }
-        if (!w.closes().isEmpty()) {
-            chain = chain.flatMap(n -> sqlServer ? sqlServerUpdate(conn, CaptureTables.LOT_CLOSES, w.closes(),
-                    List.of("partition_key", "ordinal"))
-                    : conn.preparedQuery(PG_CLOSES).execute(CaptureTables.LOT_CLOSES.arrays(w.closes()))
-                    .map(RowSet::rowCount));
+            writes.add(delete(conn, lotsAfter, "position_lots", ">", PG_DELETE_LOTS));
+            writes.add(delete(conn, reliefsAfter, "lot_reliefs", ">", PG_DELETE_RELIEFS));
         }
         if (!w.lots().isEmpty()) {
-            chain = chain.flatMap(n -> upsert(conn, CaptureTables.POSITION_LOTS, w.lots(), PG_INSERT_LOTS));
+            writes.add(upsert(conn, CaptureTables.POSITION_LOTS, w.lots(), reflowed, PG_INSERT_LOTS));
         }
         if (!w.reliefs().isEmpty()) {
-            chain = chain.flatMap(n -> upsert(conn, CaptureTables.LOT_RELIEFS, w.reliefs(), PG_INSERT_RELIEFS));
+            writes.add(upsert(conn, CaptureTables.LOT_RELIEFS, w.reliefs(), reflowed, PG_INSERT_RELIEFS));
         }
-        return chain.flatMap(n -> sqlServer
-                ? sqlServerUpdate(conn, CaptureTables.POSITION_LOT_STATE, w.states(), List.of("partition_key"))
-                        .flatMap(u -> SqlServerBatch.run(SqlServerBatch.chunks(w.states(), CaptureTables.POSITION_LOT_STATE),
-                                chunk -> conn.preparedQuery(SqlServerBatch.insertMissing(CaptureTables.POSITION_LOT_STATE,
-                                        chunk)).execute(SqlServerBatch.tuple(chunk)).map(RowSet::rowCount)))
-                : conn.preparedQuery(PG_STATE_UPSERT).execute(CaptureTables.POSITION_LOT_STATE.arrays(w.states()))
-                        .map(RowSet::rowCount));
+        if (writes.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return Uni.combine().all().unis(writes).with(counts -> counts.stream().mapToInt(n -> (Integer) n).sum());
     }
 
     private Uni<Integer> delete(SqlClient conn, List<Object[]> rows, String table, String op, String pg) {
@@ -417,10 +415,14 @@ public class LotRepository {
         return conn.preparedQuery(pg).execute(CaptureTables.LOT_RANGES.arrays(rows)).map(RowSet::rowCount);
     }
 
-    /** Writes rows that may be stored already (a re-flow's): an update of those there, an insert of the others. */
-    private Uni<Integer> upsert(SqlClient conn, Table table, List<Object[]> rows, String pg) {
+    /**
+     * Writes rows that may be stored already when {@code reflowed} (a re-flow's): an update of those
+     * there, an insert of the others.
+     */
+    private Uni<Integer> upsert(SqlClient conn, Table table, List<Object[]> rows, boolean reflowed, String pg) {
         if (sqlServer) {
-            return sqlServerUpdate(conn, table, rows, table.key()).flatMap(updated -> SqlServerBatch.run(
+            Uni<Integer> update = reflowed ? sqlServerUpdate(conn, table, rows, table.key()) : Uni.createFrom().item(0);
+            return update.flatMap(updated -> SqlServerBatch.run(
                     SqlServerBatch.chunks(rows, table), chunk -> conn.preparedQuery(SqlServerBatch.insertMissing(table, chunk))
                             .execute(SqlServerBatch.tuple(chunk)).map(RowSet::rowCount)).map(inserted -> updated + inserted));
         }
@@ -456,7 +458,7 @@ public class LotRepository {
     private static LotBook.LotRow lot(Row r) {
         return new LotBook.LotRow(r.getLong("ordinal"), r.getString("trade_id"), r.getString("lot_id"),
                 r.getBigDecimal("quantity"), r.getBigDecimal("price"), instant(r, "opened_at"), r.getBigDecimal("opened"),
-                r.getBigDecimal("open_quantity"), instant(r, "closed_at"), null);
+                null);
     }
 
     static Instant instant(Row r, String column) {

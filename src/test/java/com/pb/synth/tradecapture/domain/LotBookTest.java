@@ -21,7 +21,10 @@ import org.junit.jupiter.api.Test;
  */
 class LotBookTest {
 
-    /** The book's rows as a store holds them, changed the way the capture transaction changes them. */
+    /**
+     * The book's rows as a store holds them, written the way the capture transaction writes them;
+     * what is open and what closed read the way the store reads them (from the state and the reliefs).
+     */
     static final class MemoryBook {
         final TreeMap<Long, LotBook.LotRow> lots = new TreeMap<>();
         final TreeMap<Long, LotBook.ReliefRow> reliefs = new TreeMap<>();
@@ -70,7 +73,6 @@ class LotBookTest {
             }
             lots.tailMap(a).clear();
             reliefs.tailMap(start.reliefCount(), false).clear();
-            flow.changed().forEach(r -> lots.put(r.ordinal(), r));
             flow.lots().forEach(r -> lots.put(r.ordinal(), r));
             flow.reliefs().forEach(r -> reliefs.put(r.ordinal(), r));
             state = flow.end();
@@ -97,15 +99,17 @@ class LotBookTest {
         }
 
         List<FifoLots.OpenLot> openLots() {
-            return lots.values().stream().filter(r -> r.opened().signum() != 0 && r.open().signum() != 0)
-                    .map(r -> new FifoLots.OpenLot(r.ordinal(), r.lotId(), r.tradeId(), r.quantity(), r.open(), r.price(),
-                            r.openedAt())).toList();
+            return lots.values().stream().filter(r -> LotBook.open(state, r.ordinal(), r.opened()).signum() != 0)
+                    .map(r -> new FifoLots.OpenLot(r.ordinal(), r.lotId(), r.tradeId(), r.quantity(),
+                            LotBook.open(state, r.ordinal(), r.opened()), r.price(), r.openedAt())).toList();
         }
 
         List<FifoLots.ClosedLot> closedLots() {
-            return lots.values().stream().filter(r -> r.opened().signum() != 0 && r.open().signum() == 0)
-                    .map(r -> new FifoLots.ClosedLot(r.ordinal(), r.lotId(), r.tradeId(), r.quantity(), r.price(),
-                            r.openedAt(), r.closedAt())).toList();
+            return reliefs.values().stream().filter(LotBook.ReliefRow::closes).map(c -> {
+                LotBook.LotRow r = lots.get(c.relievedOrdinal());
+                return new FifoLots.ClosedLot(r.ordinal(), r.lotId(), r.tradeId(), r.quantity(), r.price(), r.openedAt(),
+                        c.at());
+            }).toList();
         }
 
         List<FifoLots.Relief> reliefs() {

@@ -98,6 +98,8 @@ class MigrationParityTest {
     private static final Pattern CREATE_TABLE = Pattern.compile("(?i)CREATE TABLE (\\w+) \\((.*)\\)");
     private static final Pattern ADD = Pattern.compile("(?i)ALTER TABLE (\\w+) ADD (?:COLUMN )?(.*)");
     private static final Pattern ALTER_TYPE = Pattern.compile("(?i)ALTER TABLE (\\w+) ALTER COLUMN (\\w+) TYPE (\\w+(?:\\([^)]*\\))?).*");
+    private static final Pattern DROP_COLUMN = Pattern.compile("(?i)ALTER TABLE (\\w+) DROP COLUMN (\\w+)");
+    private static final Pattern DROP_TABLE = Pattern.compile("(?i)DROP TABLE (\\w+)");
     private static final Pattern INDEX = Pattern.compile("(?i)CREATE (UNIQUE )?INDEX \\w+ ON (\\w+) \\(([^)]*)\\).*");
 
     private static void statement(String s, boolean tsql, Map<String, Table> tables) {
@@ -117,6 +119,15 @@ class MigrationParityTest {
             String column = m.group(2).toLowerCase(Locale.ROOT);
             String nullity = t.columns().get(column).endsWith(" not null") ? " not null" : " null";
             t.columns().put(column, type(m.group(3), tsql) + nullity);
+        } else if ((m = DROP_COLUMN.matcher(s)).matches()) {
+            String column = m.group(2).toLowerCase(Locale.ROOT);
+            if (tables.get(m.group(1).toLowerCase(Locale.ROOT)).columns().remove(column) == null) {
+                throw new IllegalStateException("no column to drop: " + s);
+            }
+        } else if ((m = DROP_TABLE.matcher(s)).matches()) {
+            if (tables.remove(m.group(1).toLowerCase(Locale.ROOT)) == null) {
+                throw new IllegalStateException("no table to drop: " + s);
+            }
         } else if ((m = ADD.matcher(s)).matches()) {
             Table t = tables.get(m.group(1).toLowerCase(Locale.ROOT));
             for (String part : topLevel(m.group(2))) {

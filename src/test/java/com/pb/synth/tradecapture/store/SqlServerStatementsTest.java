@@ -2,6 +2,7 @@ package com.pb.synth.tradecapture.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.pb.synth.tradecapture.domain.LotBook;
 import com.pb.synth.tradecapture.domain.Position;
 import com.pb.synth.tradecapture.approval.ApprovalStatements;
 import com.pb.synth.tradecapture.ingest.IngestJobRepository;
@@ -165,11 +166,16 @@ class SqlServerStatementsTest {
     @Test
     void repositoriesBuildRowsInTheDeclaredOrderAndTypes() {
         OffsetDateTime now = OffsetDateTime.parse("2026-11-24T15:30:00Z");
-        Object[] position = PositionRepository.row(new Position("ACC-001_BOOK-01_US0378331005", new BigDecimal("10"),
-                new BigDecimal("100"), 1, 0, 7, 42), now);
+        Position p = new Position("ACC-001_BOOK-01_US0378331005", new BigDecimal("10"), new BigDecimal("100"), 1, 0, 7,
+                42);
+        Object[] position = PositionRepository.row(p, new LotBook.State(3, 2, 2, new BigDecimal("4"), 1), now);
         assertThat(position).containsExactly("ACC-001_BOOK-01_US0378331005", "ACC-001", "BOOK-01", "US0378331005",
-                new BigDecimal("10"), new BigDecimal("100"), 1, 0, 7L, now, 42L);
+                new BigDecimal("10"), new BigDecimal("100"), 1, 0, 7L, now, 42L, 3L, 2L, 2L, new BigDecimal("4"), 1L);
         matches(CaptureTables.POSITIONS, position);
+        // no lots booked: the book's state as stored (nulls, kept by the upsert)
+        Object[] kept = PositionRepository.row(p, null, now);
+        assertThat(java.util.Arrays.copyOfRange(kept, 11, 16)).containsOnlyNulls();
+        matches(CaptureTables.POSITIONS, kept);
 
         Object[] version = TradeVersionRepository.row(new TradeVersionRow("T1", 2, "K", "NEW", BigDecimal.ONE,
                 BigDecimal.TEN, true, false, 5L, "idem", 9L, 3, 44L, now, new byte[] {1}));

@@ -369,11 +369,12 @@ public abstract class StoreSuite {
             }
         }
 
-        /** Each key's open lots, paged, and its reliefs, paged, equal the independent replay. */
+        /** Each key's open lots, its reliefs and its closed lots, each paged, equal the independent replay. */
         void verify() {
             places.forEach((acct, trades) -> {
                 java.util.ArrayDeque<Object[]> open = new java.util.ArrayDeque<>();
                 List<String> expectedReliefs = new ArrayList<>();
+                List<String> expectedClosed = new ArrayList<>();
                 for (Booked t : trades) {
                     for (int i = 0; i < t.lotIds().size(); i++) {
                         BigDecimal q = t.quantities().get(i);
@@ -386,7 +387,7 @@ public abstract class StoreSuite {
                             head[1] = ((BigDecimal) head[1]).add(take.multiply(BigDecimal.valueOf(q.signum())));
                             left = left.subtract(take);
                             if (((BigDecimal) head[1]).signum() == 0) {
-                                open.pollFirst();
+                                expectedClosed.add((String) open.pollFirst()[0]);
                             }
                         }
                         if (left.signum() > 0) {
@@ -422,6 +423,17 @@ public abstract class StoreSuite {
                     after = page.get("nextAfter");
                 } while (after != null);
                 assertThat(seenReliefs).as("reliefs of " + acct).containsExactlyElementsOf(expectedReliefs);
+                List<String> seenClosed = new ArrayList<>();
+                after = 0;
+                do {
+                    var page = as(WRITER).get(base + "/closed-lots?limit=7&after=" + after).then().statusCode(200)
+                            .extract().jsonPath();
+                    for (Map<String, Object> l : page.<Map<String, Object>>getList("items")) {
+                        seenClosed.add((String) l.get("lotId"));
+                    }
+                    after = page.get("nextAfter");
+                } while (after != null);
+                assertThat(seenClosed).as("closed lots of " + acct).containsExactlyElementsOf(expectedClosed);
             });
         }
     }
@@ -456,10 +468,13 @@ public abstract class StoreSuite {
         scenario.awaitCaptured();
         List<String> keys = scenario.places.keySet().stream().map(a -> a + "_" + book + "_" + security).toList();
         for (String key : keys) {
-            for (String table : List.of("position_lots", "lot_reliefs", "position_lot_state")) {
+            for (String table : List.of("position_lots", "lot_reliefs")) {
                 statements.run(Statement.portable("forget", "DELETE FROM " + table + " WHERE partition_key = $1",
                         Statement.bind(table + ".partition_key", String.class)), key).await().indefinitely();
             }
+            statements.run(Statement.portable("forget", "UPDATE positions SET lot_count = NULL, relief_count = NULL, "
+                    + "head_ordinal = NULL, head_open = NULL, open_lot_count = NULL WHERE partition_key = $1",
+                    Statement.bind("positions.partition_key", String.class)), key).await().indefinitely();
         }
         assertThat(booksBuilt(keys)).isZero();
         scenario.verify();
@@ -474,8 +489,9 @@ public abstract class StoreSuite {
     private long booksBuilt(List<String> keys) {
         long n = 0;
         for (String key : keys) {
-            n += statements.run(Statement.portable("book", "SELECT count(*) AS n FROM position_lot_state "
-                            + "WHERE partition_key = $1", Statement.bind("position_lot_state.partition_key", String.class)), key)
+            n += statements.run(Statement.portable("book", "SELECT count(*) AS n FROM positions "
+                            + "WHERE partition_key = $1 AND lot_count IS NOT NULL",
+                            Statement.bind("positions.partition_key", String.class)), key)
                     .await().indefinitely().iterator().next().getLong("n");
         }
         return n;
