@@ -19,7 +19,9 @@
 #                                  8 hours; roles e.g. trade-capture.write trade-capture.read)
 #
 # Ports (override through the environment): KAFKA_PORT=19092 KAFKA_CONTROLLER_PORT=19093
-# REDIS_PORT=16379 PG_PORT=15432; INPUT_PARTITIONS=12.
+# REDIS_PORT=16379 PG_PORT=15432; INPUT_PARTITIONS=12. PG_OPTIONS: more server settings for
+# PostgreSQL, e.g. PG_OPTIONS="-c shared_preload_libraries=pg_stat_statements" to see where a
+# benchmark's database time goes (CREATE EXTENSION pg_stat_statements, then query the view).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -161,7 +163,7 @@ pg_up() {
   fi
   if as_pg "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then log "postgres already running"; return; fi
   as_pg "$bin/pg_ctl" -D "$data" -l "$STACK/postgres/postgres.log" -w -t 60 \
-    -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k $STACK/postgres -c max_connections=200" start >/dev/null \
+    -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k $STACK/postgres -c max_connections=200 ${PG_OPTIONS:-}" start >/dev/null \
     || die "postgres did not start: $(tail -5 "$STACK/postgres/postgres.log")"
   wait_for "postgres on $PG_PORT" 30 port_open "$PG_PORT"
   log "postgres up on 127.0.0.1:$PG_PORT (database $DB_NAME)"

@@ -67,7 +67,8 @@ public class LotKeeper {
 
     /**
      * The stored books of {@code trades}' keys, with the oldest open lots of those whose trades may
-     * relieve them, and where the trades that already have lots start: two statements sent together.
+     * relieve them, and where the trades that may already have lots (versions after the first) start:
+     * two statements sent together.
      * Read with the batch's row locks held, so no other writer changes them.
      */
     public Uni<Books> books(SqlConnection conn, Collection<Trade> trades) {
@@ -75,7 +76,11 @@ public class LotKeeper {
         List<LotRepository.KeyTrade> ids = new ArrayList<>(trades.size());
         for (Trade t : trades) {
             directions.merge(t.key().value(), direction(t), (a, b) -> a.equals(b) ? a : 0);
-            ids.add(new LotRepository.KeyTrade(t.key().value(), t.tradeId()));
+            // a first version that changes lots is the trade's first capture: it has none yet (one
+            // already captured is a duplicate and changes nothing), so only later versions are looked up
+            if (t.version() > 1) {
+                ids.add(new LotRepository.KeyTrade(t.key().value(), t.tradeId()));
+            }
         }
         return Uni.combine().all().unis(lots.books(conn, directions, HEADS), lots.firstLots(conn, ids))
                 .with(Books::new);
