@@ -8,15 +8,38 @@
 -- The books are derived data. Those written in the earlier form are emptied here and built again from
 -- the stored versions in the background while capture runs (as for a database from before the books);
 -- position reads replay a key's versions until its book is built.
-TRUNCATE TABLE position_lots;
+DROP TABLE position_lots;
 GO
 TRUNCATE TABLE lot_reliefs;
 GO
 DROP TABLE position_lot_state;
 GO
-ALTER TABLE position_lots DROP COLUMN open_quantity;
+-- A row per lot of every live trade, numbered (ordinal) in replay order: the lot as booked (signed
+-- quantity, price), what it opened when booked (0 when it only relieved), and at every 64th lot (a
+-- checkpoint) the book's state right after it (head_after: the oldest open lot, head_open_after: that
+-- lot's open quantity then, reliefs_after, open_after: the open lots then), from which a correction
+-- of a later trade re-flows. Between checkpoints those are null, so a re-flow rewrites only the lots
+-- whose booking it changes.
+CREATE TABLE position_lots (
+    partition_key   NVARCHAR(200)     NOT NULL,
+    ordinal         BIGINT            NOT NULL,
+    trade_id        NVARCHAR(64)      NOT NULL,
+    lot_id          NVARCHAR(96)      NOT NULL,
+    quantity        DECIMAL(28,8)     NOT NULL,
+    price           DECIMAL(28,8)     NOT NULL,
+    opened_at       DATETIMEOFFSET(3) NOT NULL,
+    opened          DECIMAL(28,8)     NOT NULL,
+    head_after      BIGINT            NULL,
+    head_open_after DECIMAL(28,8)     NULL,
+    reliefs_after   BIGINT            NULL,
+    open_after      BIGINT            NULL,
+    CONSTRAINT position_lots_pk PRIMARY KEY (partition_key, ordinal)
+);
 GO
-ALTER TABLE position_lots DROP COLUMN closed_at;
+-- A corrected or cancelled trade's lots; the lots that opened (every open lot is one, from the head on).
+CREATE INDEX position_lots_trade_idx ON position_lots (partition_key, trade_id);
+GO
+CREATE INDEX position_lots_opened_idx ON position_lots (partition_key, ordinal) WHERE opened <> 0;
 GO
 ALTER TABLE lot_reliefs ADD closes INT NOT NULL CONSTRAINT lot_reliefs_closes_df DEFAULT 0;
 GO

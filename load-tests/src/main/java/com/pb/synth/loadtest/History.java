@@ -120,9 +120,12 @@ final class History {
     /**
      * A key's lot book as capture keeps it, written as the history is: each trade's one lot relieves
      * the oldest open lots of the other direction first (FIFO), the rest opens. Each lot and relief
-     * is written once, when booked; the book's state goes with the position.
+     * is written once, when booked (every 64th lot with the book's state after it, a checkpoint); the
+     * book's state goes with the position.
      */
     private static final class Book {
+        /** Every this many lots a lot keeps the book's state after it, as the service writes them. */
+        static final int CHECKPOINT = 64;
         final String key;
         /** The open lots, oldest first: ordinal, lot id, price, open quantity (signed). */
         final java.util.ArrayDeque<Object[]> open = new java.util.ArrayDeque<>();
@@ -174,10 +177,17 @@ final class History {
             lotRows.setBigDecimal(6, price);
             lotRows.setTimestamp(7, Timestamp.from(at));
             lotRows.setBigDecimal(8, opened);
-            lotRows.setLong(9, head == null ? 0L : (Long) head[0]);
-            lotRows.setBigDecimal(10, head == null ? BigDecimal.ZERO : (BigDecimal) head[3]);
-            lotRows.setLong(11, reliefs);
-            lotRows.setLong(12, open.size());
+            if (lots % CHECKPOINT == 0) {
+                lotRows.setLong(9, head == null ? 0L : (Long) head[0]);
+                lotRows.setBigDecimal(10, head == null ? BigDecimal.ZERO : (BigDecimal) head[3]);
+                lotRows.setLong(11, reliefs);
+                lotRows.setLong(12, open.size());
+            } else {
+                lotRows.setNull(9, java.sql.Types.BIGINT);
+                lotRows.setNull(10, java.sql.Types.NUMERIC);
+                lotRows.setNull(11, java.sql.Types.BIGINT);
+                lotRows.setNull(12, java.sql.Types.BIGINT);
+            }
             lotRows.addBatch();
         }
 

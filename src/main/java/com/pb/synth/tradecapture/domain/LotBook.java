@@ -31,6 +31,30 @@ public final class LotBook {
     }
 
     /**
+     * Every this many lots, a lot's stored row keeps the book's state after it (a checkpoint); the
+     * others keep none, so that a re-flow rewrites only the lots whose booking it changes, not every
+     * lot after the trade it corrects (whose states all shift). A re-flow starts from the checkpoint
+     * before the first lot it changes, booking at most this many lots more than it must.
+     */
+    public static final int CHECKPOINT = 64;
+
+    /** True when lot {@code ordinal}'s stored row keeps the book's state after it. */
+    public static boolean checkpoint(long ordinal) {
+        return ordinal % CHECKPOINT == 0;
+    }
+
+    /** The first lot a re-flow of the lots from {@code from} on books: the one after the checkpoint before it. */
+    public static long reflowStart(long from) {
+        return (from - 1) / CHECKPOINT * CHECKPOINT + 1;
+    }
+
+    /** The row as stored: the state after it only at a checkpoint. */
+    public static LotRow stored(LotRow r) {
+        return checkpoint(r.ordinal()) || r.after() == null ? r : new LotRow(r.ordinal(), r.tradeId(), r.lotId(),
+                r.quantity(), r.price(), r.openedAt(), r.opened(), null);
+    }
+
+    /**
      * The book after lot {@code lotCount}: reliefs made so far, the oldest open lot (0 for none)
      * and its open quantity (signed), and how many lots are open.
      */
@@ -42,7 +66,7 @@ public final class LotBook {
     /**
      * A lot as stored: as booked ({@code quantity} signed, {@code price}, {@code openedAt} its trade's
      * first capture), what it left open when booked ({@code opened}, 0 when it only relieved), and the
-     * book right after it.
+     * book right after it (as flowed; stored only at a {@link #checkpoint}, else null).
      */
     public record LotRow(long ordinal, String tradeId, String lotId, BigDecimal quantity, BigDecimal price,
                          Instant openedAt, BigDecimal opened, State after) {
@@ -251,10 +275,15 @@ public final class LotBook {
         return a.ordinal() == b.ordinal() && a.tradeId().equals(b.tradeId()) && a.lotId().equals(b.lotId())
                 && a.quantity().compareTo(b.quantity()) == 0 && a.price().compareTo(b.price()) == 0
                 && a.openedAt().equals(b.openedAt()) && a.opened().compareTo(b.opened()) == 0
-                && a.after().lotCount() == b.after().lotCount() && a.after().reliefCount() == b.after().reliefCount()
-                && a.after().headOrdinal() == b.after().headOrdinal()
-                && a.after().headOpen().compareTo(b.after().headOpen()) == 0
-                && a.after().openLotCount() == b.after().openLotCount();
+                && same(a.after(), b.after());
+    }
+
+    private static boolean same(State a, State b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        return a.lotCount() == b.lotCount() && a.reliefCount() == b.reliefCount() && a.headOrdinal() == b.headOrdinal()
+                && a.headOpen().compareTo(b.headOpen()) == 0 && a.openLotCount() == b.openLotCount();
     }
 
     /** True when two reliefs hold the same values. */

@@ -196,7 +196,8 @@ public class LotKeeper {
                         new LotRepository.KeyBook(LotBook.State.EMPTY, List.of(), true));
                 flows.add(new KeyFlow(key, book.state(), appended, null, book.heads(), book.complete()));
             } else {
-                froms.put(key, from);
+                // from the checkpoint before the first lot that changes: the state stored there
+                froms.put(key, LotBook.reflowStart(from));
                 replacedByKey.put(key, replaced);
                 appendedByKey.put(key, appended);
             }

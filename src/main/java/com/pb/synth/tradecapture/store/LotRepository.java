@@ -81,10 +81,13 @@ public class LotRepository {
             + "r.relieved_at, r.closes FROM lot_reliefs r WHERE r.partition_key = k.key AND r.ordinal > COALESCE((SELECT p.reliefs_after "
             + "FROM position_lots p WHERE p.partition_key = k.key AND p.ordinal = k.a - 1), 0)) r";
     private static final String PG_KEYS_FROM = "unnest($1::varchar[], $2::bigint[]) AS k(key, a)";
-    private static final String PG_DELETE_LOTS = "DELETE FROM position_lots l USING unnest($1::varchar[], $2::bigint[]) "
-            + "AS d(key, ordinal) WHERE l.partition_key = d.key AND l.ordinal > d.ordinal";
-    private static final String PG_DELETE_RELIEFS = "DELETE FROM lot_reliefs r USING unnest($1::varchar[], $2::bigint[]) "
-            + "AS d(key, ordinal) WHERE r.partition_key = d.key AND r.ordinal > d.ordinal";
+    // Rows past each key's new end (a re-flow that books fewer): found per key by its primary key and
+    // deleted by their row ids, so no plan of the statement can scan the table.
+    private static final String PG_DELETE_PAST = "DELETE FROM %1$s WHERE ctid = ANY (ARRAY(SELECT x.ctid FROM "
+            + "unnest($1::varchar[], $2::bigint[]) AS d(key, ordinal) CROSS JOIN LATERAL (SELECT t.ctid FROM %1$s t "
+            + "WHERE t.partition_key = d.key AND t.ordinal > d.ordinal) x))";
+    private static final String PG_DELETE_LOTS = String.format(PG_DELETE_PAST, "position_lots");
+    private static final String PG_DELETE_RELIEFS = String.format(PG_DELETE_PAST, "lot_reliefs");
     private static final String PG_INSERT_LOTS = CaptureTables.POSITION_LOTS.unnestInsert(
             "ON CONFLICT (partition_key, ordinal) DO UPDATE SET " + updates(CaptureTables.POSITION_LOTS));
     private static final String PG_INSERT_RELIEFS = CaptureTables.LOT_RELIEFS.unnestInsert(
@@ -291,10 +294,12 @@ public class LotRepository {
     private static void collectTails(RowSet<Row> found, Map<String, List<LotBook.LotRow>> tails) {
         for (Row r : found) {
             LotBook.LotRow l = lot(r);
+            // the state after the lot: stored at checkpoints only
+            Long head = r.getLong("head_after");
             tails.computeIfAbsent(r.getString("partition_key"), k -> new ArrayList<>()).add(new LotBook.LotRow(
                     l.ordinal(), l.tradeId(), l.lotId(), l.quantity(), l.price(), l.openedAt(), l.opened(),
-                    new LotBook.State(l.ordinal(), r.getLong("reliefs_after"), r.getLong("head_after"),
-                    r.getBigDecimal("head_open_after"), r.getLong("open_after"))));
+                    head == null ? null : new LotBook.State(l.ordinal(), r.getLong("reliefs_after"), head,
+                            r.getBigDecimal("head_open_after"), r.getLong("open_after"))));
         }
     }
 
@@ -331,13 +336,21 @@ public class LotRepository {
      * What a batch writes to the books: where keys re-flowed (their rows past the new end go), the lots
      * and reliefs to write, and each key's book state after them (written with its position).
      */
-    public record Writes(List<Object[]> reflows, List<Object[]> lots, List<Object[]> reliefs,
-                         Map<String, LotBook.State> states) {
+    public static final class Writes {
 
-        public static final Writes NONE = new Writes(List.of(), List.of(), List.of(), Map.of());
+        /** Nothing to write. */
+        public static final Writes NONE = new Writes();
 
-        public Writes() {
-            this(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new HashMap<>());
+        private final List<Object[]> lotsPast = new ArrayList<>();
+        private final List<Object[]> reliefsPast = new ArrayList<>();
+        private final List<Object[]> lots = new ArrayList<>();
+        private final List<Object[]> reliefs = new ArrayList<>();
+        private final Map<String, LotBook.State> states = new HashMap<>();
+        private boolean reflowed;
+
+        /** Each key's book state after the flows. */
+        public Map<String, LotBook.State> states() {
+            return states;
         }
 
         /** Adds a key's flow that booked new lots only. */
@@ -351,20 +364,35 @@ public class LotRepository {
          * past the new end deleted.
          */
         public void add(String key, LotBook.Flow flow, Reflow reflow) {
+            if (this == NONE) {
+                throw new IllegalStateException("NONE is written to by no flow");
+            }
             Map<Long, LotBook.LotRow> oldLots = new HashMap<>();
             Map<Long, LotBook.ReliefRow> oldReliefs = new HashMap<>();
             if (reflow != null) {
+                reflowed = true;
                 reflow.tail().forEach(r -> oldLots.put(r.ordinal(), r));
                 reflow.reliefs().forEach(r -> oldReliefs.put(r.ordinal(), r));
-                // lots and reliefs past the new end go
-                reflows.add(new Object[] {key, flow.end().lotCount(), flow.end().reliefCount()});
+                // lots and reliefs past the new end go (a correction that books fewer lots or reliefs)
+                long lotsEnd = reflow.tail().isEmpty() ? 0 : reflow.tail().get(reflow.tail().size() - 1).ordinal();
+                long reliefsEnd = reflow.reliefs().isEmpty() ? 0
+                        : reflow.reliefs().get(reflow.reliefs().size() - 1).ordinal();
+                if (lotsEnd > flow.end().lotCount()) {
+                    lotsPast.add(new Object[] {key, flow.end().lotCount()});
+                }
+                if (reliefsEnd > flow.end().reliefCount()) {
+                    reliefsPast.add(new Object[] {key, flow.end().reliefCount()});
+                }
             }
-            for (LotBook.LotRow r : flow.lots()) {
+            for (LotBook.LotRow booked : flow.lots()) {
+                LotBook.LotRow r = LotBook.stored(booked);
                 LotBook.LotRow old = oldLots.get(r.ordinal());
                 if (old == null || !LotBook.same(old, r)) {
+                    LotBook.State after = r.after();
                     lots.add(new Object[] {key, r.ordinal(), r.tradeId(), r.lotId(), r.quantity(), r.price(),
-                            at(r.openedAt()), r.opened(), r.after().headOrdinal(), r.after().headOpen(),
-                            r.after().reliefCount(), r.after().openLotCount()});
+                            at(r.openedAt()), r.opened(), after == null ? null : after.headOrdinal(),
+                            after == null ? null : after.headOpen(), after == null ? null : after.reliefCount(),
+                            after == null ? null : after.openLotCount()});
                 }
             }
             for (LotBook.ReliefRow r : flow.reliefs()) {
@@ -386,18 +414,17 @@ public class LotRepository {
      */
     public Uni<Integer> write(SqlClient conn, Writes w) {
         List<Uni<Integer>> writes = new ArrayList<>(4);
-        boolean reflowed = !w.reflows().isEmpty();
-        if (reflowed) {
-            List<Object[]> lotsAfter = w.reflows().stream().map(r -> new Object[] {r[0], r[1]}).toList();
-            List<Object[]> reliefsAfter = w.reflows().stream().map(r -> new Object[] {r[0], r[2]}).toList();
-            writes.add(delete(conn, lotsAfter, "position_lots", ">", PG_DELETE_LOTS));
-            writes.add(delete(conn, reliefsAfter, "lot_reliefs", ">", PG_DELETE_RELIEFS));
+        if (!w.lotsPast.isEmpty()) {
+            writes.add(delete(conn, w.lotsPast, "position_lots", PG_DELETE_LOTS));
         }
-        if (!w.lots().isEmpty()) {
-            writes.add(upsert(conn, CaptureTables.POSITION_LOTS, w.lots(), reflowed, PG_INSERT_LOTS));
+        if (!w.reliefsPast.isEmpty()) {
+            writes.add(delete(conn, w.reliefsPast, "lot_reliefs", PG_DELETE_RELIEFS));
         }
-        if (!w.reliefs().isEmpty()) {
-            writes.add(upsert(conn, CaptureTables.LOT_RELIEFS, w.reliefs(), reflowed, PG_INSERT_RELIEFS));
+        if (!w.lots.isEmpty()) {
+            writes.add(upsert(conn, CaptureTables.POSITION_LOTS, w.lots, w.reflowed, PG_INSERT_LOTS));
+        }
+        if (!w.reliefs.isEmpty()) {
+            writes.add(upsert(conn, CaptureTables.LOT_RELIEFS, w.reliefs, w.reflowed, PG_INSERT_RELIEFS));
         }
         if (writes.isEmpty()) {
             return Uni.createFrom().item(0);
@@ -405,12 +432,11 @@ public class LotRepository {
         return Uni.combine().all().unis(writes).with(counts -> counts.stream().mapToInt(n -> (Integer) n).sum());
     }
 
-    private Uni<Integer> delete(SqlClient conn, List<Object[]> rows, String table, String op, String pg) {
+    private Uni<Integer> delete(SqlClient conn, List<Object[]> rows, String table, String pg) {
         if (sqlServer) {
             return SqlServerBatch.run(SqlServerBatch.chunks(rows, CaptureTables.LOT_RANGES), chunk -> conn.preparedQuery(
                     "DELETE t FROM " + table + " t JOIN (VALUES " + SqlServerBatch.values(chunk, CaptureTables.LOT_RANGES)
-                            + ") AS d (partition_key, ordinal) ON t.partition_key = d.partition_key AND t.ordinal " + op
-                            + " d.ordinal").execute(SqlServerBatch.tuple(chunk)).map(RowSet::rowCount));
+                            + ") AS d (partition_key, ordinal) ON t.partition_key = d.partition_key AND t.ordinal > d.ordinal").execute(SqlServerBatch.tuple(chunk)).map(RowSet::rowCount));
         }
         return conn.preparedQuery(pg).execute(CaptureTables.LOT_RANGES.arrays(rows)).map(RowSet::rowCount);
     }

@@ -44,6 +44,10 @@ class LotBookTest {
                     a = Math.min(a, r.ordinal());
                 }
             }
+            if (a <= state.lotCount()) {
+                // a re-flow starts after the checkpoint before the first lot it changes
+                a = LotBook.reflowStart(a);
+            }
             LotBook.State start = a == 1 ? LotBook.State.EMPTY : a == state.lotCount() + 1 ? state
                     : lots.get(a - 1).after();
             List<LotBook.LotRow> tail = new ArrayList<>(lots.tailMap(a).values());
@@ -73,7 +77,7 @@ class LotBookTest {
             }
             lots.tailMap(a).clear();
             reliefs.tailMap(start.reliefCount(), false).clear();
-            flow.lots().forEach(r -> lots.put(r.ordinal(), r));
+            flow.lots().forEach(r -> lots.put(r.ordinal(), LotBook.stored(r)));
             flow.reliefs().forEach(r -> reliefs.put(r.ordinal(), r));
             state = flow.end();
         }
@@ -221,6 +225,39 @@ class LotBookTest {
                 BigDecimal.ONE)))));
         assertThat(book.loads).isZero();
         assertThat(book.state.openLotCount()).isEqualTo(999);
+    }
+
+    @Test
+    void aCorrectionDeepInTheBookRewritesOnlyTheLotsItChangesAndTheCheckpoints() {
+        Instant at = Instant.parse("2026-01-01T00:00:00Z");
+        List<LotBook.Booking> trades = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            // buy 10, sell 9: the oldest open lot stays close behind the newest, so it passes the
+            // corrected lot and every state after it shifts
+            BigDecimal q = i % 2 == 1 ? BigDecimal.valueOf(-9) : BigDecimal.TEN;
+            trades.add(new LotBook.Booking("T" + i, at.plusSeconds(i), List.of(new LotBook.Entry("T" + i, q,
+                    BigDecimal.ONE))));
+        }
+        LotBook.Flow first = LotBook.flow(LotBook.State.EMPTY, List.of(), true, trades);
+        List<LotBook.LotRow> stored = first.lots().stream().map(LotBook::stored).toList();
+        // every 64th lot keeps the state after it, the others none
+        assertThat(stored).allSatisfy(r -> assertThat(r.after() != null).isEqualTo(r.ordinal() % 64 == 0));
+        // T100 (lot 101) corrected from 10 to 12: the re-flow starts after checkpoint 64
+        long from = LotBook.reflowStart(101);
+        assertThat(from).isEqualTo(65);
+        LotBook.State start = stored.get((int) from - 2).after();
+        List<LotBook.LotRow> tail = new ArrayList<>(stored.subList((int) from - 1, stored.size()));
+        List<LotBook.LotRow> heads = first.lots().stream().filter(r -> r.ordinal() >= start.headOrdinal()
+                && r.ordinal() <= start.lotCount() && r.opened().signum() != 0).toList();
+        LotBook.Flow again = LotBook.flow(start, heads, true, LotBook.rebook(tail, Map.of("T100",
+                new LotBook.Booking("T100", at, List.of(new LotBook.Entry("T100", BigDecimal.valueOf(12),
+                        BigDecimal.ONE)))), List.of()));
+        long differ = again.lots().stream().map(LotBook::stored)
+                .filter(r -> !LotBook.same(r, stored.get((int) r.ordinal() - 1))).count();
+        // the corrected lot and the checkpoints after it (128, 192, …, 448), whose states shift; not the
+        // ~400 lots between (whose states shift too, but are not stored)
+        assertThat(differ).isEqualTo(1 + 6);
+        assertThat(again.end().headOpen()).isNotEqualByComparingTo(first.end().headOpen());
     }
 
     private static List<Lot> lots(Random random) {
