@@ -34,8 +34,11 @@ public class LotKeeper {
 
     /** Oldest open lots read with a batch's books when its trades may relieve them. */
     static final int HEADS = 4;
-    /** Further open lots read for a key at a time when its reliefs reach past those read. */
-    static final int LOAD = 64;
+    /**
+     * Further open lots read for a key when its reliefs reach past those read, four times as many each
+     * round after (a key can hold thousands of open lots; most reliefs reach one or two).
+     */
+    static final int LOAD = 8;
     /** A re-flow of at least this many lots is logged with its time (a correction deep in a busy key). */
     static final int LARGE_REFLOW = 1_000;
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(LotKeeper.class);
@@ -219,43 +222,25 @@ public class LotKeeper {
     }
 
     /**
-     * The re-flows of keys from their lots {@code froms}: the books before those lots and the lots
-     * from there (two statements sent together), then the open lots the replaced reliefs reached (one
-     * statement), whatever the number of keys.
+     * The re-flows of keys from their lots {@code froms}: the books before those lots and the lots and
+     * reliefs from there (three statements sent together, whatever the number of keys). The open lots
+     * before the start are loaded as the flows reach them, like a new trade's.
      */
     private Uni<List<KeyFlow>> reflows(SqlConnection conn, Map<String, Long> froms,
                                        Map<String, Map<String, LotBook.Booking>> replaced,
                                        Map<String, List<LotBook.Booking>> appended) {
-        return lots.reflows(conn, froms).flatMap(read -> {
+        return lots.reflows(conn, froms).map(read -> {
             List<KeyFlow> flows = new ArrayList<>();
-            List<LotRepository.Load> preloads = new ArrayList<>();
             for (Map.Entry<String, Long> e : froms.entrySet()) {
                 String key = e.getKey();
-                long from = e.getValue();
                 LotRepository.Reflow start = read.get(key);
                 List<LotBook.Booking> bookings = LotBook.rebook(start.tail(), replaced.get(key), appended.get(key));
                 LotBook.State s = start.start();
-                KeyFlow flow = new KeyFlow(key, s, bookings, from, List.of(), s.headOrdinal() == 0);
+                KeyFlow flow = new KeyFlow(key, s, bookings, e.getValue(), List.of(), s.headOrdinal() == 0);
                 flow.stored = start;
                 flows.add(flow);
-                if (s.headOrdinal() > 0 && start.relievedUpTo() >= s.headOrdinal()) {
-                    // the open lots the replaced reliefs reached: their stored state may change back
-                    preloads.add(new LotRepository.Load(key, s.headOrdinal() - 1, start.relievedUpTo()));
-                }
             }
-            if (preloads.isEmpty()) {
-                return Uni.createFrom().item(flows);
-            }
-            return lots.load(conn, preloads, Integer.MAX_VALUE).map(loaded -> {
-                for (KeyFlow f : flows) {
-                    List<LotBook.LotRow> deque = loaded.get(f.key);
-                    if (deque != null) {
-                        f.deque.addAll(deque);
-                        f.complete = deque.size() == f.start.openLotCount();
-                    }
-                }
-                return flows;
-            });
+            return flows;
         });
     }
 

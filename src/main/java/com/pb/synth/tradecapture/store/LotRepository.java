@@ -65,12 +65,10 @@ public class LotRepository {
             + "FROM unnest($1::varchar[], $2::varchar[]) AS k(key, trade_id) CROSS JOIN LATERAL (SELECT min(l.ordinal) "
             + "AS first_ordinal FROM position_lots l WHERE l.partition_key = k.key AND l.trade_id = k.trade_id) f "
             + "WHERE f.first_ordinal IS NOT NULL";
-    // Where each key's re-flow from lot a starts: the book after lot a - 1 (none when a is 1) and the
-    // newest lot before a relieved by a relief made from a on (whose stored state the re-flow may change).
+    // Where each key's re-flow from lot a starts: the book after lot a - 1 (a checkpoint; none when a is 1).
     private static final String REFLOW_STARTS = "SELECT k.key AS partition_key, p.head_after, p.head_open_after, "
-            + "p.reliefs_after, p.open_after, (SELECT max(r.relieved_ordinal) FROM lot_reliefs r WHERE r.partition_key = k.key "
-            + "AND r.relieved_ordinal < k.a AND r.ordinal > COALESCE(p.reliefs_after, 0)) AS up_to FROM %s "
-            + "LEFT JOIN position_lots p ON p.partition_key = k.key AND p.ordinal = k.a - 1";
+            + "p.reliefs_after, p.open_after FROM %s LEFT JOIN position_lots p ON p.partition_key = k.key "
+            + "AND p.ordinal = k.a - 1";
     // Each key's lots from a on, as booked: what its re-flow books again.
     private static final String TAILS = "SELECT k.key AS partition_key, l.* FROM %s CROSS %s (SELECT " + LOT_COLUMNS
             + ", l.head_after, l.head_open_after, l.reliefs_after, l.open_after FROM position_lots l "
@@ -226,11 +224,10 @@ public class LotRepository {
     }
 
     /**
-     * Where a key's re-flow starts: the book before its lot {@code from}, the newest earlier lot it
-     * may change, and what is stored from there on (the lots, and the reliefs made by them).
+     * Where a key's re-flow starts: the book before its lot {@code from}, and what is stored from there
+     * on (the lots, and the reliefs made by them).
      */
-    public record Reflow(LotBook.State start, long relievedUpTo, List<LotBook.LotRow> tail,
-                         List<LotBook.ReliefRow> reliefs) {
+    public record Reflow(LotBook.State start, List<LotBook.LotRow> tail, List<LotBook.ReliefRow> reliefs) {
     }
 
     /**
@@ -238,7 +235,7 @@ public class LotRepository {
      * the number of keys.
      */
     public Uni<Map<String, Reflow>> reflows(SqlClient conn, Map<String, Long> froms) {
-        Map<String, Object[]> starts = new HashMap<>();
+        Map<String, LotBook.State> starts = new HashMap<>();
         Map<String, List<LotBook.LotRow>> tails = new HashMap<>();
         Map<String, List<LotBook.ReliefRow>> reliefs = new HashMap<>();
         List<String> keys = new ArrayList<>(froms.keySet());
@@ -271,23 +268,22 @@ public class LotRepository {
             reliefs.values().forEach(l -> l.sort(java.util.Comparator.comparingLong(LotBook.ReliefRow::ordinal)));
             Map<String, Reflow> out = new HashMap<>();
             for (String key : keys) {
-                Object[] start = starts.get(key);
-                out.put(key, new Reflow((LotBook.State) start[0], (Long) start[1], tails.getOrDefault(key, List.of()),
+                out.put(key, new Reflow(starts.get(key), tails.getOrDefault(key, List.of()),
                         reliefs.getOrDefault(key, List.of())));
             }
             return out;
         });
     }
 
-    private static void collectStarts(RowSet<Row> found, Map<String, Long> froms, Map<String, Object[]> starts) {
+    private static void collectStarts(RowSet<Row> found, Map<String, Long> froms, Map<String, LotBook.State> starts) {
         for (Row r : found) {
             String key = r.getString("partition_key");
             long from = froms.get(key);
-            Long upTo = r.getLong("up_to");
-            LotBook.State start = from == 1 || r.getLong("head_after") == null ? LotBook.State.EMPTY
-                    : new LotBook.State(from - 1, r.getLong("reliefs_after"), r.getLong("head_after"),
-                            r.getBigDecimal("head_open_after"), r.getLong("open_after"));
-            starts.put(key, new Object[] {start, upTo == null ? 0L : upTo});
+            if (from > 1 && r.getLong("head_after") == null) {
+                throw new IllegalStateException("lot " + (from - 1) + " of " + key + " keeps no book state to re-flow from");
+            }
+            starts.put(key, from == 1 ? LotBook.State.EMPTY : new LotBook.State(from - 1, r.getLong("reliefs_after"),
+                    r.getLong("head_after"), r.getBigDecimal("head_open_after"), r.getLong("open_after")));
         }
     }
 
