@@ -12,9 +12,10 @@ import java.util.List;
  * trade's lots against the stored book instead of replaying the key's history. Pure.
  *
  * <p>The stored book is a row per lot ({@link LotRow}, numbered in replay order), a row per relief
- * ({@link ReliefRow}) and the book's {@link State}. Every lot row keeps the state right after it, so
- * a correction or cancel of an earlier trade re-flows from the state before that trade's first lot
- * ({@link #flow} from there) instead of from the key's first trade. Rows are written once, when
+ * ({@link ReliefRow}) and the book's {@link State}. Every 64th lot row (a {@link #checkpoint}) keeps
+ * the state right after it, so a correction or cancel of an earlier trade re-flows from the
+ * checkpoint before that trade's first lot ({@link #flow} from there, {@link #reflowStart}) instead
+ * of from the key's first trade. Rows are written once, when
  * booked (a re-flow writes again only those it changes): what is open of a lot and when it closed
  * follow from the state and the reliefs ({@link #open}, {@link ReliefRow#closes()}), so booking a
  * trade never updates the lots it relieves.

@@ -124,7 +124,7 @@ public final class CaptureTables {
             bigint("reliefs_after"), bigint("open_after")),
             List.of("partition_key", "ordinal"));
 
-    /** Where a key's re-flow starts: its rows from {@code ordinal} on are booked again. */
+    /** A key's rows past {@code ordinal}: what a re-flow that books fewer lots or reliefs deletes. */
     public static final Table LOT_RANGES = new Table("position_lots", List.of(text("partition_key"), bigint("ordinal")),
             List.of("partition_key"));
 

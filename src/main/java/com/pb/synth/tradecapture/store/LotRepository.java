@@ -432,7 +432,8 @@ public class LotRepository {
         if (sqlServer) {
             return SqlServerBatch.run(SqlServerBatch.chunks(rows, CaptureTables.LOT_RANGES), chunk -> conn.preparedQuery(
                     "DELETE t FROM " + table + " t JOIN (VALUES " + SqlServerBatch.values(chunk, CaptureTables.LOT_RANGES)
-                            + ") AS d (partition_key, ordinal) ON t.partition_key = d.partition_key AND t.ordinal > d.ordinal").execute(SqlServerBatch.tuple(chunk)).map(RowSet::rowCount));
+                            + ") AS d (partition_key, ordinal) ON t.partition_key = d.partition_key AND t.ordinal > d.ordinal")
+                    .execute(SqlServerBatch.tuple(chunk)).map(RowSet::rowCount));
         }
         return conn.preparedQuery(pg).execute(CaptureTables.LOT_RANGES.arrays(rows)).map(RowSet::rowCount);
     }
