@@ -121,7 +121,7 @@ final class History {
      * A key's lot book as capture keeps it, written as the history is: each trade's one lot relieves
      * the oldest open lots of the other direction first (FIFO), the rest opens. Each lot and relief
      * is written once, when booked (every 64th lot with the book's state after it, a checkpoint); the
-     * book's state goes with the position.
+     * book's state goes in its own row.
      */
     private static final class Book {
         /** Every this many lots a lot keeps the book's state after it, as the service writes them. */
@@ -200,29 +200,28 @@ final class History {
     }
 
     /**
-     * Moves each key's position by what its history adds (a key without one gets one), with its book's
-     * state (the history is the key's whole book: it starts from none).
+     * Moves each key's position by what its history adds (a key without one gets one), and writes its
+     * book's state (the history is the key's whole book: it starts from none).
      */
     private static void position(Connection c, Map<String, BigDecimal[]> added, Map<String, Book> books)
             throws SQLException {
         try (PreparedStatement update = c.prepareStatement("UPDATE positions SET quantity = quantity + ?, "
-                + "notional = notional + ?, trade_count = trade_count + ?, lot_count = ?, relief_count = ?, "
-                + "head_ordinal = ?, head_open = ?, open_lot_count = ? WHERE partition_key = ?");
+                + "notional = notional + ?, trade_count = trade_count + ? WHERE partition_key = ?");
              PreparedStatement insert = c.prepareStatement("INSERT INTO positions (partition_key, account_id, book_id, "
-                     + "security_id, quantity, notional, trade_count, pending_count, fencing_token, updated_at, "
-                     + "lot_count, relief_count, head_ordinal, head_open, open_lot_count) "
-                     + "VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?, ?, ?)")) {
+                     + "security_id, quantity, notional, trade_count, pending_count, fencing_token, updated_at) "
+                     + "VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, ?)");
+             PreparedStatement book = c.prepareStatement("INSERT INTO lot_books (lot_count, relief_count, head_ordinal, "
+                     + "head_open, open_lot_count, partition_key, booked_at) VALUES (?, ?, ?, ?, ?, ?, now()) "
+                     + "ON CONFLICT (partition_key) DO UPDATE SET lot_count = EXCLUDED.lot_count, "
+                     + "relief_count = EXCLUDED.relief_count, head_ordinal = EXCLUDED.head_ordinal, "
+                     + "head_open = EXCLUDED.head_open, open_lot_count = EXCLUDED.open_lot_count")) {
             for (Map.Entry<String, BigDecimal[]> e : added.entrySet()) {
                 BigDecimal[] sum = e.getValue();
                 Object[] state = books.get(e.getKey()).state();
                 update.setBigDecimal(1, sum[0]);
                 update.setBigDecimal(2, sum[1]);
                 update.setInt(3, sum[2].intValue());
-                for (int s = 0; s < state.length; s++) {
-                    update.setObject(4 + s, state[s]);
-                    insert.setObject(9 + s, state[s]);
-                }
-                update.setString(9, e.getKey());
+                update.setString(4, e.getKey());
                 if (update.executeUpdate() == 0) {
                     String[] parts = e.getKey().split("_", 3);
                     insert.setString(1, e.getKey());
@@ -235,6 +234,11 @@ final class History {
                     insert.setTimestamp(8, Timestamp.from(Instant.now()));
                     insert.executeUpdate();
                 }
+                for (int s = 0; s < state.length; s++) {
+                    book.setObject(1 + s, state[s]);
+                }
+                book.setString(6, e.getKey());
+                book.executeUpdate();
             }
         }
     }

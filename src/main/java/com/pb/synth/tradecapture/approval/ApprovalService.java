@@ -14,9 +14,8 @@ import com.pb.synth.tradecapture.domain.Position;
 import com.pb.synth.tradecapture.http.Problem;
 import com.pb.synth.tradecapture.lock.LockLease;
 import com.pb.synth.tradecapture.lock.PartitionLock;
+import com.pb.synth.tradecapture.store.LotBooker;
 import com.pb.synth.tradecapture.store.LotKeeper;
-import com.pb.synth.tradecapture.store.LotRepository;
-import com.pb.synth.tradecapture.store.LotsNotBuiltException;
 import com.pb.synth.tradecapture.store.PositionRepository;
 import com.pb.synth.tradecapture.store.TransactionRetry;
 import com.pb.synth.tradecapture.store.StoreStatements;
@@ -68,11 +67,11 @@ public class ApprovalService {
     private final EventPublisher publisher;
     private final ObjectMapper json;
     private final String capturedTopic;
-    private final LotKeeper lots;
+    private final LotBooker lots;
 
     public ApprovalService(StoreStatements store, PartitionLock lock, PositionRepository positions,
                            EventPublisher publisher, ObjectMapper json, CaptureConfig config, TransactionRetry retry,
-                           LotKeeper lots) {
+                           LotBooker lots) {
         this.lots = lots;
         this.store = store;
         this.retry = retry;
@@ -125,10 +124,8 @@ public class ApprovalService {
             check(tradeId, version, s, approver);
             return underLock(s.key(), lease -> transaction(conn -> apply(conn, tradeId, version, s, decision, comment,
                             approver, lease))
-                    // a key whose position predates the lot books: build its book, then decide once more
-                    .onFailure(LotsNotBuiltException.class).recoverWithUni(f -> lots.buildAll(
-                            ((LotsNotBuiltException) f).keys()).flatMap(v -> transaction(conn -> apply(conn, tradeId,
-                            version, s, decision, comment, approver, lease))))
+                    // committed: a rejection's change to the key's lots is booked behind it
+                    .invoke(event -> lots.queued(List.of(s.key())))
                     .flatMap(event -> publish(s.key(), event)
                             .replaceWith(new Outcome(tradeId, version, decision, read(event)))));
         });
@@ -181,19 +178,20 @@ public class ApprovalService {
                         if (marked.rowCount() != 1) {
                             throw conflict(tradeId + " v" + version + " was decided meanwhile");
                         }
-                        // a rejected version is no longer live: its lots leave the key's FIFO
-                        return (approve ? Uni.createFrom().item(LotRepository.Writes.NONE)
-                                : lots.remove(conn, s.key(), tradeId)).flatMap(lotWrites -> Uni.combine().all().unis(
+                        // a rejected version is no longer live: its lots leave the key's FIFO (queued)
+                        List<Object[]> lotChanges = approve ? List.of()
+                                : List.<Object[]>of(LotKeeper.removalRow(s.key(), tradeId, at.toInstant()));
+                        return Uni.combine().all().unis(
                                         store.run(conn, ApprovalStatements.RECORD, tradeId, version, decision, comment,
                                                 Callers.orAnonymous(approver), at, Buffer.buffer(event)),
-                                        positions.upsert(conn, List.of(after), lotWrites.states(), at),
-                                        lots.write(conn, lotWrites))
+                                        positions.upsert(conn, List.of(after), at),
+                                        lots.queue(conn, lotChanges, List.of(), at))
                                 .with((recorded, upserted, lotRows) -> {
                                     if (upserted != 1) {
                                         throw new ConcurrentCaptureException("position refused by the fencing check");
                                     }
                                     return event;
-                                }));
+                                });
                     });
                 });
     }

@@ -4,7 +4,6 @@ import com.pb.synth.tradecapture.config.CaptureConfig;
 import com.pb.synth.tradecapture.domain.CaptureDecider;
 import com.pb.synth.tradecapture.domain.CaptureStatus;
 import com.pb.synth.tradecapture.domain.Decision;
-import com.pb.synth.tradecapture.domain.LotBook;
 import com.pb.synth.tradecapture.domain.Position;
 import com.pb.synth.tradecapture.domain.MissingReference;
 import com.pb.synth.tradecapture.domain.ReasonCode;
@@ -16,9 +15,7 @@ import com.pb.synth.tradecapture.domain.Trade;
 import com.pb.synth.tradecapture.lock.LockLease;
 import com.pb.synth.tradecapture.store.ExceptionRepository;
 import com.pb.synth.tradecapture.store.FrozenWriters;
-import com.pb.synth.tradecapture.store.LotKeeper;
-import com.pb.synth.tradecapture.store.LotRepository;
-import com.pb.synth.tradecapture.store.LotsNotBuiltException;
+import com.pb.synth.tradecapture.store.LotBooker;
 import com.pb.synth.tradecapture.store.ExceptionRow;
 import com.pb.synth.tradecapture.store.PositionRepository;
 import com.pb.synth.tradecapture.store.PublishedOffsets;
@@ -57,7 +54,7 @@ public class CaptureTransaction {
      * HELD (waiting for a sequence gap), which are neither stored nor published.
      */
     public record Result(List<OutgoingRecord> outgoing, int captured, int duplicates, int superseded,
-                         List<String> rejectReasons, List<CaptureItem> held) {
+                         List<String> rejectReasons, List<CaptureItem> held, Set<String> lotKeys) {
         public int rejected() {
             return rejectReasons.size();
         }
@@ -80,12 +77,12 @@ public class CaptureTransaction {
     private final PublishedOffsets published;
     private final PublicationCheck check;
     private final FrozenWriters frozen;
-    private final LotKeeper lots;
+    private final LotBooker lots;
 
     public CaptureTransaction(@CaptureStore Pool pool, PositionRepository positions, TradeVersionRepository versions,
                               ExceptionRepository exceptions, CapturedEventMapper events, CaptureConfig config,
                               TransactionRetry retry, PublishedOffsets published, PublicationCheck check,
-                              FrozenWriters frozen, LotKeeper lots) {
+                              FrozenWriters frozen, LotBooker lots) {
         this.frozen = frozen;
         this.lots = lots;
         this.published = published;
@@ -125,17 +122,10 @@ public class CaptureTransaction {
 
     private Uni<Result> attempt(List<CaptureItem> items, LockLease lease, long batchStartNanos,
                                 Predicate<CaptureItem> gapExpired, Map<String, Boolean> known) {
-        return once(items, lease, batchStartNanos, gapExpired, known)
-                // Keys whose positions predate the lot books: build theirs from their stored versions
-                // (each in its own transaction, under its row lock), then run the batch once more.
-                .onFailure(LotsNotBuiltException.class).recoverWithUni(f -> lots.buildAll(((LotsNotBuiltException) f)
-                        .keys()).flatMap(v -> once(items, lease, batchStartNanos, gapExpired, known)));
-    }
-
-    private Uni<Result> once(List<CaptureItem> items, LockLease lease, long batchStartNanos,
-                             Predicate<CaptureItem> gapExpired, Map<String, Boolean> known) {
         return retry.run(() -> pool.withTransaction(conn -> apply(conn, items, lease, batchStartNanos, gapExpired,
-                known))).onFailure().recoverWithUni(frozen::afterFailure);
+                        known))).onFailure().recoverWithUni(frozen::afterFailure)
+                // committed: the lot changes it queued are booked behind it
+                .invoke(r -> lots.queued(r.lotKeys()));
     }
 
     private Uni<Result> apply(SqlConnection conn, List<CaptureItem> items, LockLease lease, long startNanos,
@@ -162,14 +152,14 @@ public class CaptureTransaction {
         }
         if (entries.isEmpty()) {
             return write(conn, items, byTrade, new CaptureDecider.Plan(List.of(), Map.of()), lease, startNanos, Map.of(),
-                    known, new Refused(bySlot, Set.of()), Books.NONE);
+                    known, new Refused(bySlot, Set.of()), Set.of());
         }
         // The reads go out together (pipelined on the connection, executed in this order): the row
         // locks first, then the history and the refused records already recorded (only for a batch
-        // that has one) and the keys' lot books, which no other writer can change while the locks are held.
+        // that has one).
         return Uni.combine().all().unis(positions.lockAll(conn, keys), versions.history(conn, tradeIds),
-                        exceptions.refused(conn, refusedKeys), lots.books(conn, byTrade.keySet()))
-                .with((stored, history, recorded, books) -> {
+                        exceptions.refused(conn, refusedKeys))
+                .with((stored, history, recorded) -> {
                     Map<String, Long> behind = new java.util.HashMap<>();
                     stored.forEach((key, p) -> {
                         if (p.fencingToken() > lease.fence(key)) {
@@ -182,7 +172,7 @@ public class CaptureTransaction {
                     return new Decided(CaptureDecider.decide(entries, t -> byTrade.get(t).blotter().pending(), stored,
                             history, lease::fence, e -> gapExpired.test(e instanceof Trade t ? byTrade.get(t)
                                     : bySlot.get((RefusedSlot) e))), new Refused(bySlot, recorded),
-                            new Books(books, stored.keySet()));
+                            stored.keySet());
                 })
                 .flatMap(decided -> {
                     CaptureDecider.Plan plan = decided.plan();
@@ -196,7 +186,7 @@ public class CaptureTransaction {
                     }
                     if (topicsToCheck.isEmpty()) {
                         return write(conn, items, byTrade, plan, lease, startNanos, Map.of(), known, decided.refused(),
-                                decided.books());
+                                decided.positionKeys());
                     }
                     Map<String, Map<Integer, Long>> marks = new java.util.HashMap<>();
                     Uni<Void> read = Uni.createFrom().voidItem();
@@ -205,7 +195,7 @@ public class CaptureTransaction {
                                 .replaceWithVoid());
                     }
                     return read.flatMap(v -> write(conn, items, byTrade, plan, lease, startNanos, marks, known,
-                            decided.refused(), decided.books()));
+                            decided.refused(), decided.positionKeys()));
                 });
     }
 
@@ -213,12 +203,8 @@ public class CaptureTransaction {
     private record Refused(Map<RefusedSlot, CaptureItem> bySlot, Set<String> recorded) {
     }
 
-    private record Decided(CaptureDecider.Plan plan, Refused refused, Books books) {
-    }
-
-    /** The keys' lot books as read, and the keys with a stored position. */
-    private record Books(LotKeeper.Books books, Set<String> positionKeys) {
-        static final Books NONE = new Books(new LotKeeper.Books(Map.of(), Map.of()), Set.of());
+    /** The decisions, the refused records, and the keys with a stored position. */
+    private record Decided(CaptureDecider.Plan plan, Refused refused, Set<String> positionKeys) {
     }
 
     /**
@@ -261,9 +247,10 @@ public class CaptureTransaction {
     private Uni<Result> write(SqlConnection conn, List<CaptureItem> items, Map<Trade, CaptureItem> byTrade,
                               CaptureDecider.Plan plan, LockLease lease, long startNanos,
                               Map<String, Map<Integer, Long>> marks, Map<String, Boolean> known, Refused refused,
-                              Books books) {
+                              Set<String> positionKeys) {
         Instant now = Instant.now();
-        List<LotKeeper.Change> lotChanges = new ArrayList<>();
+        List<Object[]> lotChanges = new ArrayList<>();
+        Set<String> lotKeys = new LinkedHashSet<>();
         OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
         long elapsedMillis = (System.nanoTime() - startNanos) / 1_000_000;
         Map<Decision, byte[]> capturedJson = new IdentityHashMap<>();
@@ -321,7 +308,8 @@ public class CaptureTransaction {
                             + " bytes, more than the producer's limit of " + maxEventBytes);
                 }
                 capturedJson.put(d, json);
-                lotChanges.add(LotKeeper.change(trade, d.contribution().live(), now));
+                lotChanges.add(lots.queueRow(lotChanges.size(), trade, d.contribution().live(), now));
+                lotKeys.add(key);
                 rows.add(new TradeVersionRow(trade.tradeId(), trade.version(), key, trade.action().name(),
                         d.contribution().quantity(), d.contribution().notional(), d.contribution().live(), d.pending(),
                         trade.sequenceNumber(), trade.idempotencyKey(), fence, in.partition(), in.offset(), at, json));
@@ -356,7 +344,7 @@ public class CaptureTransaction {
         }
         int expectedPositions = plan.positions().size();
         int expectedRows = rows.size();
-        Result result = new Result(outgoing, captured, duplicates, superseded, rejected, held);
+        Result result = new Result(outgoing, captured, duplicates, superseded, rejected, held, lotKeys);
         // Rows in a fixed order, so two transactions that ever meet on a row cannot deadlock.
         rows.sort(VERSION_ORDER);
         List<Position> changed = new ArrayList<>(plan.positions().values());
@@ -366,15 +354,21 @@ public class CaptureTransaction {
         List<String> lateIds = plan.late().stream().map(Trade::tradeId).toList();
         List<Integer> lateVersions = plan.late().stream().map(Trade::version).toList();
         List<Trade> lateSequenced = plan.late().stream().filter(t -> t.sequenceNumber() != null).toList();
-        // The lots booked first (in the common case from what the reads brought, with no statement):
-        // each key's book state goes with its position.
-        return lots.plan(conn, books.books(), books.positionKeys(), lotChanges).flatMap(lotWrites -> Uni.combine().all()
-                .unis(positions.upsert(conn, changed, lotStates(changed, lotWrites, books.positionKeys()), at),
+        // New positions get an empty lot book (so they never need building); the changes to the keys'
+        // lots are queued, in decision order, for the booker.
+        List<String> newBooks = new ArrayList<>();
+        for (Position p : changed) {
+            if (!positionKeys.contains(p.partitionKey())) {
+                newBooks.add(p.partitionKey());
+            }
+        }
+        return Uni.combine().all()
+                .unis(positions.upsert(conn, changed, at),
                         versions.insert(conn, rows), exceptions.insert(conn, exceptionRows),
                         exceptions.resolveSequenceGaps(conn, lateIds, lateVersions, at),
                         exceptions.resolveRefused(conn, lateSequenced.stream().map(Trade::sequenceKey).toList(),
                                 lateSequenced.stream().map(Trade::sequenceNumber).toList(), at),
-                        lots.write(conn, lotWrites))
+                        lots.queue(conn, lotChanges, newBooks, at))
                 .with((upserted, inserted, ignored, resolved, resolvedRefused, lotRows) -> {
                     if (upserted != expectedPositions) {
                         throw new ConcurrentCaptureException((expectedPositions - upserted)
@@ -385,27 +379,7 @@ public class CaptureTransaction {
                                 + " trade version(s) were stored by another writer meanwhile");
                     }
                     return result;
-                }));
-    }
-
-    /**
-     * The book state to write with each changed position: a booked key's new state, an empty book for
-     * a new position without lots (so it never needs building), none (as stored) for the others.
-     */
-    private static Map<String, LotBook.State> lotStates(List<Position> changed, LotRepository.Writes lotWrites,
-                                                       Set<String> positionKeys) {
-        Map<String, LotBook.State> states = new java.util.HashMap<>(lotWrites.states());
-        Set<String> changedKeys = new java.util.HashSet<>();
-        for (Position p : changed) {
-            changedKeys.add(p.partitionKey());
-            if (!positionKeys.contains(p.partitionKey())) {
-                states.putIfAbsent(p.partitionKey(), LotBook.State.EMPTY);
-            }
-        }
-        if (!changedKeys.containsAll(lotWrites.states().keySet())) {
-            throw new IllegalStateException("lots booked on a key whose position the batch does not write");
-        }
-        return states;
+                });
     }
 
     private void reject(IncomingTrade in, Trade trade, String reason, String detail, OffsetDateTime at,

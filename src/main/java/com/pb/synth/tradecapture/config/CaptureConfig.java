@@ -190,6 +190,26 @@ public interface CaptureConfig {
          */
         @WithDefault("30s")
         Duration lotBuildInterval();
+
+        /**
+         * How often an instance books the lot changes its captures queued (its keys' lot books follow
+         * capture by about this much, and a position read books its key's queue itself); also how often
+         * it looks for changes queued by an instance that stopped before booking them, older than
+         * {@link #lotOrphanAge()}.
+         */
+        @WithDefault("200ms")
+        Duration lotBookInterval();
+
+        /** Age past which queued lot changes are booked by any instance (their capturer stopped first). */
+        @WithDefault("30s")
+        Duration lotOrphanAge();
+
+        /**
+         * Consumer lag (records, this instance's partitions) above which the lot books are booked one
+         * round a tick, capture first: they catch up once the backlog drains.
+         */
+        @WithDefault("5000")
+        long lotDeferLag();
     }
 
     /** The SQL Server connection (DATABASE_URL's jdbc:sqlserver:// form fills host, port, database and TLS). */

@@ -12,11 +12,13 @@ import com.pb.synth.tradecapture.domain.Position;
 import com.pb.synth.tradecapture.domain.Side;
 import com.pb.synth.tradecapture.domain.LotBook;
 import com.pb.synth.tradecapture.store.LiveTrades;
+import com.pb.synth.tradecapture.store.LotBooker;
 import com.pb.synth.tradecapture.store.LotRepository;
 import com.pb.synth.tradecapture.store.Statement;
 import com.pb.synth.tradecapture.store.StoreStatements;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.mutiny.tuples.Functions;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -36,7 +38,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.function.BiFunction;
 
 /** Read side of the API: a trade's captured versions, a key's position, the exceptions to repair. */
 @ApplicationScoped
@@ -50,10 +51,13 @@ public class QueryRepository {
     static final Statement DECISIONS = Statement.portable("approval decisions of a trade",
             "SELECT version, decision, comment, decided_by, decided_at FROM approval_decisions WHERE trade_id = $1 "
                     + "ORDER BY version", bind("approval_decisions.trade_id", String.class));
+    // The position, its lot book's state (null: not built) and whether lot changes are queued for it.
     static final Statement POSITION = Statement.portable("position",
-            "SELECT partition_key, account_id, book_id, security_id, quantity, notional, trade_count, pending_count, "
-                    + "fencing_token, updated_at, lot_count, relief_count, head_ordinal, head_open, open_lot_count "
-                    + "FROM positions WHERE partition_key = $1",
+            "SELECT p.partition_key, p.account_id, p.book_id, p.security_id, p.quantity, p.notional, p.trade_count, "
+                    + "p.pending_count, p.fencing_token, p.updated_at, s.lot_count, s.relief_count, s.head_ordinal, "
+                    + "s.head_open, s.open_lot_count, CASE WHEN EXISTS (SELECT 1 FROM lot_queue q "
+                    + "WHERE q.partition_key = p.partition_key) THEN 1 ELSE 0 END AS lots_queued FROM positions p "
+                    + "LEFT JOIN lot_books s ON s.partition_key = p.partition_key WHERE p.partition_key = $1",
             bind("positions.partition_key", String.class));
     private static final String OPEN_LOT_COLUMNS = "ordinal, lot_id, trade_id, quantity, opened, price, opened_at";
     /**
@@ -223,8 +227,10 @@ public class QueryRepository {
     private final StoreStatements store;
     private final ObjectMapper mapper;
     private final LiveTrades live;
+    private final LotBooker booker;
 
-    public QueryRepository(StoreStatements store, ObjectMapper mapper, LiveTrades live) {
+    public QueryRepository(StoreStatements store, ObjectMapper mapper, LiveTrades live, LotBooker booker) {
+        this.booker = booker;
         this.store = store;
         this.mapper = mapper;
         this.live = live;
@@ -257,17 +263,12 @@ public class QueryRepository {
     /**
      * A key's position with a page of its open lots and the first page of its reliefs, read from
      * its lot book in one repeatable-read snapshot, so the lots add up to the quantity
-     * ({@link #POSITION_READ}): a page's cost, whatever the key's history. A key whose book is not
-     * built yet is answered by replaying its live trades ({@link FifoLots}) until it is. After the
-     * transaction, on the same connection, the session goes back to READ COMMITTED.
+     * ({@link #POSITION_READ}): a page's cost, whatever the key's history. After the transaction, on
+     * the same connection, the session goes back to READ COMMITTED. See {@link #withBook} for a key
+     * whose book is behind or not built.
      */
     public Uni<PositionView> position(String partitionKey, long lotsAfter, int lotsLimit) {
-        return snapshot(conn -> store.run(conn, POSITION, partitionKey).flatMap(rows -> {
-            if (rows.size() == 0) {
-                return Uni.createFrom().nullItem();
-            }
-            Row position = rows.iterator().next();
-            LotBook.State state = LotRepository.state(position);
+        return withBook(partitionKey, (conn, position, state) -> {
             if (state == null) {
                 return replay(conn, partitionKey).map(b -> view(position,
                         Page.of(b.openLots(), FifoLots.OpenLot::ordinal, lotsAfter, lotsLimit),
@@ -277,21 +278,21 @@ public class QueryRepository {
             return Uni.combine().all().unis(openLots(conn, partitionKey, state, lotsAfter, lotsLimit),
                     reliefPage(conn, partitionKey, Dates.ALL, 0, Page.DEFAULT_LIMIT, state.reliefCount()))
                     .with((open, reliefs) -> view(position, open, reliefs));
-        }));
+        });
     }
 
     /** A key's reliefs made on the days of {@code dates}, a page after {@code after}; null when the key has no position. */
     public Uni<Page<FifoLots.Relief>> reliefs(String partitionKey, Dates dates, long after, int limit) {
-        return snapshot(conn -> built(conn, partitionKey, (state, b) -> b != null
-                ? Uni.createFrom().item(Page.of(b.reliefs(), FifoLots.Relief::ordinal, r -> dates.contains(r.at()), after,
-                        limit))
-                : reliefPage(conn, partitionKey, dates, after, limit, dates.all() ? state.reliefCount() : null)));
+        return withBook(partitionKey, (conn, position, state) -> state == null
+                ? replay(conn, partitionKey).map(b -> Page.of(b.reliefs(), FifoLots.Relief::ordinal,
+                        r -> dates.contains(r.at()), after, limit))
+                : reliefPage(conn, partitionKey, dates, after, limit, dates.all() ? state.reliefCount() : null));
     }
 
     /** A key's lots closed on the days of {@code dates}, a page after {@code after}; null when the key has no position. */
     public Uni<Page<FifoLots.ClosedLot>> closedLots(String partitionKey, Dates dates, long after, int limit) {
-        return snapshot(conn -> built(conn, partitionKey, (state, b) -> b != null
-                ? Uni.createFrom().item(Page.of(b.closedLots(), FifoLots.ClosedLot::ordinal,
+        return withBook(partitionKey, (conn, position, state) -> state == null
+                ? replay(conn, partitionKey).map(b -> Page.of(b.closedLots(), FifoLots.ClosedLot::ordinal,
                         l -> dates.contains(l.closedAt()), after, limit))
                 : store.run(conn, CLOSED_LOT_COUNT, partitionKey, dates.fromAt(), dates.untilAt()).flatMap(count ->
                         store.run(conn, CLOSED_LOTS, partitionKey, after, dates.fromAt(), dates.untilAt(), limit + 1)
@@ -304,23 +305,41 @@ public class QueryRepository {
                                     }
                                     return page(items, count.iterator().next().getLong("n"), limit,
                                             FifoLots.ClosedLot::ordinal);
-                                }))));
+                                })));
     }
 
     /**
-     * The answer of a key with a position: from its book's state ({@code b} null) or, while its book
-     * is not built, from a replay ({@code state} null); null without a position.
+     * The answer of a key with a position (null without one), in a snapshot: from its book's state
+     * when the book is built and nothing is queued for it; else, first, the key's queued lot changes
+     * are booked (a booking of one key, the changes since the booker last passed) and the snapshot
+     * read again; a book still behind then (capture moved on meanwhile) or not built yet is answered
+     * by replaying the key's live trades ({@code state} null).
      */
-    private <T> Uni<T> built(SqlConnection conn, String partitionKey,
-                             BiFunction<LotBook.State, FifoLots.Breakdown, Uni<T>> answer) {
-        return store.run(conn, POSITION, partitionKey).flatMap(rows -> {
+    private <T> Uni<T> withBook(String partitionKey, Functions.Function3<SqlConnection, Row, LotBook.State, Uni<T>> answer) {
+        return withBook(partitionKey, answer, true);
+    }
+
+    private <T> Uni<T> withBook(String partitionKey, Functions.Function3<SqlConnection, Row, LotBook.State, Uni<T>> answer,
+                                boolean mayBook) {
+        java.util.concurrent.atomic.AtomicBoolean behind = new java.util.concurrent.atomic.AtomicBoolean();
+        return snapshot(conn -> store.run(conn, POSITION, partitionKey).flatMap(rows -> {
             if (rows.size() == 0) {
                 return Uni.createFrom().<T>nullItem();
             }
-            LotBook.State state = LotRepository.state(rows.iterator().next());
-            return state != null ? answer.apply(state, null)
-                    : replay(conn, partitionKey).flatMap(b -> answer.apply(null, b));
-        });
+            Row position = rows.iterator().next();
+            LotBook.State state = LotRepository.state(position);
+            if (state != null && position.getInteger("lots_queued") != 0) {
+                if (mayBook) {
+                    behind.set(true);
+                    return Uni.createFrom().<T>nullItem();
+                }
+                state = null;
+            }
+            return answer.apply(conn, position, state);
+        })).flatMap(t -> !behind.get() ? Uni.createFrom().item(t)
+                : booker.book(partitionKey).onFailure().invoke(f -> LOG.debugf("lots of %s not booked for a read: %s",
+                                partitionKey, f)).onFailure().recoverWithItem(false)
+                        .flatMap(b -> withBook(partitionKey, answer, false)));
     }
 
     private Uni<Page<FifoLots.OpenLot>> openLots(SqlConnection conn, String key, LotBook.State state, long after,

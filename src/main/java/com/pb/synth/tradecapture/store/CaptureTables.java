@@ -82,8 +82,7 @@ public final class CaptureTables {
             new Column("quantity", BigDecimal.class, "numeric"), new Column("notional", BigDecimal.class, "numeric"),
             new Column("trade_count", Integer.class, "int"), new Column("pending_count", Integer.class, "int"),
             new Column("fencing_token", Long.class, "bigint"), new Column("updated_at", OffsetDateTime.class, "timestamptz"),
-            new Column("last_sequence", Long.class, "bigint"), bigint("lot_count"), bigint("relief_count"),
-            bigint("head_ordinal"), decimal("head_open"), bigint("open_lot_count")),
+            new Column("last_sequence", Long.class, "bigint")),
             List.of("partition_key"));
 
     public static final Table TRADE_VERSIONS = new Table("trade_versions", List.of(
@@ -133,4 +132,19 @@ public final class CaptureTables {
             text("relieved_lot_id"), decimal("quantity"), decimal("open_price"), decimal("close_price"),
             instant("relieved_at"), new Column("closes", Integer.class, "int")),
             List.of("partition_key", "ordinal"));
+
+    /** A key's lot book: its state after its last lot ({@code LotBook.State}) and when it was booked. */
+    public static final Table LOT_BOOKS = new Table("lot_books", List.of(
+            text("partition_key"), bigint("lot_count"), bigint("relief_count"), bigint("head_ordinal"),
+            decimal("head_open"), bigint("open_lot_count"), instant("booked_at")),
+            List.of("partition_key"));
+
+    /**
+     * Changes to keys' lots queued for the booker, numbered {@code n} in the order made: inserted in
+     * that order, so the queue's identity ({@code seq}) follows it.
+     */
+    public static final Table LOT_QUEUE = new Table("lot_queue", List.of(
+            new Column("n", Integer.class, "int"), text("partition_key"), text("trade_id"),
+            new Column("lots", String.class, "text"), instant("queued_at")),
+            List.of("partition_key"));
 }

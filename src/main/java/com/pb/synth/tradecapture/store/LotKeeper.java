@@ -1,7 +1,8 @@
 package com.pb.synth.tradecapture.store;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.pb.synth.tradecapture.domain.FifoLots;
-import com.pb.synth.tradecapture.domain.Lot;
 import com.pb.synth.tradecapture.domain.LotBook;
 import com.pb.synth.tradecapture.domain.Trade;
 import io.smallrye.mutiny.Uni;
@@ -9,7 +10,10 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.inject.Singleton;
+import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -20,17 +24,20 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Keeps each key's lot book ({@link LotBook}) in the transaction that changes its trades, under the
- * key's row lock: new trades book after the key's last lot, loading only the oldest open lots they
- * relieve; a correction, cancel or rejection of a trade with lots re-flows the key from the book
- * before that trade's first lot. A key whose position predates the books has none until it is built
- * from its stored versions ({@link #build}): capture asks for that ({@link LotsNotBuiltException})
- * before it changes the key, and {@code LotBuilder} builds the rest in the background.
+ * Keeps each key's lot book ({@link LotBook}) behind capture. Capture queues each change it makes to a
+ * key's lots ({@link #queueRow}: the trade's lots as its newest version has them, or none when it is no
+ * longer live) in its own transaction, and never reads or writes a book; {@link #book} then books what
+ * is queued for a set of keys in one transaction, under their books' row locks: new trades after each
+ * key's last lot, loading only the oldest open lots they relieve; a change to a trade already booked
+ * re-flows the key from the checkpoint before that trade's first lot. Booking a change twice books it
+ * once (a trade found in the book is rebooked in its place), so a crash between booking and
+ * dequeueing, or a build that already took a change in, costs nothing. A key whose position predates
+ * the books has none until it is built from its stored versions ({@link #build}).
  */
 @Singleton
 public class LotKeeper {
 
-    /** Oldest open lots read with a batch's books when its trades may relieve them. */
+    /** Oldest open lots read with a round's books when its trades may relieve them. */
     static final int HEADS = 4;
     /**
      * Further open lots read for a key when its reliefs reach past those read, four times as many each
@@ -48,13 +55,13 @@ public class LotKeeper {
     private final LotRepository lots;
     private final LiveTrades live;
     private final Pool pool;
-    private final PositionRepository positions;
+    private final ObjectMapper mapper;
 
-    public LotKeeper(LotRepository lots, LiveTrades live, @CaptureStore Pool pool, PositionRepository positions) {
+    public LotKeeper(LotRepository lots, LiveTrades live, @CaptureStore Pool pool, ObjectMapper mapper) {
         this.lots = lots;
         this.live = live;
         this.pool = pool;
-        this.positions = positions;
+        this.mapper = mapper;
     }
 
     /** A booking's capture time as the lot tables keep it (milliseconds, as SQL Server's DATETIMEOFFSET(3)). */
@@ -62,57 +69,118 @@ public class LotKeeper {
         return at.truncatedTo(ChronoUnit.MILLIS);
     }
 
-    /** The keys' stored books (absent: none) and the first lot of each of the batch's trades that has lots. */
+    /** The keys' stored books (absent: none) and the first lot of each changed trade that has lots. */
     public record Books(Map<String, LotRepository.KeyBook> books, Map<LotRepository.KeyTrade, Long> firsts) {
     }
 
     /**
-     * The stored books of {@code trades}' keys, with the oldest open lots of those whose trades may
-     * relieve them, and where the trades that may already have lots (versions after the first) start:
-     * two statements sent together.
-     * Read with the batch's row locks held, so no other writer changes them.
+     * The queue row ({@link CaptureTables#LOT_QUEUE}, {@code n}-th of its statement) of the change
+     * capturing {@code trade} at {@code capturedAt} makes to its key's lots: its lots signed, as
+     * {@code [[lotId, quantity, price], …]}, or null when it is not live.
      */
-    public Uni<Books> books(SqlConnection conn, Collection<Trade> trades) {
-        Map<String, Integer> directions = new LinkedHashMap<>();
-        List<LotRepository.KeyTrade> ids = new ArrayList<>(trades.size());
-        for (Trade t : trades) {
-            directions.merge(t.key().value(), direction(t), (a, b) -> a.equals(b) ? a : 0);
-            // a first version that changes lots is the trade's first capture: it has none yet (one
-            // already captured is a duplicate and changes nothing), so only later versions are looked up
-            if (t.version() > 1) {
-                ids.add(new LotRepository.KeyTrade(t.key().value(), t.tradeId()));
+    public Object[] queueRow(int n, Trade trade, boolean live, Instant capturedAt) {
+        String json = null;
+        if (live) {
+            LotBook.Booking b = LotBook.Booking.of(trade.tradeId(), trade.side(), trade.lots(), capturedAt);
+            List<String[]> entries = new ArrayList<>(b.lots().size());
+            for (LotBook.Entry e : b.lots()) {
+                entries.add(new String[] {e.lotId(), e.quantity().toPlainString(), e.price().toPlainString()});
+            }
+            try {
+                json = mapper.writeValueAsString(entries);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("lots of " + trade.tradeId() + " not written as JSON", e);
             }
         }
-        return Uni.combine().all().unis(lots.books(conn, directions, HEADS), lots.firstLots(conn, ids))
-                .with(Books::new);
+        return new Object[] {n, trade.key().value(), trade.tradeId(), json, at(capturedAt).atOffset(ZoneOffset.UTC)};
     }
 
-    /** 1 when every lot of the trade buys, -1 when every lot sells, 0 when both or neither. */
-    private static int direction(Trade t) {
-        int dir = 2;
-        for (Lot lot : t.lots()) {
-            int s = t.side().sign(lot.quantity()).signum();
+    /** The queue row of a trade that is no longer live (a rejected approval), decided {@code at}. */
+    public static Object[] removalRow(String key, String tradeId, Instant at) {
+        return new Object[] {0, key, tradeId, null, at(at).atOffset(ZoneOffset.UTC)};
+    }
+
+    /** A queued change as a change to book. */
+    Change change(LotRepository.Queued q) {
+        if (q.lots() == null) {
+            return new Change(q.key(), q.tradeId(), null);
+        }
+        String[][] entries;
+        try {
+            entries = mapper.readValue(q.lots(), String[][].class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("queued lots of " + q.tradeId() + " on " + q.key() + " unreadable", e);
+        }
+        List<LotBook.Entry> list = new ArrayList<>(entries.length);
+        for (String[] e : entries) {
+            list.add(new LotBook.Entry(e[0], new BigDecimal(e[1]), new BigDecimal(e[2])));
+        }
+        return new Change(q.key(), q.tradeId(), new LotBook.Booking(q.tradeId(), q.at(), list));
+    }
+
+    /** 1 when every lot of the changes buys, -1 when every lot sells, 0 when both or neither. */
+    private static int direction(int dir, Change c) {
+        if (c.booking() == null) {
+            return 0;
+        }
+        for (LotBook.Entry e : c.booking().lots()) {
+            int s = e.quantity().signum();
             if (s != 0) {
                 dir = dir == 2 ? s : dir == s ? dir : 0;
             }
         }
-        return dir == 2 ? 0 : dir;
-    }
-
-    /** The change capturing {@code trade} makes to its key's lots at {@code capturedAt}. */
-    public static Change change(Trade trade, boolean live, Instant capturedAt) {
-        return new Change(trade.key().value(), trade.tradeId(), live ? LotBook.Booking.of(trade.tradeId(), trade.side(),
-                trade.lots(), at(capturedAt)) : null);
+        return dir;
     }
 
     /**
-     * What takes a trade that is no longer live (a rejected approval) out of its key's lots: to be
-     * written with {@link #write} and the key's position ({@link LotRepository.Writes#states()}).
+     * What one round of booking did: the keys asked for that have no book yet (to {@link #build}), and
+     * those with more queued than the round took.
      */
-    public Uni<LotRepository.Writes> remove(SqlConnection conn, String key, String tradeId) {
-        return Uni.combine().all().unis(lots.books(conn, Map.of(key, 0), HEADS),
-                        lots.firstLots(conn, List.of(new LotRepository.KeyTrade(key, tradeId))))
-                .with(Books::new).flatMap(books -> plan(conn, books, Set.of(key), List.of(new Change(key, tradeId, null))));
+    public record Booked(Set<String> unbuilt, Set<String> more, int changes) {
+    }
+
+    /**
+     * Books the changes queued for {@code keys}, up to {@code perKey} a key, in the transaction of
+     * {@code conn}: locks the keys' books, reads their queues, books, writes the lots, reliefs and
+     * states, and deletes what it booked.
+     */
+    public Uni<Booked> book(SqlConnection conn, Collection<String> keys, int perKey, Instant now) {
+        return lots.lock(conn, keys).flatMap(locked -> {
+            Set<String> unbuilt = new TreeSet<>(keys);
+            unbuilt.removeAll(locked);
+            return lots.queued(conn, locked, perKey).flatMap(queued -> {
+                Set<String> more = new TreeSet<>();
+                List<Change> changes = new ArrayList<>();
+                Map<String, Integer> directions = new LinkedHashMap<>();
+                Map<String, Long> upTo = new LinkedHashMap<>();
+                List<LotRepository.KeyTrade> ids = new ArrayList<>();
+                for (Map.Entry<String, List<LotRepository.Queued>> e : queued.entrySet()) {
+                    List<LotRepository.Queued> list = e.getValue();
+                    if (list.size() >= perKey) {
+                        more.add(e.getKey());
+                    }
+                    int dir = 2;
+                    for (LotRepository.Queued q : list) {
+                        Change c = change(q);
+                        changes.add(c);
+                        dir = direction(dir, c);
+                        ids.add(new LotRepository.KeyTrade(q.key(), q.tradeId()));
+                    }
+                    directions.put(e.getKey(), dir == 2 ? 0 : dir);
+                    upTo.put(e.getKey(), list.get(list.size() - 1).seq());
+                }
+                if (changes.isEmpty()) {
+                    return Uni.createFrom().item(new Booked(unbuilt, more, 0));
+                }
+                OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
+                return Uni.combine().all().unis(lots.books(conn, directions, HEADS), lots.firstLots(conn, ids))
+                        .with(Books::new)
+                        .flatMap(books -> plan(conn, books, changes))
+                        .flatMap(writes -> Uni.combine().all().unis(lots.write(conn, writes),
+                                lots.saveStates(conn, writes.states(), at), lots.dequeue(conn, upTo))
+                                .with((written, states, dequeued) -> new Booked(unbuilt, more, changes.size())));
+            });
+        });
     }
 
     /** Writes the lots and reliefs of {@code writes} (their keys' states go with the positions). */
@@ -149,12 +217,10 @@ public class LotKeeper {
     /**
      * Books the changes (in the order made) into their keys' books: what to write, with {@link #write}
      * and each key's state with its position. Reads only when a re-flow or a relief reaching past the
-     * open lots read with {@code stored} needs more (in the common case it reads nothing). Fails with
-     * {@link LotsNotBuiltException} when a changed key has a stored position ({@code positionKeys}) but
-     * no book yet.
+     * open lots read with {@code stored} needs more (in the common case it reads nothing). Every changed
+     * key has its book in {@code stored}.
      */
-    public Uni<LotRepository.Writes> plan(SqlConnection conn, Books stored, Set<String> positionKeys,
-                                          List<Change> changes) {
+    Uni<LotRepository.Writes> plan(SqlConnection conn, Books stored, List<Change> changes) {
         if (changes.isEmpty()) {
             return Uni.createFrom().item(LotRepository.Writes.NONE);
         }
@@ -162,17 +228,15 @@ public class LotKeeper {
         Map<String, LinkedHashMap<String, Change>> byKey = new LinkedHashMap<>();
         for (Change c : changes) {
             LinkedHashMap<String, Change> trades = byKey.computeIfAbsent(c.key(), k -> new LinkedHashMap<>());
-            // the trade keeps its place among the batch's changes; its newest lots count
-            trades.put(c.tradeId(), c);
+            // the trade keeps its place among the round's changes and its first capture; its newest lots count
+            trades.merge(c.tradeId(), c, (first, newest) -> first.booking() == null || newest.booking() == null
+                    ? newest : new Change(newest.key(), newest.tradeId(), new LotBook.Booking(newest.tradeId(),
+                    first.booking().at(), newest.booking().lots())));
         }
-        Set<String> notBuilt = new TreeSet<>();
         for (String key : byKey.keySet()) {
-            if (!books.containsKey(key) && positionKeys.contains(key)) {
-                notBuilt.add(key);
+            if (!books.containsKey(key)) {
+                throw new IllegalStateException("lots changed on " + key + ", which has no book");
             }
-        }
-        if (!notBuilt.isEmpty()) {
-            return Uni.createFrom().failure(new LotsNotBuiltException(notBuilt));
         }
         List<KeyFlow> flows = new ArrayList<>();
         Map<String, Long> froms = new LinkedHashMap<>();
@@ -193,8 +257,7 @@ public class LotKeeper {
                 }
             }
             if (replaced.isEmpty()) {
-                LotRepository.KeyBook book = books.getOrDefault(key,
-                        new LotRepository.KeyBook(LotBook.State.EMPTY, List.of(), true));
+                LotRepository.KeyBook book = books.get(key);
                 flows.add(new KeyFlow(key, book.state(), appended, null, book.heads(), book.complete()));
             } else {
                 // from the checkpoint before the first lot that changes: the state stored there
@@ -297,39 +360,32 @@ public class LotKeeper {
     }
 
     /**
-     * Builds a key's book from its stored versions, once: in its own transaction, under the position's
-     * row lock (so capture and a second builder wait), unless the key has one by then. Safe without
-     * the key's partition lock: what it reads is committed and no writer changes it meanwhile.
-     * Returns true when it built the book.
+     * Builds a key's book from its stored versions, once, in its own transaction: it claims the book
+     * (inserts it empty; a second builder, here or on another instance, finds it there and leaves),
+     * takes in what is queued so far, replays the key's live trades into it and dequeues what it took
+     * in. Changes queued meanwhile are booked after it, like any (a trade already in the book is
+     * rebooked in its place). Returns true when it built the book.
      */
     public Uni<Boolean> build(String key) {
-        return pool.withTransaction(conn -> positions.lockAll(conn, List.of(key)).flatMap(locked -> {
-            if (!locked.containsKey(key)) {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        return pool.withTransaction(conn -> lots.newBooks(conn, List.of(key), now).flatMap(claimed -> {
+            if (claimed == 0) {
                 return Uni.createFrom().item(false);
             }
-            return lots.state(conn, key).flatMap(state -> state != null ? Uni.createFrom().item(false)
-                    : live.read(conn, key).flatMap(trades -> {
-                        List<LotBook.Booking> bookings = new ArrayList<>(trades.size());
-                        Instant epoch = Instant.EPOCH;
-                        for (FifoLots.TradeLots t : trades) {
-                            bookings.add(LotBook.Booking.of(t.tradeId(), t.side(), t.lots(),
-                                    at(t.capturedAt() == null ? epoch : t.capturedAt())));
-                        }
-                        LotBook.Flow flow = LotBook.flow(LotBook.State.EMPTY, List.of(), true, bookings);
-                        LotRepository.Writes writes = new LotRepository.Writes();
-                        writes.add(key, flow);
-                        return Uni.combine().all().unis(lots.built(conn, key, flow.end()), lots.write(conn, writes))
-                                .with((p, n) -> true);
-                    }));
+            // the queue's end first: every change queued up to it is in the versions read after it
+            return lots.queueEnd(conn, key).flatMap(end -> live.read(conn, key).flatMap(trades -> {
+                List<LotBook.Booking> bookings = new ArrayList<>(trades.size());
+                Instant epoch = Instant.EPOCH;
+                for (FifoLots.TradeLots t : trades) {
+                    bookings.add(LotBook.Booking.of(t.tradeId(), t.side(), t.lots(),
+                            at(t.capturedAt() == null ? epoch : t.capturedAt())));
+                }
+                LotBook.Flow flow = LotBook.flow(LotBook.State.EMPTY, List.of(), true, bookings);
+                LotRepository.Writes writes = new LotRepository.Writes();
+                writes.add(key, flow);
+                return Uni.combine().all().unis(lots.write(conn, writes), lots.saveStates(conn, writes.states(), now),
+                        lots.dequeue(conn, end == 0 ? Map.of() : Map.of(key, end))).with((w, s, d) -> true);
+            }));
         }));
-    }
-
-    /** Builds the books of {@code keys}, one after the other. */
-    public Uni<Void> buildAll(Collection<String> keys) {
-        Uni<Void> all = Uni.createFrom().voidItem();
-        for (String key : keys) {
-            all = all.flatMap(v -> build(key).replaceWithVoid());
-        }
-        return all;
     }
 }

@@ -9,6 +9,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
 import java.math.BigDecimal;
@@ -43,7 +44,7 @@ public class LotRepository {
 
     private static final String LOT_COLUMNS = "l.ordinal, l.trade_id, l.lot_id, l.quantity, l.price, l.opened_at, "
             + "l.opened";
-    // A book's state is kept in its position's row (null lot_count: the book is not built).
+    // A key's book's state (no row: the book is not built).
     private static final String STATE_COLUMNS = "s.partition_key, s.lot_count, s.relief_count, s.head_ordinal, "
             + "s.head_open, s.open_lot_count";
 
@@ -51,7 +52,7 @@ public class LotRepository {
     // its oldest open lots: a join on the unnested keys, the lots by the partial index from the head.
     private static final String PG_STATES = "SELECT " + STATE_COLUMNS + ", " + LOT_COLUMNS
             + " FROM unnest($1::varchar[], $2::int[]) AS k(key, dir) CROSS JOIN LATERAL (SELECT " + STATE_COLUMNS
-            + " FROM positions s WHERE s.partition_key = k.key AND s.lot_count IS NOT NULL) s "
+            + " FROM lot_books s WHERE s.partition_key = k.key) s "
             + "LEFT JOIN LATERAL (SELECT " + LOT_COLUMNS + " FROM position_lots l WHERE l.partition_key = s.partition_key "
             + "AND s.head_ordinal > 0 AND sign(s.head_open) <> k.dir AND l.ordinal >= s.head_ordinal AND l.opened <> 0 "
             + "ORDER BY l.ordinal LIMIT $3) l ON true";
@@ -91,19 +92,39 @@ public class LotRepository {
     private static final String PG_INSERT_RELIEFS = CaptureTables.LOT_RELIEFS.unnestInsert(
             "ON CONFLICT (partition_key, ordinal) DO UPDATE SET " + updates(CaptureTables.LOT_RELIEFS));
     static final Statement STATE = Statement.portable("a key's lot state",
-            "SELECT " + STATE_COLUMNS + " FROM positions s WHERE s.partition_key = $1 AND s.lot_count IS NOT NULL",
-            bind("positions.partition_key", String.class));
-
-    // A book built from a key's stored versions: its state set on the position, which it does not change.
-    static final Statement BUILT = Statement.portable("a key's lot book built",
-            "UPDATE positions SET lot_count = $2, relief_count = $3, head_ordinal = $4, head_open = $5, "
-                    + "open_lot_count = $6 WHERE partition_key = $1",
-            bind("positions.partition_key", String.class), bind("positions.lot_count", Long.class),
-            bind("positions.relief_count", Long.class), bind("positions.head_ordinal", Long.class),
-            bind("positions.head_open", BigDecimal.class), bind("positions.open_lot_count", Long.class));
+            "SELECT " + STATE_COLUMNS + " FROM lot_books s WHERE s.partition_key = $1",
+            bind("lot_books.partition_key", String.class));
+    // The highest change queued for a key: what a build from its stored versions takes in.
+    static final Statement QUEUE_END = Statement.portable("a key's last queued lot change",
+            "SELECT max(seq) AS seq FROM lot_queue WHERE partition_key = $1",
+            bind("lot_queue.partition_key", String.class));
 
     /** Every single-key statement, for the dialect test. */
-    public static final List<Statement> STATEMENTS = List.of(STATE, BUILT);
+    public static final List<Statement> STATEMENTS = List.of(STATE, QUEUE_END);
+
+    // The books of the keys that have one, locked in key order: two bookers of a key take turns.
+    private static final String PG_LOCK = "SELECT s.partition_key FROM lot_books s JOIN unnest($1::varchar[]) "
+            + "AS k(key) ON s.partition_key = k.key ORDER BY s.partition_key FOR UPDATE OF s";
+    // Each key's oldest queued changes, up to $2 a key.
+    private static final String PG_QUEUED = "SELECT k.key AS partition_key, q.seq, q.trade_id, q.lots, q.queued_at "
+            + "FROM unnest($1::varchar[]) AS k(key) CROSS JOIN LATERAL (SELECT q.seq, q.trade_id, q.lots, q.queued_at "
+            + "FROM lot_queue q WHERE q.partition_key = k.key ORDER BY q.seq LIMIT $2) q";
+    // Booked changes, found per key by the primary key and deleted by their row ids (no plan scans the queue).
+    private static final String PG_DEQUEUE = "DELETE FROM lot_queue WHERE ctid = ANY (ARRAY(SELECT x.ctid FROM "
+            + "unnest($1::varchar[], $2::bigint[]) AS d(key, upto) CROSS JOIN LATERAL (SELECT t.ctid FROM lot_queue t "
+            + "WHERE t.partition_key = d.key AND t.seq <= d.upto) x))";
+    private static final String QUEUE_INSERT = "INSERT INTO lot_queue (partition_key, trade_id, lots, queued_at) "
+            + "SELECT partition_key, trade_id, lots, queued_at FROM %s AS v (" + CaptureTables.LOT_QUEUE.names()
+            + ") ORDER BY n";
+    private static final String PG_ENQUEUE = String.format(QUEUE_INSERT, "unnest($1::int[], $2::varchar[], "
+            + "$3::varchar[], $4::text[], $5::timestamptz[])");
+    private static final String PG_NEW_BOOKS = "INSERT INTO lot_books (" + CaptureTables.LOT_BOOKS.names() + ") "
+            + "SELECT k.key, 0, 0, 0, 0, 0, $2 FROM unnest($1::varchar[]) AS k(key) ON CONFLICT (partition_key) DO NOTHING";
+    private static final String PG_SAVE_STATES = "UPDATE lot_books b SET lot_count = v.lot_count, "
+            + "relief_count = v.relief_count, head_ordinal = v.head_ordinal, head_open = v.head_open, "
+            + "open_lot_count = v.open_lot_count, booked_at = v.booked_at FROM unnest($1::varchar[], $2::bigint[], "
+            + "$3::bigint[], $4::bigint[], $5::numeric[], $6::bigint[], $7::timestamptz[]) AS v ("
+            + CaptureTables.LOT_BOOKS.names() + ") WHERE b.partition_key = v.partition_key";
 
     private final boolean sqlServer;
     private final StoreStatements store;
@@ -130,8 +151,7 @@ public class LotRepository {
                     new CaptureTables.Column("dir", Integer.class, "int")), List.of("key"));
             return SqlServerBatch.run(SqlServerBatch.chunks(rows, t.rowsPerStatement()), chunk -> conn.preparedQuery(
                             "SELECT " + STATE_COLUMNS + ", l.* FROM (VALUES " + SqlServerBatch.values(chunk, t)
-                                    + ") AS k ([key], dir) JOIN positions s ON s.partition_key = k.[key] "
-                                    + "AND s.lot_count IS NOT NULL "
+                                    + ") AS k ([key], dir) JOIN lot_books s ON s.partition_key = k.[key] "
                                     + "OUTER APPLY (SELECT TOP (" + heads + ") " + LOT_COLUMNS
                                     + " FROM position_lots l WHERE l.partition_key = s.partition_key AND s.head_ordinal > 0 "
                                     + "AND SIGN(s.head_open) <> k.dir AND l.ordinal >= s.head_ordinal AND l.opened <> 0 "
@@ -313,19 +333,143 @@ public class LotRepository {
         return store.run(conn, STATE, key).map(rows -> rows.size() == 0 ? null : state(rows.iterator().next()));
     }
 
-    /** Sets a key's built book's state on its position. */
-    public Uni<Integer> built(SqlClient conn, String key, LotBook.State s) {
-        return store.run(conn, BUILT, key, s.lotCount(), s.reliefCount(), s.headOrdinal(), s.headOpen(),
-                s.openLotCount()).map(RowSet::rowCount);
-    }
-
-    /** The book state of a row with the state's columns (a position's), or null when it is not built. */
+    /** The book state of a row with the state's columns, or null when it is not built (no book joined). */
     public static LotBook.State state(Row r) {
         if (r.getLong("lot_count") == null) {
             return null;
         }
         return new LotBook.State(r.getLong("lot_count"), r.getLong("relief_count"), r.getLong("head_ordinal"),
                 r.getBigDecimal("head_open"), r.getLong("open_lot_count"));
+    }
+
+    /** A change to a key's lots as queued: the trade's lots ({@code lots} JSON, null: no longer live) at {@code at}. */
+    public record Queued(String key, long seq, String tradeId, String lots, Instant at) {
+    }
+
+    /** Locks the books of those of {@code keys} that have one (in key order); those keys. */
+    public Uni<java.util.Set<String>> lock(SqlConnection conn, java.util.Collection<String> keys) {
+        java.util.Set<String> locked = new java.util.HashSet<>();
+        List<String> sorted = keys.stream().sorted().toList();
+        java.util.function.Consumer<RowSet<Row>> collect = results -> {
+            for (RowSet<Row> rows = results; rows != null; rows = rows.next()) {
+                if (rows.columnsNames() != null && rows.columnsNames().contains("partition_key")) {
+                    rows.forEach(r -> locked.add(r.getString("partition_key")));
+                }
+            }
+        };
+        if (sorted.isEmpty()) {
+            return Uni.createFrom().item(locked);
+        }
+        if (sqlServer) {
+            // an UPDATE that sets nothing new takes the rows' locks (Babelfish ignores UPDLOCK), as for positions
+            return SqlServerBatch.selectIn(conn, sorted, n -> "UPDATE lot_books SET lot_count = lot_count WHERE "
+                    + "partition_key IN (" + SqlServerBatch.list(n) + "); SELECT partition_key FROM lot_books WHERE "
+                    + "partition_key IN (" + SqlServerBatch.list(n) + ")", collect).replaceWith(locked);
+        }
+        return conn.preparedQuery(PG_LOCK).execute(Tuple.of(sorted.toArray(String[]::new))).invoke(collect)
+                .replaceWith(locked);
+    }
+
+    /** Each key's oldest queued changes, up to {@code perKey} a key, by key in the order queued. */
+    public Uni<Map<String, List<Queued>>> queued(SqlClient conn, java.util.Collection<String> keys, int perKey) {
+        Map<String, List<Queued>> byKey = new java.util.TreeMap<>();
+        java.util.function.Consumer<RowSet<Row>> collect = rows -> {
+            for (Row r : rows) {
+                byKey.computeIfAbsent(r.getString("partition_key"), k -> new ArrayList<>()).add(new Queued(
+                        r.getString("partition_key"), r.getLong("seq"), r.getString("trade_id"), r.getString("lots"),
+                        instant(r, "queued_at")));
+            }
+        };
+        if (keys.isEmpty()) {
+            return Uni.createFrom().item(byKey);
+        }
+        Uni<Integer> read;
+        if (sqlServer) {
+            List<Object[]> rows = keys.stream().map(k -> new Object[] {k}).toList();
+            Table t = new Table("k", List.of(new CaptureTables.Column("key", String.class, "varchar")), List.of("key"));
+            read = SqlServerBatch.run(SqlServerBatch.chunks(rows, t.rowsPerStatement()), chunk -> conn.preparedQuery(
+                            "SELECT k.[key] AS partition_key, q.seq, q.trade_id, q.lots, q.queued_at FROM (VALUES "
+                                    + SqlServerBatch.values(chunk, t) + ") AS k ([key]) CROSS APPLY (SELECT TOP ("
+                                    + perKey + ") q.seq, q.trade_id, q.lots, q.queued_at FROM lot_queue q "
+                                    + "WHERE q.partition_key = k.[key] ORDER BY q.seq) q")
+                    .execute(SqlServerBatch.tuple(chunk)).invoke(collect).replaceWith(0));
+        } else {
+            read = conn.preparedQuery(PG_QUEUED).execute(Tuple.of(keys.toArray(String[]::new), perKey))
+                    .invoke(collect).replaceWith(0);
+        }
+        return read.map(n -> {
+            byKey.values().forEach(l -> l.sort(java.util.Comparator.comparingLong(Queued::seq)));
+            return byKey;
+        });
+    }
+
+    /** The highest change queued for {@code key} (0: none). */
+    public Uni<Long> queueEnd(SqlClient conn, String key) {
+        return store.run(conn, QUEUE_END, key).map(rows -> {
+            Long seq = rows.iterator().next().getLong("seq");
+            return seq == null ? 0L : seq;
+        });
+    }
+
+    /** Deletes each key's queued changes up to its {@code upTo} (booked). */
+    public Uni<Integer> dequeue(SqlClient conn, Map<String, Long> upTo) {
+        if (upTo.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        List<Object[]> rows = upTo.entrySet().stream().map(e -> new Object[] {e.getKey(), e.getValue()}).toList();
+        if (sqlServer) {
+            return SqlServerBatch.run(SqlServerBatch.chunks(rows, CaptureTables.LOT_RANGES), chunk -> conn.preparedQuery(
+                    "DELETE q FROM lot_queue q JOIN (VALUES " + SqlServerBatch.values(chunk, CaptureTables.LOT_RANGES)
+                            + ") AS d (partition_key, ordinal) ON q.partition_key = d.partition_key AND q.seq <= d.ordinal")
+                    .execute(SqlServerBatch.tuple(chunk)).map(RowSet::rowCount));
+        }
+        return conn.preparedQuery(PG_DEQUEUE).execute(CaptureTables.LOT_RANGES.arrays(rows)).map(RowSet::rowCount);
+    }
+
+    /**
+     * Queues changes to keys' lots, in the order given (rows as {@link CaptureTables#LOT_QUEUE} binds
+     * them, numbered from 0): the queue's order is theirs.
+     */
+    public Uni<Integer> enqueue(SqlClient conn, List<Object[]> rows) {
+        if (rows.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        if (sqlServer) {
+            Table t = CaptureTables.LOT_QUEUE;
+            // chunks in order (not grouped by nulls): each statement's rows come after the previous one's
+            return SqlServerBatch.run(SqlServerBatch.chunks(rows, t.rowsPerStatement()), chunk -> conn.preparedQuery(
+                    String.format(QUEUE_INSERT, "(VALUES " + SqlServerBatch.values(chunk, t) + ")"))
+                    .execute(SqlServerBatch.tuple(chunk)).map(RowSet::rowCount));
+        }
+        return conn.preparedQuery(PG_ENQUEUE).execute(CaptureTables.LOT_QUEUE.arrays(rows)).map(RowSet::rowCount);
+    }
+
+    /** Gives {@code keys} an empty book unless they have one; how many it gave one. */
+    public Uni<Integer> newBooks(SqlClient conn, java.util.Collection<String> keys, OffsetDateTime at) {
+        if (keys.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        if (sqlServer) {
+            List<Object[]> rows = keys.stream().map(k -> new Object[] {k, 0L, 0L, 0L, BigDecimal.ZERO, 0L, at}).toList();
+            return SqlServerBatch.run(SqlServerBatch.chunks(rows, CaptureTables.LOT_BOOKS), chunk -> conn.preparedQuery(
+                    SqlServerBatch.insertMissing(CaptureTables.LOT_BOOKS, chunk)).execute(SqlServerBatch.tuple(chunk))
+                    .map(RowSet::rowCount));
+        }
+        return conn.preparedQuery(PG_NEW_BOOKS).execute(Tuple.of(keys.toArray(String[]::new), at)).map(RowSet::rowCount);
+    }
+
+    /** Writes each key's book state after its flows ({@code states}), booked {@code at}. */
+    public Uni<Integer> saveStates(SqlClient conn, Map<String, LotBook.State> states, OffsetDateTime at) {
+        if (states.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        List<Object[]> rows = new ArrayList<>(states.size());
+        states.forEach((key, s) -> rows.add(new Object[] {key, s.lotCount(), s.reliefCount(), s.headOrdinal(),
+                s.headOpen(), s.openLotCount(), at}));
+        if (sqlServer) {
+            return sqlServerUpdate(conn, CaptureTables.LOT_BOOKS, rows, CaptureTables.LOT_BOOKS.key());
+        }
+        return conn.preparedQuery(PG_SAVE_STATES).execute(CaptureTables.LOT_BOOKS.arrays(rows)).map(RowSet::rowCount);
     }
 
     /**

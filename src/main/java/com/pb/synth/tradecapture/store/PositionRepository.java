@@ -1,7 +1,6 @@
 package com.pb.synth.tradecapture.store;
 
 import com.pb.synth.tradecapture.config.CaptureConfig;
-import com.pb.synth.tradecapture.domain.LotBook;
 import com.pb.synth.tradecapture.domain.Position;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
@@ -28,17 +27,11 @@ public class PositionRepository {
     private static final String LOCK = "SELECT p.partition_key, p.quantity, p.notional, p.trade_count, "
             + "p.pending_count, p.fencing_token, p.last_sequence FROM positions p JOIN unnest($1::varchar[]) AS k(key) "
             + "ON p.partition_key = k.key ORDER BY p.partition_key FOR UPDATE OF p";
-    // A key's lot book state, kept as stored when the writer books no lots on the key (null).
-    static final String LOT_STATE = "lot_count = COALESCE(%1$s.lot_count, %2$s.lot_count), "
-            + "relief_count = COALESCE(%1$s.relief_count, %2$s.relief_count), "
-            + "head_ordinal = COALESCE(%1$s.head_ordinal, %2$s.head_ordinal), "
-            + "head_open = COALESCE(%1$s.head_open, %2$s.head_open), "
-            + "open_lot_count = COALESCE(%1$s.open_lot_count, %2$s.open_lot_count)";
     private static final String UPSERT = CaptureTables.POSITIONS.unnestInsert("ON CONFLICT (partition_key) DO UPDATE "
             + "SET quantity = EXCLUDED.quantity, notional = EXCLUDED.notional, trade_count = EXCLUDED.trade_count, "
             + "pending_count = EXCLUDED.pending_count, fencing_token = EXCLUDED.fencing_token, "
-            + "updated_at = EXCLUDED.updated_at, last_sequence = EXCLUDED.last_sequence, " + String.format(LOT_STATE, "EXCLUDED", "positions")
-            + " WHERE positions.fencing_token <= EXCLUDED.fencing_token");
+            + "updated_at = EXCLUDED.updated_at, last_sequence = EXCLUDED.last_sequence "
+            + "WHERE positions.fencing_token <= EXCLUDED.fencing_token");
 
     private final boolean sqlServer;
 
@@ -70,23 +63,14 @@ public class PositionRepository {
         }
     }
 
-    /** Writes the positions, their lot books as stored; returns how many the fence let through. */
+    /** Writes the positions; returns how many the fence let through. */
     public Uni<Integer> upsert(SqlClient conn, Collection<Position> positions, OffsetDateTime now) {
-        return upsert(conn, positions, Map.of(), now);
-    }
-
-    /**
-     * Writes the positions with the state of their lot books ({@code lots}; a key absent keeps its
-     * book's state as stored); returns how many the fence let through.
-     */
-    public Uni<Integer> upsert(SqlClient conn, Collection<Position> positions, Map<String, LotBook.State> lots,
-                               OffsetDateTime now) {
         if (positions.isEmpty()) {
             return Uni.createFrom().item(0);
         }
         List<Object[]> rows = new java.util.ArrayList<>(positions.size());
         for (Position p : positions) {
-            rows.add(row(p, lots.get(p.partitionKey()), now));
+            rows.add(row(p, now));
         }
         if (sqlServer) {
             return SqlServerBatch.run(SqlServerBatch.chunks(rows, CaptureTables.POSITIONS), chunk -> {
@@ -99,13 +83,11 @@ public class PositionRepository {
         return conn.preparedQuery(UPSERT).execute(CaptureTables.POSITIONS.arrays(rows)).map(result -> result.rowCount());
     }
 
-    /** A position and its lot book's state (null: as stored) as {@link CaptureTables#POSITIONS} binds them. */
-    static Object[] row(Position p, LotBook.State lots, OffsetDateTime now) {
+    /** A position as {@link CaptureTables#POSITIONS} binds it. */
+    static Object[] row(Position p, OffsetDateTime now) {
         String[] parts = p.partitionKey().split("_", 3);
         return new Object[] {p.partitionKey(), parts[0], parts[1], parts[2], p.quantity(), p.notional(), p.tradeCount(),
-                p.pendingCount(), p.fencingToken(), now, p.lastSequence(), lots == null ? null : lots.lotCount(),
-                lots == null ? null : lots.reliefCount(), lots == null ? null : lots.headOrdinal(),
-                lots == null ? null : lots.headOpen(), lots == null ? null : lots.openLotCount()};
+                p.pendingCount(), p.fencingToken(), now, p.lastSequence()};
     }
 
     private static Position from(Row row) {

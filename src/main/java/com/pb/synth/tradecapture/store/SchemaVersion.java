@@ -25,7 +25,7 @@ import org.jboss.logging.Logger;
 public class SchemaVersion implements HealthCheck {
 
     /** The schema version this build needs: the newest migration's. */
-    public static final int REQUIRED = 15;
+    public static final int REQUIRED = 16;
 
     static final Statement VERSION = Statement.portable("schema version",
             "SELECT max(version) AS version FROM capture_schema_version");

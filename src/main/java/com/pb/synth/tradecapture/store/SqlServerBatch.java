@@ -239,8 +239,7 @@ public final class SqlServerBatch {
         Table t = CaptureTables.POSITIONS;
         return "UPDATE p SET quantity = v.quantity, notional = v.notional, trade_count = v.trade_count, "
                 + "pending_count = v.pending_count, fencing_token = v.fencing_token, updated_at = v.updated_at, "
-                + "last_sequence = v.last_sequence, " + String.format(PositionRepository.LOT_STATE, "v", "p")
-                + " FROM positions p JOIN (VALUES " + values(rows, t)
+                + "last_sequence = v.last_sequence FROM positions p JOIN (VALUES " + values(rows, t)
                 + ") AS v (" + t.names() + ") ON " + keyMatch(t, "p", "v") + " WHERE p.fencing_token <= v.fencing_token";
     }
 

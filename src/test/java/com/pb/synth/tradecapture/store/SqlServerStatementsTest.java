@@ -2,7 +2,6 @@ package com.pb.synth.tradecapture.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.pb.synth.tradecapture.domain.LotBook;
 import com.pb.synth.tradecapture.domain.Position;
 import com.pb.synth.tradecapture.approval.ApprovalStatements;
 import com.pb.synth.tradecapture.ingest.IngestJobRepository;
@@ -31,7 +30,7 @@ class SqlServerStatementsTest {
 
     private static final Pattern PARAM = Pattern.compile("@p(\\d+)\\b");
     private static final List<CaptureTables.Table> TABLES = List.of(CaptureTables.POSITIONS,
-            CaptureTables.TRADE_VERSIONS, CaptureTables.TRADE_EXCEPTIONS);
+            CaptureTables.TRADE_VERSIONS, CaptureTables.TRADE_EXCEPTIONS, CaptureTables.LOT_BOOKS);
 
     private static TreeSet<Integer> params(String sql) {
         TreeSet<Integer> found = new TreeSet<>();
@@ -114,7 +113,7 @@ class SqlServerStatementsTest {
     static final List<Statement> STATEMENTS = Stream.of(IngestJobRepository.STATEMENTS, QueryRepository.STATEMENTS,
             ReferenceDataRepository.STATEMENTS, RuleRepository.STATEMENTS, ApprovalStatements.STATEMENTS,
             SchemaVersion.STATEMENTS, PublishedOffsets.STATEMENTS, OpenExceptions.STATEMENTS, LotRepository.STATEMENTS,
-            List.of(LiveTrades.LIVE_TRADES), LotBuilder.STATEMENTS)
+            List.of(LiveTrades.LIVE_TRADES), LotBooker.STATEMENTS)
             .flatMap(List::stream).toList();
     private static final Pattern PG_PARAM = Pattern.compile("\\$(\\d+)\\b");
     private static final List<String> POSTGRESQL_ONLY = List.of("ON CONFLICT", "RETURNING", "LIMIT ", "SKIP LOCKED",
@@ -168,14 +167,14 @@ class SqlServerStatementsTest {
         OffsetDateTime now = OffsetDateTime.parse("2026-11-24T15:30:00Z");
         Position p = new Position("ACC-001_BOOK-01_US0378331005", new BigDecimal("10"), new BigDecimal("100"), 1, 0, 7,
                 42);
-        Object[] position = PositionRepository.row(p, new LotBook.State(3, 2, 2, new BigDecimal("4"), 1), now);
+        Object[] position = PositionRepository.row(p, now);
         assertThat(position).containsExactly("ACC-001_BOOK-01_US0378331005", "ACC-001", "BOOK-01", "US0378331005",
-                new BigDecimal("10"), new BigDecimal("100"), 1, 0, 7L, now, 42L, 3L, 2L, 2L, new BigDecimal("4"), 1L);
+                new BigDecimal("10"), new BigDecimal("100"), 1, 0, 7L, now, 42L);
         matches(CaptureTables.POSITIONS, position);
-        // no lots booked: the book's state as stored (nulls, kept by the upsert)
-        Object[] kept = PositionRepository.row(p, null, now);
-        assertThat(java.util.Arrays.copyOfRange(kept, 11, 16)).containsOnlyNulls();
-        matches(CaptureTables.POSITIONS, kept);
+        // a lot change queued: a trade no longer live (no lots), at the decision's time to the millisecond
+        Object[] queued = LotKeeper.removalRow("K", "T1", java.time.Instant.parse("2026-11-24T15:30:00.123456Z"));
+        assertThat(queued).containsExactly(0, "K", "T1", null, OffsetDateTime.parse("2026-11-24T15:30:00.123Z"));
+        matches(CaptureTables.LOT_QUEUE, queued);
 
         Object[] version = TradeVersionRepository.row(new TradeVersionRow("T1", 2, "K", "NEW", BigDecimal.ONE,
                 BigDecimal.TEN, true, false, 5L, "idem", 9L, 3, 44L, now, new byte[] {1}));
