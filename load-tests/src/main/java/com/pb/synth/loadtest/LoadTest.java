@@ -233,6 +233,8 @@ public final class LoadTest {
         lagThread.join();
         Verifier.Result db = Verifier.verify(args.get("db-url"), args.get("db-user"), args.get("db-password"), run, mix,
                 before);
+        // the lot books, booked behind capture, catching up
+        lotQueue = LotQueue.await(args.get("db-url"), args.get("db-user"), args.get("db-password"), 600_000);
         if (reads != null && scenario.correctFirst()) {
             // once the run is verified: the worst re-flow, timed alone
             reads.correctFirst(producer, inputTopic(mix.keys().get(0).region, multiRegion), history);
@@ -494,7 +496,9 @@ public final class LoadTest {
         return watcher;
     }
 
-    LagSampler lagSampler() {
+    private LotQueue.Drained lotQueue;
+
+        LagSampler lagSampler() {
         return lag;
     }
 
@@ -516,7 +520,11 @@ public final class LoadTest {
     }
 
     /** The reads made during the run (null without reads=true). */
-    PositionReads reads() {
+    LotQueue.Drained lotQueue() {
+        return lotQueue;
+    }
+
+        PositionReads reads() {
         return reads;
     }
 

@@ -107,11 +107,14 @@ final class PositionReads implements Runnable {
     /** How long the correction of the key with the most history's first trade took to capture (-1: not measured). */
     private volatile long firstCorrectedMs = -1;
     private volatile long firstCorrectedLots = -1;
+    private volatile long firstCorrectedReadMs = -1;
+    private volatile long firstCorrectedBookedMs = -1;
 
     /**
      * The worst re-flow, once the run is verified: a correction (quantity 100 -> 60) of the first trade
      * of the key with the most history, sent on the input topic; the time until the API shows its
-     * version 2 captured. Every lot and relief of that key after it is booked again.
+     * version 2 captured, and until the key's position read answers with it (the read books the key's
+     * queued changes first, unless the booker has: every lot and relief after it is booked again).
      */
     void correctFirst(org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> producer, String topic,
                       History.Stored history) throws Exception {
@@ -133,11 +136,14 @@ final class PositionReads implements Runnable {
                     HttpResponse.BodyHandlers.ofString());
             if (answer.statusCode() == 200 && answer.body().contains("\"version\":2")) {
                 firstCorrectedMs = (System.nanoTime() - t0) / 1_000_000;
+                long read = System.nanoTime();
                 HttpResponse<String> position = http.send(HttpRequest.newBuilder(URI.create(api + position(history.hotKey())
                         + "?lotsLimit=1")).header("Authorization", "Bearer " + token).build(),
                         HttpResponse.BodyHandlers.ofString());
                 java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"reliefCount\":(\\d+)").matcher(position.body());
                 firstCorrectedLots = m.find() ? Long.parseLong(m.group(1)) : -1;
+                firstCorrectedReadMs = (System.nanoTime() - read) / 1_000_000;
+                firstCorrectedBookedMs = (System.nanoTime() - t0) / 1_000_000;
                 return;
             }
             Thread.sleep(50);
@@ -148,6 +154,8 @@ final class PositionReads implements Runnable {
         Map<String, Object> out = new LinkedHashMap<>();
         if (firstCorrectedMs >= 0) {
             out.put("firstTradeCorrectedMs", firstCorrectedMs);
+            out.put("firstTradeCorrectedReadMs", firstCorrectedReadMs);
+            out.put("firstTradeCorrectedBookedMs", firstCorrectedBookedMs);
             out.put("firstTradeCorrectedKeyReliefs", firstCorrectedLots);
         }
         for (Read r : reads) {

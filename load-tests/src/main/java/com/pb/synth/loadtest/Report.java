@@ -148,6 +148,21 @@ final class Report {
             summary.put("serviceCpuSecondsPer1000Trades", measuredCaptured == 0 ? 0
                     : Math.round(cpuMs / (double) measuredCaptured * 1000.0) / 1000.0);
         }
+        LotQueue.Drained lots = t.lotQueue();
+        if (lots != null) {
+            // booked behind capture: the changes still queued at the last capture, and the books' catch-up
+            Map<String, Object> booking = new LinkedHashMap<>();
+            booking.put("queuedAfterCapture", lots.queuedAtEnd());
+            long lastCapture = Math.max(w.lastCaptureMs(), sendStart);
+            booking.put("caughtUpAfterMs", lots.emptyAtMs() < 0 ? -1 : Math.max(0, lots.emptyAtMs() - lastCapture));
+            long bookingCpuMs = lots.emptyAtMs() < 0 ? -1 : processes.cpuMs(lastCapture, lots.emptyAtMs());
+            if (bookingCpuMs >= 0 && cpuMs >= 0) {
+                booking.put("serviceCpuSeconds", round(bookingCpuMs / 1000.0));
+                booking.put("serviceCpuSecondsPer1000TradesWithBooking", measuredCaptured == 0 ? 0
+                        : Math.round((cpuMs + bookingCpuMs) / (double) measuredCaptured * 1000.0) / 1000.0);
+            }
+            summary.put("lotBooking", booking);
+        }
         summary.put("passed", failures.isEmpty());
         summary.put("failures", failures);
 

@@ -197,7 +197,7 @@ public interface CaptureConfig {
          * it looks for changes queued by an instance that stopped before booking them, older than
          * {@link #lotOrphanAge()}.
          */
-        @WithDefault("200ms")
+        @WithDefault("1s")
         Duration lotBookInterval();
 
         /** Age past which queued lot changes are booked by any instance (their capturer stopped first). */
@@ -205,8 +205,8 @@ public interface CaptureConfig {
         Duration lotOrphanAge();
 
         /**
-         * Consumer lag (records, this instance's partitions) above which the lot books are booked one
-         * round a tick, capture first: they catch up once the backlog drains.
+         * Consumer lag (records, this instance's partitions) above which lot booking waits, capture
+         * first: the books catch up once the backlog drains (a position read books its own key).
          */
         @WithDefault("5000")
         long lotDeferLag();

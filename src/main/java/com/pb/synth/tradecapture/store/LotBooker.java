@@ -9,11 +9,13 @@ import com.pb.synth.tradecapture.metrics.InstanceId;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -32,9 +34,9 @@ import org.jboss.logging.Logger;
  * Books the lot changes capture queues ({@link LotKeeper}), behind capture and off its transactions.
  * Capture tells it which keys it queued changes for; every {@code capture.store.lot-book-interval} it
  * books them, {@value #KEYS} keys a transaction, until none is left. While this instance's consumer lag
- * is above {@code capture.store.lot-defer-lag} (a backlog drains) it books one round a tick, so capture
- * keeps the CPU and the database, and the books catch up once the backlog is gone; a position read
- * books its own key meanwhile. A round that fails is booked again key by key, so a key that cannot be
+ * is above {@code capture.store.lot-defer-lag} (a backlog drains) it books nothing, so capture keeps
+ * the CPU and the database, and the books catch up once the backlog is gone; a position read books its
+ * own key meanwhile. A round that fails is booked again key by key, so a key that cannot be
  * booked costs the others nothing: it is logged, counted, and tried again with the orphans.
  *
  * <p>Orphans: changes an instance queued and stopped before booking (a crash, a rebalance) are booked
@@ -81,6 +83,7 @@ public class LotBooker {
     private final AtomicBoolean buildsDone = new AtomicBoolean();
     private final AtomicLong built = new AtomicLong();
     private final Counter failures;
+    private volatile boolean stopping;
 
     public LotBooker(StoreStatements store, LotKeeper keeper, LotRepository repository, @CaptureStore Pool pool, TransactionRetry retry,
                      ConsumerLag lag, CaptureConfig config, MeterRegistry registry, InstanceId instance) {
@@ -122,7 +125,16 @@ public class LotBooker {
 
     @Scheduled(every = "${capture.store.lot-book-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> tick() {
-        return drain(true);
+        return deferred() || stopping ? Uni.createFrom().voidItem() : drain(true);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        stopping = true;
+    }
+
+    /** True while this instance's consumer lag is above the deferral's: capture first. */
+    private boolean deferred() {
+        return lag.total() > deferLag;
     }
 
     /** Books every key queued so far, {@value #KEYS} at a time, until none is left. */
@@ -136,7 +148,7 @@ public class LotBooker {
         if (keys.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return round(keys).flatMap(v -> defer && lag.total() > deferLag ? Uni.createFrom().voidItem() : drain(defer));
+        return round(keys).flatMap(v -> stopping || defer && deferred() ? Uni.createFrom().voidItem() : drain(defer));
     }
 
     private List<String> take() {
@@ -164,6 +176,11 @@ public class LotBooker {
             return Uni.createFrom().voidItem();
         }
         return transaction(keys).flatMap(b -> buildAll(b.unbuilt())).onFailure().recoverWithUni(f -> {
+            if (stopping) {
+                // the pool is closing: what is queued stays queued, booked by whichever instance comes next
+                LOG.debugf("lot changes of %d key(s) left queued at shutdown: %s", keys.size(), f);
+                return Uni.createFrom().voidItem();
+            }
             if (keys.size() == 1) {
                 failures.increment();
                 LOG.warnf("lot changes of %s not booked (tried again with the orphans): %s", keys.get(0), f.toString());
@@ -192,13 +209,28 @@ public class LotBooker {
         return all;
     }
 
-    /** Changes queued by an instance that stopped before booking them: booked here. */
+    /**
+     * Changes queued longer ago than the orphan age (those of an instance that stopped before booking
+     * them, or whose booking failed), {@value #ORPHANS} keys at a time; not while booking is deferred.
+     */
     @Scheduled(every = "${capture.store.lot-orphan-age}", delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> orphans() {
+    public Uni<Void> orphans() {
+        if (deferred() || stopping) {
+            return Uni.createFrom().voidItem();
+        }
         OffsetDateTime before = OffsetDateTime.now(ZoneOffset.UTC).minus(orphanAge);
-        return store.run(ORPHANED, before, ORPHANS).invoke(rows -> rows.forEach(r -> dirty.add(r.getString("partition_key"))))
-                .replaceWithVoid()
+        return store.run(ORPHANED, before, ORPHANS).flatMap(rows -> {
+                    List<String> keys = new ArrayList<>();
+                    rows.forEach(r -> keys.add(r.getString("partition_key")));
+                    dirty.removeAll(keys);
+                    Uni<Void> all = Uni.createFrom().voidItem();
+                    for (int i = 0; i < keys.size(); i += KEYS) {
+                        List<String> chunk = keys.subList(i, Math.min(keys.size(), i + KEYS));
+                        all = all.flatMap(v -> round(chunk));
+                    }
+                    return all;
+                })
                 .onFailure().invoke(f -> LOG.warnf("orphaned lot changes not looked for this time: %s", f.getMessage()))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }

@@ -490,6 +490,46 @@ public abstract class StoreSuite {
         scenario.verify();
     }
 
+    /**
+     * Lot changes an instance queued and never booked (it stopped first): each key's trades queued
+     * again, as capture queues them, an hour ago. Another instance books them as orphans, and booking
+     * what a book already holds changes nothing.
+     */
+    @Test
+    @Order(13)
+    void lotChangesLeftQueuedByAStoppedInstanceAreBookedAsOrphans() throws Exception {
+        LotScenario scenario = new LotScenario("ORPH", 2, 7);
+        Topics.send(bootstrap, scenario.records(60));
+        scenario.awaitCaptured();
+        List<String> keys = scenario.places.keySet().stream().map(a -> a + "_" + book + "_" + security).toList();
+        await().atMost(Duration.ofSeconds(60)).until(() -> queued(keys) == 0);
+        OffsetDateTime hourAgo = OffsetDateTime.now(java.time.ZoneOffset.UTC).minusHours(1);
+        Statement lots = Statement.portable("lots of a key", "SELECT trade_id, lot_id, quantity, price FROM position_lots "
+                + "WHERE partition_key = $1 ORDER BY ordinal", Statement.bind("position_lots.partition_key", String.class));
+        Statement enqueue = Statement.portable("queue", "INSERT INTO lot_queue (partition_key, trade_id, lots, queued_at) "
+                        + "VALUES ($1, $2, $3, $4)", Statement.bind("lot_queue.partition_key", String.class),
+                Statement.bind("lot_queue.trade_id", String.class), Statement.bind("lot_queue.lots", String.class),
+                Statement.bind("lot_queue.queued_at", OffsetDateTime.class));
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (String key : keys) {
+            Map<String, List<String[]>> byTrade = new java.util.LinkedHashMap<>();
+            for (io.vertx.mutiny.sqlclient.Row r : statements.run(lots, key).await().indefinitely()) {
+                byTrade.computeIfAbsent(r.getString("trade_id"), t -> new ArrayList<>()).add(new String[] {
+                        r.getString("lot_id"), r.getBigDecimal("quantity").toPlainString(),
+                        r.getBigDecimal("price").toPlainString()});
+            }
+            assertThat(byTrade).isNotEmpty();
+            for (Map.Entry<String, List<String[]>> t : byTrade.entrySet()) {
+                statements.run(enqueue, key, t.getKey(), json.writeValueAsString(t.getValue()), hourAgo)
+                        .await().indefinitely();
+            }
+        }
+        assertThat(queued(keys)).isPositive();
+        lotBooker.orphans().await().atMost(Duration.ofSeconds(60));
+        assertThat(queued(keys)).as("orphaned changes booked").isZero();
+        scenario.verify();
+    }
+
     private long queued(List<String> keys) {
         long n = 0;
         for (String key : keys) {
