@@ -340,7 +340,8 @@ public class HelmChartTest {
             }
         }
         assertThat(alerts).contains("TradeCaptureStalled", "TradeCaptureRegionAbsent", "TradeCaptureHeldRecordsNearLimit",
-                "TradeCaptureExceptionsPilingUp", "TradeCaptureCallbacksFailing", "TradeCaptureReplicasAtMax");
+                "TradeCaptureExceptionsPilingUp", "TradeCaptureCallbacksFailing", "TradeCaptureReplicasAtMax",
+                "TradeCaptureLotBookingFailing");
         JsonNode absent = rule.get("spec").get("groups").findValues("rules").stream().flatMap(r -> java.util.stream.StreamSupport
                 .stream(r.spliterator(), false)).filter(r -> "TradeCaptureRegionAbsent".equals(r.path("alert").asText()))
                 .findFirst().orElseThrow();
