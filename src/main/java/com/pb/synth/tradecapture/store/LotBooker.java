@@ -37,7 +37,8 @@ import org.jboss.logging.Logger;
  * is above {@code capture.store.lot-defer-lag} (a backlog drains) it books nothing, so capture keeps
  * the CPU and the database, and the books catch up once the backlog is gone; a position read books its
  * own key meanwhile. A round that fails is booked again key by key, so a key that cannot be
- * booked costs the others nothing: it is logged, counted, and tried again with the orphans.
+ * booked costs the others nothing: it is logged, counted, and tried again with the orphans; unless the
+ * store does not answer at all, when the round's keys wait whole for the next tick.
  *
  * <p>Orphans: changes an instance queued and stopped before booking (a crash, a rebalance) are booked
  * by any instance once older than {@code capture.store.lot-orphan-age}. Books of positions from before
@@ -69,7 +70,8 @@ public class LotBooker {
             "SELECT DISTINCT partition_key FROM lot_queue WHERE queued_at < $1 LIMIT $2",
             "SELECT DISTINCT TOP (@p2) partition_key FROM lot_queue WHERE queued_at < @p1",
             bind("lot_queue.queued_at", OffsetDateTime.class), bind(null, Integer.class));
-    public static final List<Statement> STATEMENTS = List.of(UNBUILT, ORPHANED);
+    static final Statement PROBE = Statement.portable("the store answers", "SELECT 1 AS one");
+    public static final List<Statement> STATEMENTS = List.of(UNBUILT, ORPHANED, PROBE);
 
     private final StoreStatements store;
     private final LotKeeper keeper;
@@ -125,7 +127,16 @@ public class LotBooker {
 
     @Scheduled(every = "${capture.store.lot-book-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> tick() {
-        return deferred() || stopping ? Uni.createFrom().voidItem() : drain(true);
+        return deferred() || stopping ? Uni.createFrom().voidItem() : drain(true)
+                .onFailure(StoreDown.class).invoke(f -> LOG.debugf("lot booking waits for the store: %s", f.getCause()))
+                .onFailure(StoreDown.class).recoverWithNull();
+    }
+
+    /** A round failed and the store does not answer: its keys wait for the next tick, none is tried alone. */
+    private static final class StoreDown extends RuntimeException {
+        StoreDown(Throwable cause) {
+            super("the store does not answer", cause, false, false);
+        }
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -186,12 +197,19 @@ public class LotBooker {
                 LOG.warnf("lot changes of %s not booked (tried again with the orphans): %s", keys.get(0), f.toString());
                 return Uni.createFrom().voidItem();
             }
-            LOG.debugf("a round of %d keys' lot changes failed, booking them one by one: %s", keys.size(), f);
-            Uni<Void> each = Uni.createFrom().voidItem();
-            for (String key : keys) {
-                each = each.flatMap(v -> round(List.of(key)));
-            }
-            return each;
+            // a store that does not answer fails every key alike: they wait, whole, for the next tick
+            return store.run(PROBE).map(r -> true).onFailure().recoverWithItem(false).flatMap(up -> {
+                if (!up) {
+                    dirty.addAll(keys);
+                    return Uni.createFrom().failure(new StoreDown(f));
+                }
+                LOG.debugf("a round of %d keys' lot changes failed, booking them one by one: %s", keys.size(), f);
+                Uni<Void> each = Uni.createFrom().voidItem();
+                for (String key : keys) {
+                    each = each.flatMap(v -> round(List.of(key)));
+                }
+                return each;
+            });
         });
     }
 
