@@ -186,7 +186,13 @@ public class LotBooker {
         if (keys.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return transaction(keys).flatMap(b -> buildAll(b.unbuilt())).onFailure().recoverWithUni(f -> {
+        return transaction(keys).flatMap(b -> {
+            Uni<Void> all = Uni.createFrom().voidItem();
+            for (String key : b.unbuilt()) {
+                all = all.flatMap(v -> build(key).replaceWithVoid());
+            }
+            return all;
+        }).onFailure().recoverWithUni(f -> {
             if (stopping) {
                 // the pool is closing: what is queued stays queued, booked by whichever instance comes next
                 LOG.debugf("lot changes of %d key(s) left queued at shutdown: %s", keys.size(), f);
@@ -213,18 +219,17 @@ public class LotBooker {
         });
     }
 
-    /** Builds the books of {@code keys} from their stored versions, then books what was queued after. */
-    private Uni<Void> buildAll(Collection<String> keys) {
-        Uni<Void> all = Uni.createFrom().voidItem();
-        for (String key : keys) {
-            all = all.flatMap(v -> keeper.build(key).invoke(b -> {
-                if (b) {
-                    built.incrementAndGet();
-                }
-                dirty.add(key);
-            }).replaceWithVoid());
-        }
-        return all;
+    /**
+     * Builds {@code key}'s book from its stored versions ({@link LotKeeper#build}); what was queued
+     * after is booked at the next tick. True when this call built it.
+     */
+    private Uni<Boolean> build(String key) {
+        return keeper.build(key).invoke(b -> {
+            if (b) {
+                built.incrementAndGet();
+            }
+            dirty.add(key);
+        });
     }
 
     /**
@@ -282,11 +287,9 @@ public class LotBooker {
             int[] count = {builtSoFar};
             Uni<Void> page = Uni.createFrom().voidItem();
             for (String key : keys) {
-                page = page.flatMap(v -> keeper.build(key).invoke(b -> {
+                page = page.flatMap(v -> build(key).invoke(b -> {
                     if (b) {
-                        built.incrementAndGet();
                         count[0]++;
-                        dirty.add(key);
                     }
                 }).onFailure().recoverWithItem(f -> {
                     LOG.warnf("lot book of %s not built: %s", key, f.getMessage());

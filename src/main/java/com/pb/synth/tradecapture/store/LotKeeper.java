@@ -183,11 +183,6 @@ public class LotKeeper {
         });
     }
 
-    /** Writes the lots and reliefs of {@code writes} (their keys' states go with the positions). */
-    public Uni<Integer> write(SqlConnection conn, LotRepository.Writes writes) {
-        return lots.write(conn, writes);
-    }
-
     /** One key's flow in the making. */
     private static final class KeyFlow {
         final String key;
@@ -215,8 +210,8 @@ public class LotKeeper {
     }
 
     /**
-     * Books the changes (in the order made) into their keys' books: what to write, with {@link #write}
-     * and each key's state with its position. Reads only when a re-flow or a relief reaching past the
+     * Books the changes (in the order made) into their keys' books: the lots and reliefs to write and
+     * each key's state after them. Reads only when a re-flow or a relief reaching past the
      * open lots read with {@code stored} needs more (in the common case it reads nothing). Every changed
      * key has its book in {@code stored}.
      */

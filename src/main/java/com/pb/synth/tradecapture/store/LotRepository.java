@@ -91,16 +91,13 @@ public class LotRepository {
             "ON CONFLICT (partition_key, ordinal) DO UPDATE SET " + updates(CaptureTables.POSITION_LOTS));
     private static final String PG_INSERT_RELIEFS = CaptureTables.LOT_RELIEFS.unnestInsert(
             "ON CONFLICT (partition_key, ordinal) DO UPDATE SET " + updates(CaptureTables.LOT_RELIEFS));
-    static final Statement STATE = Statement.portable("a key's lot state",
-            "SELECT " + STATE_COLUMNS + " FROM lot_books s WHERE s.partition_key = $1",
-            bind("lot_books.partition_key", String.class));
     // The highest change queued for a key: what a build from its stored versions takes in.
     static final Statement QUEUE_END = Statement.portable("a key's last queued lot change",
             "SELECT max(seq) AS seq FROM lot_queue WHERE partition_key = $1",
             bind("lot_queue.partition_key", String.class));
 
     /** Every single-key statement, for the dialect test. */
-    public static final List<Statement> STATEMENTS = List.of(STATE, QUEUE_END);
+    public static final List<Statement> STATEMENTS = List.of(QUEUE_END);
 
     // The books of the keys that have one, locked in key order: two bookers of a key take turns.
     private static final String PG_LOCK = "SELECT s.partition_key FROM lot_books s JOIN unnest($1::varchar[]) "
@@ -328,11 +325,6 @@ public class LotRepository {
         }
     }
 
-    /** A key's stored state, or null when its book is not built. */
-    public Uni<LotBook.State> state(SqlClient conn, String key) {
-        return store.run(conn, STATE, key).map(rows -> rows.size() == 0 ? null : state(rows.iterator().next()));
-    }
-
     /** The book state of a row with the state's columns, or null when it is not built (no book joined). */
     public static LotBook.State state(Row r) {
         if (r.getLong("lot_count") == null) {
@@ -474,7 +466,7 @@ public class LotRepository {
 
     /**
      * What a batch writes to the books: where keys re-flowed (their rows past the new end go), the lots
-     * and reliefs to write, and each key's book state after them (written with its position).
+     * and reliefs to write, and each key's book state after them (saved with {@link #saveStates}).
      */
     public static final class Writes {
 
@@ -548,7 +540,7 @@ public class LotRepository {
     }
 
     /**
-     * Writes a batch's lots and reliefs (the books' states go with the positions), the statements sent
+     * Writes a round's lots and reliefs (the books' states are saved apart), the statements sent
      * together: the re-flowed rows past each key's new end go, the new and re-flowed rows are written.
      * The sets are disjoint, so their order does not matter.
      */
