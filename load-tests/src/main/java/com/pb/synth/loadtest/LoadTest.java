@@ -159,7 +159,11 @@ public final class LoadTest {
             if (history == null) {
                 throw new IllegalArgumentException("reads=true reads the keys history=N stored: set history too");
             }
-            reads = new PositionReads(args.get("api"), args.get("admin-token"), history);
+            reads = new PositionReads(args.get("api"), args.get("admin-token"), history, scenario.readsRate());
+        }
+        if (reads != null) {
+            // the read path warms like the capture path: a production instance's is compiled
+            reads.warm(Duration.ofSeconds(15));
         }
         if (scenario.warmup() > 0) {
             // A JVM that has just started runs its capture code interpreted for a while; production

@@ -12,10 +12,12 @@ import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
- * {@code reads=true}: while the run sends, one client reads, one after another, the position (first
- * page) of the key with the most history, the position of a key with little, and a trade look-up on
- * each — as an operator's console would. Each read's latency goes into its HdrHistogram, with the
- * answer's size; a read that does not answer 200 counts as an error.
+ * {@code reads=true}: while the run sends, one client reads in turn the position (first page) of the
+ * key with the most history, the position of a key with little, and a trade look-up on each — as
+ * operators' consoles would. {@code reads.rate} paces them (reads per second, the four kinds together,
+ * on a fixed schedule: a slow answer is not made up for by a burst); 0 reads back to back, which makes
+ * the reader itself a good part of the box's load. Each read's latency goes into its HdrHistogram,
+ * with the answer's size; a read that does not answer 200 counts as an error.
  */
 final class PositionReads implements Runnable {
 
@@ -41,11 +43,13 @@ final class PositionReads implements Runnable {
     private final String api;
     private final String token;
     private final Read[] reads;
+    private final long intervalNanos;
     private volatile boolean running = true;
 
-    PositionReads(String api, String token, History.Stored history) {
+    PositionReads(String api, String token, History.Stored history, double perSecond) {
         this.api = api;
         this.token = token;
+        this.intervalNanos = perSecond > 0 ? (long) (1_000_000_000L / perSecond) : 0;
         this.reads = new Read[] {
             new Read("positionHot", position(history.hotKey())),
             new Read("positionCold", position(history.coldKey())),
@@ -63,18 +67,53 @@ final class PositionReads implements Runnable {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
+    /**
+     * Reads every kind back to back for {@code time}, measuring nothing: a JVM that has just started
+     * runs its read code interpreted for a while (the first reads take up to a second, then tens of
+     * milliseconds for ~15 s), which is not what a console meets on an instance that has run a day.
+     */
+    void warm(Duration time) throws InterruptedException {
+        long until = System.nanoTime() + time.toNanos();
+        int n = 0;
+        while (System.nanoTime() < until) {
+            for (Read r : reads) {
+                try {
+                    http.send(request(r), HttpResponse.BodyHandlers.discarding());
+                    n++;
+                } catch (java.io.IOException e) {
+                    // the measured reads count errors; a warm-up read that fails is one less warm-up read
+                }
+            }
+        }
+        System.out.printf("reads warmed: %d reads in %d s%n", n, time.toSeconds());
+    }
+
+    private HttpRequest request(Read r) {
+        return HttpRequest.newBuilder(URI.create(api + r.path)).header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofMillis(MAX_MS)).build();
+    }
+
     @Override
     public void run() {
+        long next = System.nanoTime();
         while (running) {
             for (Read r : reads) {
                 if (!running) {
                     return;
                 }
+                if (intervalNanos > 0) {
+                    // pacing a client, not waiting for a condition: behind schedule, the next read goes at once
+                    next += intervalNanos;
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    } else {
+                        next = System.nanoTime();
+                    }
+                }
                 long t0 = System.nanoTime();
                 try {
-                    HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(URI.create(api + r.path))
-                            .header("Authorization", "Bearer " + token).timeout(Duration.ofMillis(MAX_MS)).build(),
-                            HttpResponse.BodyHandlers.ofByteArray());
+                    HttpResponse<byte[]> answer = http.send(request(r), HttpResponse.BodyHandlers.ofByteArray());
                     long ms = Math.min(MAX_MS, Math.max(0, (System.nanoTime() - t0) / 1_000_000));
                     synchronized (r) {
                         if (answer.statusCode() == 200) {
@@ -152,6 +191,7 @@ final class PositionReads implements Runnable {
 
     Map<String, Object> summary() {
         Map<String, Object> out = new LinkedHashMap<>();
+        out.put("readsPerSecond", intervalNanos == 0 ? "back to back" : Math.round(1e9 / intervalNanos));
         if (firstCorrectedMs >= 0) {
             out.put("firstTradeCorrectedMs", firstCorrectedMs);
             out.put("firstTradeCorrectedReadMs", firstCorrectedReadMs);

@@ -17,7 +17,7 @@ public record Scenario(String name, Mode mode, int warmup, int warmupSeconds, in
                        int stepSeconds, double stepMax, double compression, Double p50Max, Double p95Max,
                        Double p99Max, Double p999Max, List<String> regions, long seed, double poisonPercent,
                        double duplicatePercent, String chaos, int burstStart, int burstSeconds, double burstRate,
-                       long history, int historyHot, boolean reads, boolean correctFirst) {
+                       long history, int historyHot, boolean reads, double readsRate, boolean correctFirst) {
 
     /** How the generator offers load. */
     public enum Mode {
@@ -68,7 +68,7 @@ public record Scenario(String name, Mode mode, int warmup, int warmupSeconds, in
                 Long.parseLong(p.getProperty("seed", "20261124")), d(p, "poison.percent", 0),
                 d(p, "duplicate.percent", 0), p.getProperty("chaos", "none").trim(), burstStart, burstSeconds, burstRate,
                 Long.parseLong(p.getProperty("history", "0").trim()), i(p, "history.hot", 0),
-                Boolean.parseBoolean(p.getProperty("reads", "false").trim()),
+                Boolean.parseBoolean(p.getProperty("reads", "false").trim()), d(p, "reads.rate", 0),
                 Boolean.parseBoolean(p.getProperty("correct.first", "false").trim()));
     }
 

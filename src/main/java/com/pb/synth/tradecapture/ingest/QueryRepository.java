@@ -13,6 +13,7 @@ import com.pb.synth.tradecapture.domain.Side;
 import com.pb.synth.tradecapture.domain.LotBook;
 import com.pb.synth.tradecapture.store.LiveTrades;
 import com.pb.synth.tradecapture.store.LotBooker;
+import com.pb.synth.tradecapture.store.TransactionRetry;
 import com.pb.synth.tradecapture.store.LotRepository;
 import com.pb.synth.tradecapture.store.Statement;
 import com.pb.synth.tradecapture.store.StoreStatements;
@@ -111,8 +112,8 @@ public class QueryRepository {
                     + "AND relieved_at < $3",
             bind("lot_reliefs.partition_key", String.class), bind("lot_reliefs.relieved_at", OffsetDateTime.class),
             bind("lot_reliefs.relieved_at", OffsetDateTime.class));
-    static final Statement SNAPSHOT = Statement.of("read-only snapshot",
-            "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY",
+    static final Statement SNAPSHOT = Statement.of("snapshot (read-write: a read books its key in it)",
+            "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ",
             "SET TRANSACTION ISOLATION LEVEL SNAPSHOT");
     // SQL Server keeps a SET TRANSACTION ISOLATION LEVEL for the session, so the pooled connection
     // would carry SNAPSHOT into whatever runs on it next (READPAST then fails, updates conflict).
@@ -228,9 +229,12 @@ public class QueryRepository {
     private final ObjectMapper mapper;
     private final LiveTrades live;
     private final LotBooker booker;
+    private final TransactionRetry retry;
 
-    public QueryRepository(StoreStatements store, ObjectMapper mapper, LiveTrades live, LotBooker booker) {
+    public QueryRepository(StoreStatements store, ObjectMapper mapper, LiveTrades live, LotBooker booker,
+                           TransactionRetry retry) {
         this.booker = booker;
+        this.retry = retry;
         this.store = store;
         this.mapper = mapper;
         this.live = live;
@@ -309,37 +313,29 @@ public class QueryRepository {
     }
 
     /**
-     * The answer of a key with a position (null without one), in a snapshot: from its book's state
-     * when the book is built and nothing is queued for it; else, first, the key's queued lot changes
-     * are booked (a booking of one key, the changes since the booker last passed) and the snapshot
-     * read again; a book still behind then (capture moved on meanwhile) or not built yet is answered
-     * by replaying the key's live trades ({@code state} null).
+     * The answer of a key with a position (null without one), in one snapshot: from its book's state
+     * when the book is built and nothing is queued for it. Changes queued for the key in the snapshot
+     * (capture's since the booker last passed) are booked first, in the snapshot's own transaction, so
+     * the book answered is the position's; a booker booking the key meanwhile makes it a serialization
+     * victim, and the read runs again ({@link TransactionRetry}). A key whose book is not built yet, or
+     * with more queued than a read books, is answered by replaying its live trades ({@code state} null).
      */
     private <T> Uni<T> withBook(String partitionKey, Functions.Function3<SqlConnection, Row, LotBook.State, Uni<T>> answer) {
-        return withBook(partitionKey, answer, true);
-    }
-
-    private <T> Uni<T> withBook(String partitionKey, Functions.Function3<SqlConnection, Row, LotBook.State, Uni<T>> answer,
-                                boolean mayBook) {
-        java.util.concurrent.atomic.AtomicBoolean behind = new java.util.concurrent.atomic.AtomicBoolean();
-        return snapshot(conn -> store.run(conn, POSITION, partitionKey).flatMap(rows -> {
+        return retry.run(() -> snapshot(conn -> store.run(conn, POSITION, partitionKey).flatMap(rows -> {
             if (rows.size() == 0) {
                 return Uni.createFrom().<T>nullItem();
             }
             Row position = rows.iterator().next();
             LotBook.State state = LotRepository.state(position);
-            if (state != null && position.getInteger("lots_queued") != 0) {
-                if (mayBook) {
-                    behind.set(true);
-                    return Uni.createFrom().<T>nullItem();
-                }
-                state = null;
+            if (state == null || position.getInteger("lots_queued") == 0) {
+                return answer.apply(conn, position, state);
             }
-            return answer.apply(conn, position, state);
-        })).flatMap(t -> !behind.get() ? Uni.createFrom().item(t)
-                : booker.book(partitionKey).onFailure().invoke(f -> LOG.debugf("lots of %s not booked for a read: %s",
-                                partitionKey, f)).onFailure().recoverWithItem(false)
-                        .flatMap(b -> withBook(partitionKey, answer, false)));
+            return booker.bookIn(conn, partitionKey).flatMap(booked -> !booked ? answer.apply(conn, position, null)
+                    : store.run(conn, POSITION, partitionKey).flatMap(again -> {
+                        Row now = again.iterator().next();
+                        return answer.apply(conn, now, LotRepository.state(now));
+                    }));
+        })));
     }
 
     private Uni<Page<FifoLots.OpenLot>> openLots(SqlConnection conn, String key, LotBook.State state, long after,

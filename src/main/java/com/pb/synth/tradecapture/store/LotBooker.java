@@ -57,6 +57,8 @@ public class LotBooker {
     static final int KEYS = 128;
     /** Queued changes of a key booked in one transaction (a key with more is booked again at once). */
     static final int PER_KEY = 1_000;
+    /** Rounds of {@link #PER_KEY} changes a read books for its key before it replays instead. */
+    static final int READ_PASSES = 10;
     /** Keys with orphaned changes read at a time. */
     static final int ORPHANS = 1_000;
 
@@ -171,9 +173,27 @@ public class LotBooker {
         return keys;
     }
 
-    /** Books what is queued for {@code key} now (a position read's key); false when it has no book yet. */
-    public Uni<Boolean> book(String key) {
-        return transaction(List.of(key)).map(b -> b.unbuilt().isEmpty());
+    /**
+     * Books, in the caller's transaction, what is queued for {@code key} as that transaction sees it
+     * (a position read's snapshot, so the book then matches the position it read), up to
+     * {@value #READ_PASSES} rounds of {@value #PER_KEY}; false when more is queued than that or the key
+     * has no book (the read replays instead). A booker that booked the key since the snapshot makes the
+     * transaction a serialization victim: the read runs again.
+     */
+    public Uni<Boolean> bookIn(SqlConnection conn, String key) {
+        return bookIn(conn, key, 1);
+    }
+
+    private Uni<Boolean> bookIn(SqlConnection conn, String key, int pass) {
+        return keeper.book(conn, List.of(key), PER_KEY, Instant.now()).flatMap(b -> {
+            if (!b.unbuilt().isEmpty()) {
+                return Uni.createFrom().item(false);
+            }
+            if (b.more().isEmpty()) {
+                return Uni.createFrom().item(true);
+            }
+            return pass < READ_PASSES ? bookIn(conn, key, pass + 1) : Uni.createFrom().item(false);
+        });
     }
 
     private Uni<LotKeeper.Booked> transaction(List<String> keys) {

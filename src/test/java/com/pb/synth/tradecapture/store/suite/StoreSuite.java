@@ -360,6 +360,16 @@ public abstract class StoreSuite {
             return lotsTrade(acct, id, side(t), "NEW", 1, t.lotIds(), t.quantities());
         }
 
+        /** True once each key's last record is captured. */
+        boolean captured() {
+            for (List<Booked> trades : places.values()) {
+                if (as(WRITER).get("/api/v1/trades/capture/" + trades.get(trades.size() - 1).id()).statusCode() != 200) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
         /** Waits until each key's last record is captured. */
         void awaitCaptured() {
             for (List<Booked> trades : places.values()) {
@@ -527,6 +537,46 @@ public abstract class StoreSuite {
         assertThat(queued(keys)).isPositive();
         lotBooker.orphans().await().atMost(Duration.ofSeconds(60));
         assertThat(queued(keys)).as("orphaned changes booked").isZero();
+        scenario.verify();
+    }
+
+    /**
+     * Position reads while capture queues changes for their keys and the booker books them: a read
+     * that finds changes queued books them in its own snapshot, racing the booker, so every answer's
+     * open lots add up to the quantity it answers; and the books end equal to the independent replay.
+     */
+    @Test
+    @Order(14)
+    void positionReadsRacingCaptureAndTheBookerAlwaysAnswerLotsThatAddUpToThePosition() {
+        LotScenario scenario = new LotScenario("READ", 2, 11);
+        List<String> paths = scenario.places.keySet().stream()
+                .map(a -> "/api/v1/positions/" + a + "/" + book + "/" + security + "?lotsLimit=1000").toList();
+        List<ProducerRecord<String, byte[]>> records = scenario.records(160);
+        Topics.send(bootstrap, records);
+        int answered = 0;
+        long deadline = System.currentTimeMillis() + 90_000;
+        boolean captured = false;
+        while (!captured && System.currentTimeMillis() < deadline) {
+            captured = scenario.captured();
+            lotBooker.drain().subscribe().with(v -> { }, f -> { });
+            for (String path : paths) {
+                var answer = as(WRITER).get(path);
+                if (answer.statusCode() == 404) {
+                    continue; // nothing captured for the key yet
+                }
+                var page = answer.then().statusCode(200).extract().jsonPath();
+                assertThat(page.<Object>get("nextLotsAfter")).as("one page holds every open lot").isNull();
+                BigDecimal open = BigDecimal.ZERO;
+                for (Map<String, Object> lot : page.<Map<String, Object>>getList("openLots")) {
+                    open = open.add(new BigDecimal(lot.get("openQuantity").toString()));
+                }
+                assertThat(open).as("open lots of " + path + " against its quantity")
+                        .isEqualByComparingTo(new BigDecimal(page.get("quantity").toString()));
+                answered++;
+            }
+        }
+        assertThat(captured).as("every key's last record captured within the deadline").isTrue();
+        assertThat(answered).isPositive();
         scenario.verify();
     }
 
