@@ -31,6 +31,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void theReadSideIsARoomOfItsOwnThatNothingElseUses() {
+        noClasses().that().resideOutsideOfPackage("com.pb.synth.tradecapture.query..").should().dependOnClassesThat()
+                .resideInAPackage("com.pb.synth.tradecapture.query..")
+                .because("query/ reads what capture stored; capture and ingest never wait on a read (README, Layout)")
+                .check(classes);
+    }
+
+    @Test
     void theDomainImportsNoFramework() {
         noClasses().that().resideInAPackage("com.pb.synth.tradecapture.domain..").should().dependOnClassesThat()
                 .resideInAnyPackage("io.quarkus..", "io.vertx..", "io.smallrye..", "io.netty..", "org.apache.kafka..",

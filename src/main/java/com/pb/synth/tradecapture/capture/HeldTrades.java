@@ -2,7 +2,7 @@ package com.pb.synth.tradecapture.capture;
 
 import com.pb.synth.tradecapture.config.CaptureConfig;
 import com.pb.synth.tradecapture.metrics.ConsumerAssignment.PartitionsRevoked;
-import com.pb.synth.tradecapture.metrics.InstanceId;
+import com.pb.synth.tradecapture.config.InstanceId;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Singleton;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.pb.synth.tradecapture.config.CaptureConfig;
 import com.pb.synth.tradecapture.ingest.IngestJobRepository.CallbackClaim;
-import com.pb.synth.tradecapture.metrics.InstanceId;
+import com.pb.synth.tradecapture.config.InstanceId;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;

@@ -38,7 +38,7 @@ public class IngestService {
 
     private static final Logger LOG = Logger.getLogger(IngestService.class);
     private static final Duration POLL = Duration.ofMillis(50);
-    static final int MAX_IDEMPOTENCY_KEY = 128;
+    public static final int MAX_IDEMPOTENCY_KEY = 128;
     /** What a manual entry without {@code enteredBy} records when authentication is off. */
 
     /** A request as the resource hands it over. */

@@ -5,7 +5,7 @@ import com.pb.synth.tradecapture.http.Problem;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.pb.synth.tradecapture.config.CaptureConfig;
-import com.pb.synth.tradecapture.metrics.InstanceId;
+import com.pb.synth.tradecapture.config.InstanceId;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.micrometer.core.instrument.Counter;

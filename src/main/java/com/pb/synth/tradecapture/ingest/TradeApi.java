@@ -1,13 +1,9 @@
 package com.pb.synth.tradecapture.ingest;
 
 import com.pb.synth.tradecapture.security.Identities;
-import com.pb.synth.tradecapture.http.Paging;
 import com.pb.synth.tradecapture.http.Problem;
 import com.pb.synth.tradecapture.capture.TradeCaptureRequest;
 import com.pb.synth.tradecapture.health.CaptureHealth;
-import com.pb.synth.tradecapture.domain.FifoLots;
-import com.pb.synth.tradecapture.domain.Page;
-import com.pb.synth.tradecapture.domain.PartitionKey;
 import com.pb.synth.tradecapture.store.PoolStatus;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.health.SmallRyeHealthReporter;
@@ -18,13 +14,10 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -35,7 +28,8 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 import org.eclipse.microprofile.openapi.annotations.enums.SecuritySchemeType;
 
 /**
- * The HTTP API (README "HTTP API"), path-compatible with the service this one replaces. Every call is
+ * The HTTP API's write side (README "HTTP API"): ingest, its jobs, and the health answer, path-compatible
+ * with the service this one replaces ({@code query.QueryApi} answers the reads). Every call is
  * non-blocking; errors are application/problem+json.
  */
 @Path("/api/v1")
@@ -47,15 +41,13 @@ public class TradeApi {
     private static final String PROBLEM = Problem.MEDIA_TYPE;
 
     private final IngestService ingest;
-    private final QueryRepository queries;
     private final SecurityIdentity identity;
     private final SmallRyeHealthReporter health;
     private final PoolStatus pools;
 
-    public TradeApi(IngestService ingest, QueryRepository queries, SecurityIdentity identity,
+    public TradeApi(IngestService ingest, SecurityIdentity identity,
                     SmallRyeHealthReporter health, PoolStatus pools) {
         this.ingest = ingest;
-        this.queries = queries;
         this.identity = identity;
         this.health = health;
         this.pools = pools;
@@ -112,102 +104,6 @@ public class TradeApi {
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
     public Uni<JobStatus> jobStatus(@PathParam("jobId") String jobId) {
         return ingest.status(jobId);
-    }
-
-    @GET
-    @Path("/trades/capture/{tradeId}")
-    @Operation(summary = "A trade's swap blotter, every captured version")
-    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = QueryRepository.TradeView.class)))
-    @APIResponse(responseCode = "404", description = "never captured",
-            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
-    public Uni<QueryRepository.TradeView> trade(@PathParam("tradeId") String tradeId) {
-        return queries.trade(tradeId).map(t -> Problem.found(t, "no captured trade " + tradeId));
-    }
-
-    @GET
-    @Path("/positions/{accountId}/{bookId}/{securityId}")
-    @Operation(summary = "A partition key's position, its open lots one page at a time (oldest first: lotsAfter is "
-            + "the previous page's nextLotsAfter, lotsLimit 1 to 1,000, default 100; openLotCount in all) and the "
-            + "first page of its reliefs (reliefCount in all; the rest at .../reliefs)")
-    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = QueryRepository.PositionView.class)))
-    @APIResponse(responseCode = "400", description = "an invalid key, cursor or page size",
-            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "no trade captured for the key",
-            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
-    public Uni<QueryRepository.PositionView> position(@PathParam("accountId") String accountId,
-                                                      @PathParam("bookId") String bookId,
-                                                      @PathParam("securityId") String securityId,
-                                                      @QueryParam("lotsAfter") String lotsAfter,
-                                                      @QueryParam("lotsLimit") String lotsLimit) {
-        String key = key(accountId, bookId, securityId);
-        return queries.position(key, Paging.after("lotsAfter", lotsAfter), Paging.limit("lotsLimit", lotsLimit))
-                .map(p -> Problem.found(p, "no position for " + key));
-    }
-
-    @GET
-    @Path("/positions/{accountId}/{bookId}/{securityId}/reliefs")
-    @Operation(summary = "A partition key's reliefs (a lot of one direction closing quantity of an older lot of the "
-            + "other), oldest first, made on the UTC days from..to (both included, either may be left out), one "
-            + "page at a time: after is the previous page's nextAfter, limit 1 to 1,000, default 100; total in all")
-    @APIResponse(responseCode = "400", description = "an invalid key, date, cursor or page size",
-            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "no trade captured for the key",
-            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
-    public Uni<Page<FifoLots.Relief>> reliefs(@PathParam("accountId") String accountId, @PathParam("bookId") String bookId,
-                                              @PathParam("securityId") String securityId,
-                                              @QueryParam("from") String from, @QueryParam("to") String to,
-                                              @QueryParam("after") String after,
-                                              @QueryParam("limit") String limit) {
-        String key = key(accountId, bookId, securityId);
-        return queries.reliefs(key, dates(from, to), Paging.after("after", after), Paging.limit("limit", limit))
-                .map(p -> Problem.found(p, "no position for " + key));
-    }
-
-    @GET
-    @Path("/positions/{accountId}/{bookId}/{securityId}/closed-lots")
-    @Operation(summary = "A partition key's lots relieved in full, in the order they were opened, closed on the UTC "
-            + "days from..to (both included, either may be left out), one page at a time: after is the previous "
-            + "page's nextAfter, limit 1 to 1,000, default 100; total in all")
-    @APIResponse(responseCode = "400", description = "an invalid key, date, cursor or page size",
-            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "404", description = "no trade captured for the key",
-            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = Problem.class)))
-    public Uni<Page<FifoLots.ClosedLot>> closedLots(@PathParam("accountId") String accountId,
-                                                    @PathParam("bookId") String bookId,
-                                                    @PathParam("securityId") String securityId,
-                                                    @QueryParam("from") String from, @QueryParam("to") String to,
-                                                    @QueryParam("after") String after,
-                                                    @QueryParam("limit") String limit) {
-        String key = key(accountId, bookId, securityId);
-        return queries.closedLots(key, dates(from, to), Paging.after("after", after), Paging.limit("limit", limit))
-                .map(p -> Problem.found(p, "no position for " + key));
-    }
-
-    private static String key(String accountId, String bookId, String securityId) {
-        try {
-            return new PartitionKey(accountId, bookId, securityId).value();
-        } catch (IllegalArgumentException e) {
-            throw new Problem.Failure(Problem.of(400, "Invalid key", e.getMessage()));
-        }
-    }
-
-    private static QueryRepository.Dates dates(String from, String to) {
-        QueryRepository.Dates dates = new QueryRepository.Dates(date("from", from), date("to", to));
-        if (dates.from() != null && dates.to() != null && dates.to().isBefore(dates.from())) {
-            throw new Problem.Failure(Problem.of(400, "Invalid date range", "to (" + to + ") is before from (" + from + ")"));
-        }
-        return dates;
-    }
-
-    private static LocalDate date(String name, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return LocalDate.parse(value.trim());
-        } catch (DateTimeParseException e) {
-            throw new Problem.Failure(Problem.of(400, "Invalid date", name + " must be a date (YYYY-MM-DD), was " + value));
-        }
     }
 
     @GET

@@ -1,5 +1,6 @@
 package com.pb.synth.tradecapture.metrics;
 
+import com.pb.synth.tradecapture.config.InstanceId;
 import com.pb.synth.tradecapture.config.CaptureConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

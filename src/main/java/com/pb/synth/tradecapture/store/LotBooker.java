@@ -5,7 +5,7 @@ import static com.pb.synth.tradecapture.store.Statement.bind;
 import com.pb.synth.tradecapture.config.CaptureConfig;
 import com.pb.synth.tradecapture.domain.Trade;
 import com.pb.synth.tradecapture.metrics.ConsumerLag;
-import com.pb.synth.tradecapture.metrics.InstanceId;
+import com.pb.synth.tradecapture.config.InstanceId;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -2,7 +2,7 @@ package com.pb.synth.tradecapture.store;
 
 import com.pb.synth.tradecapture.config.CaptureConfig;
 import com.pb.synth.tradecapture.config.StoreKind;
-import com.pb.synth.tradecapture.metrics.InstanceId;
+import com.pb.synth.tradecapture.config.InstanceId;
 import io.vertx.core.net.JksOptions;
 import io.vertx.core.net.PfxOptions;
 import io.vertx.mssqlclient.MSSQLConnectOptions;

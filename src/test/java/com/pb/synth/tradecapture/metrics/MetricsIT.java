@@ -1,5 +1,6 @@
 package com.pb.synth.tradecapture.metrics;
 
+import com.pb.synth.tradecapture.config.InstanceId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -2,7 +2,7 @@ package com.pb.synth.tradecapture.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.pb.synth.tradecapture.ingest.QueryRepository;
+import com.pb.synth.tradecapture.query.QueryRepository;
 import io.vertx.mutiny.sqlclient.Tuple;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.pb.synth.tradecapture.domain.Position;
 import com.pb.synth.tradecapture.approval.ApprovalStatements;
 import com.pb.synth.tradecapture.ingest.IngestJobRepository;
-import com.pb.synth.tradecapture.ingest.QueryRepository;
+import com.pb.synth.tradecapture.query.QueryRepository;
 import com.pb.synth.tradecapture.reference.ReferenceDataRepository;
 import com.pb.synth.tradecapture.rules.RuleRepository;
 import java.math.BigDecimal;

@@ -1,4 +1,4 @@
-package com.pb.synth.tradecapture.ingest;
+package com.pb.synth.tradecapture.query;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;

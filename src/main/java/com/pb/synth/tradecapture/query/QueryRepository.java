@@ -1,4 +1,4 @@
-package com.pb.synth.tradecapture.ingest;
+package com.pb.synth.tradecapture.query;
 
 import static com.pb.synth.tradecapture.store.Statement.bind;
 

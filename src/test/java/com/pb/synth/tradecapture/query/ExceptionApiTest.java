@@ -1,7 +1,8 @@
-package com.pb.synth.tradecapture.ingest;
+package com.pb.synth.tradecapture.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.pb.synth.tradecapture.ingest.IngestService;
 import org.junit.jupiter.api.Test;
 
 class ExceptionApiTest {

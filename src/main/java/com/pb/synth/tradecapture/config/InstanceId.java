@@ -1,6 +1,5 @@
-package com.pb.synth.tradecapture.metrics;
+package com.pb.synth.tradecapture.config;
 
-import com.pb.synth.tradecapture.config.CaptureConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.InetAddress;
 import java.util.UUID;

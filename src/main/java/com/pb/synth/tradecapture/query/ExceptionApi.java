@@ -1,4 +1,4 @@
-package com.pb.synth.tradecapture.ingest;
+package com.pb.synth.tradecapture.query;
 
 import com.pb.synth.tradecapture.security.Identities;
 import com.pb.synth.tradecapture.capture.TradeCaptureRequest;
@@ -6,6 +6,8 @@ import com.pb.synth.tradecapture.domain.Callers;
 import com.pb.synth.tradecapture.domain.ReasonCode;
 import com.pb.synth.tradecapture.http.Paging;
 import com.pb.synth.tradecapture.http.Problem;
+import com.pb.synth.tradecapture.ingest.IngestService;
+import com.pb.synth.tradecapture.ingest.JobStatus;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
