@@ -84,7 +84,6 @@ public final class CaptureFailures {
             return deterministic(r.reason());
         }
         if (t instanceof ConcurrentCaptureException || t instanceof LockWaitAbandonedException
-                || t instanceof PublicationUnknownException
                 // an event stamped too long before it reached the captured topic: capture the batch again
                 || t instanceof org.apache.kafka.common.errors.InvalidTimestampException) {
             return new Classified(Kind.TRANSIENT, null);

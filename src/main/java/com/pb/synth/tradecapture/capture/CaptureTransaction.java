@@ -97,38 +97,60 @@ public class CaptureTransaction {
         this.maxEventBytes = config.producer().maxRequestSize() - 1024;
     }
 
+    /**
+     * What one run of the transaction came to: {@link Written} (committed), or {@link Unknown}: it
+     * stopped before writing anything, because records read again above their partition's published
+     * mark stored versions whose events may or may not have gone out.
+     */
+    private sealed interface Attempt permits Written, Unknown {
+    }
+
+    private record Written(Result result) implements Attempt {
+    }
+
+    private record Unknown(List<StoredVersion> versions) implements Attempt {
+    }
+
     /** Decides and writes the items; {@code gapExpired} tells which held items have waited out their gap. */
     public Uni<Result> apply(List<CaptureItem> items, LockLease lease, long batchStartNanos,
                              Predicate<CaptureItem> gapExpired) {
-        return attempt(items, lease, batchStartNanos, gapExpired, Map.of())
-                .onFailure(PublicationUnknownException.class).recoverWithUni(f -> {
-                    // Records read again above their published mark: ask the topic, outside the
-                    // transaction, whether their events went out, then decide again with the answer.
-                    List<StoredVersion> unknown = ((PublicationUnknownException) f).versions();
-                    long settled = System.currentTimeMillis() - PublicationCheck.SETTLE_MS;
-                    if (unknown.stream().anyMatch(v -> v.capturedAtMillis() > settled)) {
-                        // Its writer may be frozen with the event in its producer's buffer: wait until
-                        // that event has either reached the topic or expired before reading the topic.
-                        return Uni.createFrom().failure(new ConcurrentCaptureException(unknown.size()
-                                + " stored version(s) captured too recently to tell whether their events went out"));
+        return attempt(items, lease, batchStartNanos, gapExpired, Map.of()).flatMap(first -> {
+            if (first instanceof Written w) {
+                return Uni.createFrom().item(w.result());
+            }
+            // Records read again above their published mark: ask the topic, outside the
+            // transaction, whether their events went out, then decide again with the answer.
+            List<StoredVersion> unknown = ((Unknown) first).versions();
+            long settled = System.currentTimeMillis() - PublicationCheck.SETTLE_MS;
+            if (unknown.stream().anyMatch(v -> v.capturedAtMillis() > settled)) {
+                // Its writer may be frozen with the event in its producer's buffer: wait until
+                // that event has either reached the topic or expired before reading the topic.
+                return Uni.createFrom().failure(new ConcurrentCaptureException(unknown.size()
+                        + " stored version(s) captured too recently to tell whether their events went out"));
+            }
+            return check.published(unknown).flatMap(found -> {
+                Map<String, Boolean> known = new java.util.HashMap<>();
+                unknown.forEach(v -> known.put(PublicationCheck.id(v), found.contains(PublicationCheck.id(v))));
+                return attempt(items, lease, batchStartNanos, gapExpired, known);
+            }).flatMap(second -> second instanceof Written w ? Uni.createFrom().item(w.result())
+                    : Uni.createFrom().failure(new ConcurrentCaptureException(((Unknown) second).versions().size()
+                            + " stored version(s) whose events may not have been published, after the topic was read")));
+        });
+    }
+
+    private Uni<Attempt> attempt(List<CaptureItem> items, LockLease lease, long batchStartNanos,
+                                 Predicate<CaptureItem> gapExpired, Map<String, Boolean> known) {
+        return retry.run(() -> pool.withTransaction(conn -> apply(conn, items, lease, batchStartNanos, gapExpired,
+                        known))).onFailure().recoverWithUni(frozen::<Attempt>afterFailure)
+                // committed: the lot changes it queued are booked behind it
+                .invoke(a -> {
+                    if (a instanceof Written w) {
+                        lots.queued(w.result().lotKeys());
                     }
-                    return check.published(unknown).flatMap(found -> {
-                        Map<String, Boolean> known = new java.util.HashMap<>();
-                        unknown.forEach(v -> known.put(PublicationCheck.id(v), found.contains(PublicationCheck.id(v))));
-                        return attempt(items, lease, batchStartNanos, gapExpired, known);
-                    });
                 });
     }
 
-    private Uni<Result> attempt(List<CaptureItem> items, LockLease lease, long batchStartNanos,
-                                Predicate<CaptureItem> gapExpired, Map<String, Boolean> known) {
-        return retry.run(() -> pool.withTransaction(conn -> apply(conn, items, lease, batchStartNanos, gapExpired,
-                        known))).onFailure().recoverWithUni(frozen::afterFailure)
-                // committed: the lot changes it queued are booked behind it
-                .invoke(r -> lots.queued(r.lotKeys()));
-    }
-
-    private Uni<Result> apply(SqlConnection conn, List<CaptureItem> items, LockLease lease, long startNanos,
+    private Uni<Attempt> apply(SqlConnection conn, List<CaptureItem> items, LockLease lease, long startNanos,
                               Predicate<CaptureItem> gapExpired, Map<String, Boolean> known) {
         // Trades and refused records with a place in their key's sequence, in input order, for the decider.
         List<Sequenced> entries = new ArrayList<>(items.size());
@@ -244,7 +266,7 @@ public class CaptureTransaction {
         return all;
     }
 
-    private Uni<Result> write(SqlConnection conn, List<CaptureItem> items, Map<Trade, CaptureItem> byTrade,
+    private Uni<Attempt> write(SqlConnection conn, List<CaptureItem> items, Map<Trade, CaptureItem> byTrade,
                               CaptureDecider.Plan plan, LockLease lease, long startNanos,
                               Map<String, Map<Integer, Long>> marks, Map<String, Boolean> known, Refused refused,
                               Set<String> positionKeys) {
@@ -340,7 +362,8 @@ public class CaptureTransaction {
             }
         }
         if (!unknown.isEmpty()) {
-            throw new PublicationUnknownException(unknown);
+            // nothing written: the transaction ends holding only its row locks
+            return Uni.createFrom().item(new Unknown(unknown));
         }
         int expectedPositions = plan.positions().size();
         int expectedRows = rows.size();
@@ -378,7 +401,7 @@ public class CaptureTransaction {
                         throw new ConcurrentCaptureException((expectedRows - inserted)
                                 + " trade version(s) were stored by another writer meanwhile");
                     }
-                    return result;
+                    return (Attempt) new Written(result);
                 });
     }
 
